@@ -1,0 +1,67 @@
+package io.drkit.core;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A cancellation flag shared between the caller of a long operation and the code doing the work.
+ *
+ * <p>The caller calls {@link #cancel()} from any thread; the work checks {@link #throwIfCancelled(String)}
+ * at safe points and stops with a {@link CancelledException}, leaving nothing half-written. Thread-safe.
+ */
+public final class Cancellation {
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
+
+    /** Creates a token that is not cancelled. */
+    public static Cancellation create() {
+        return new Cancellation();
+    }
+
+    /** A token that is never cancelled (beyond thread interrupts). */
+    public static Cancellation none() {
+        return new Cancellation();
+    }
+
+    /** Requests cancellation; idempotent. Registered callbacks run once, on the calling thread. */
+    public void cancel() {
+        if (cancelled.compareAndSet(false, true)) {
+            for (Runnable r : callbacks) {
+                try {
+                    r.run();
+                } catch (RuntimeException ignored) {
+                    // a callback must not stop the others
+                }
+            }
+        }
+    }
+
+    /** Whether {@link #cancel()} was called or the current thread is interrupted. */
+    public boolean isCancelled() {
+        return cancelled.get() || Thread.currentThread().isInterrupted();
+    }
+
+    /** Runs {@code callback} when cancelled (immediately if already cancelled), for example to abort a wait. */
+    public void onCancel(Runnable callback) {
+        callbacks.add(callback);
+        if (cancelled.get()) {
+            callback.run();
+        }
+    }
+
+    /** Throws {@link CancelledException} naming {@code what} if cancellation was requested. */
+    public void throwIfCancelled(String what) {
+        if (cancelled.get()) {
+            throw new CancelledException(what + " was cancelled");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancelledException(what + " was interrupted");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Cancellation[" + (cancelled.get() ? "cancelled" : "active") + "]";
+    }
+}

@@ -1,0 +1,470 @@
+package io.drkit.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drkit.core.bind.BindResult;
+import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.cluster.LabelSelector;
+import io.drkit.core.execute.ExecutionReport;
+import io.drkit.core.execute.StepResult;
+import io.drkit.core.internal.Json;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupState;
+import io.drkit.core.model.BackupVolume;
+import io.drkit.core.model.CompressionMethod;
+import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.NameTemplate;
+import io.drkit.core.plan.PlanSkip;
+import io.drkit.core.plan.PlanWarning;
+import io.drkit.core.plan.ReclaimPolicy;
+import io.drkit.core.plan.RestorePlan;
+import io.drkit.core.plan.RestoreRequest;
+import io.drkit.core.plan.RestoreStep;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The stable JSON encoding of drkit values: restore plans (read and written), execution reports, backups, backup
+ * volumes and catalog scans (written), as used by plan files and the CLI's {@code -o json}. The plan schema is
+ * versioned ({@link RestorePlan#SCHEMA_VERSION}) and documented in the project README; readers ignore unknown
+ * fields and refuse unknown major versions.
+ */
+public final class DrJson {
+    private DrJson() {
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** A plan as an indented JSON document. */
+    public static String toJson(RestorePlan plan) {
+        return Json.writePretty(planNode(plan));
+    }
+
+    /** An execution report as an indented JSON document. */
+    public static String toJson(ExecutionReport report) {
+        ObjectNode o = Json.object();
+        o.put("kind", "ExecutionReport");
+        o.put("startedAt", report.startedAt().toString());
+        o.put("finishedAt", report.finishedAt().toString());
+        o.put("succeeded", report.succeeded());
+        ArrayNode arr = o.putArray("results");
+        for (StepResult r : report.results()) {
+            ObjectNode n = arr.addObject();
+            n.put("pvc", r.id());
+            n.put("outcome", r.outcome().name());
+            n.put("detail", r.detail());
+            putOpt(n, "errorType", r.errorType());
+            n.put("elapsedMillis", r.elapsed().toMillis());
+            if (r.bind().isPresent()) {
+                BindResult b = r.bind().get();
+                ObjectNode bn = n.putObject("bind");
+                bn.put("outcome", b.outcome().name());
+                bn.put("volumeName", b.volumeName());
+                bn.put("pvName", b.pvName());
+                bn.put("pvcCreated", b.pvcCreated());
+                strings(bn.putArray("actions"), b.actions());
+            }
+        }
+        return Json.writePretty(o);
+    }
+
+    /** A list of backup volumes as a JSON array. */
+    public static String volumesToJson(List<BackupVolume> volumes) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        volumes.forEach(v -> a.add(volumeNode(v)));
+        return Json.writePretty(a);
+    }
+
+    /** A list of backups as a JSON array. */
+    public static String backupsToJson(List<Backup> backups) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        backups.forEach(b -> a.add(backupNode(b)));
+        return Json.writePretty(a);
+    }
+
+    /** A full catalog scan as a JSON document. */
+    public static String toJson(CatalogScan scan) {
+        ObjectNode o = Json.object();
+        o.put("kind", "CatalogScan");
+        ArrayNode vols = o.putArray("volumes");
+        for (BackupVolume v : scan.volumes()) {
+            ObjectNode vn = volumeNode(v);
+            ArrayNode bs = vn.putArray("backups");
+            scan.backupsOf(v.name()).forEach(b -> bs.add(backupNode(b)));
+            vols.add(vn);
+        }
+        o.set("skipped", skippedNode(scan.skipped()));
+        return Json.writePretty(o);
+    }
+
+    /** Skipped catalog entries as a JSON array node. */
+    public static ArrayNode skippedNode(List<SkippedEntry> skipped) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        for (SkippedEntry s : skipped) {
+            a.addObject().put("location", s.location()).put("reason", s.reason().name()).put("detail", s.detail());
+        }
+        return a;
+    }
+
+    /** One backup volume as a JSON object node. */
+    public static ObjectNode volumeNode(BackupVolume v) {
+        ObjectNode o = Json.object();
+        o.put("name", v.name());
+        o.put("backendId", v.backendId());
+        o.put("size", v.size());
+        putOpt(o, "createdAt", v.createdAt().map(Instant::toString));
+        putOpt(o, "lastBackupName", v.lastBackupName());
+        putOpt(o, "lastBackupAt", v.lastBackupAt().map(Instant::toString));
+        o.put("compression", v.compression().wireName());
+        o.put("dataEngine", v.dataEngine());
+        putOpt(o, "storageClassName", v.storageClassName());
+        putOpt(o, "backingImageName", v.backingImageName());
+        putOpt(o, "backingImageChecksum", v.backingImageChecksum());
+        map(o.putObject("labels"), v.labels());
+        return o;
+    }
+
+    /** One backup as a JSON object node. */
+    public static ObjectNode backupNode(Backup b) {
+        ObjectNode o = Json.object();
+        o.put("name", b.name());
+        o.put("volumeName", b.volumeName());
+        putOpt(o, "snapshotName", b.snapshotName());
+        putOpt(o, "snapshotCreatedAt", b.snapshotCreatedAt().map(Instant::toString));
+        putOpt(o, "completedAt", b.completedAt().map(Instant::toString));
+        o.put("size", b.size());
+        o.put("volumeSize", b.volumeSize());
+        o.put("state", b.state().name());
+        o.put("compression", b.compression().wireName());
+        o.put("blockSize", b.blockSize());
+        putOpt(o, "url", b.url());
+        putOpt(o, "error", b.error());
+        map(o.putObject("labels"), b.labels());
+        map(o.putObject("parameters"), b.parameters());
+        return o;
+    }
+
+    private static ObjectNode planNode(RestorePlan p) {
+        ObjectNode o = Json.object();
+        o.put("kind", "RestorePlan");
+        o.put("schemaVersion", p.schemaVersion());
+        o.put("createdAt", p.createdAt().toString());
+        o.put("source", p.source());
+        o.put("clusterAware", p.clusterAware());
+        o.set("request", requestNode(p.request()));
+        ArrayNode steps = o.putArray("steps");
+        for (RestoreStep s : p.steps()) {
+            ObjectNode n = steps.addObject();
+            n.put("pvc", s.id());
+            n.put("volumeName", s.volumeName());
+            n.put("pvName", s.pvName());
+            n.put("sizeBytes", s.sizeBytes());
+            n.put("storageClassName", s.storageClassName());
+            strings(n.putArray("accessModes"), s.accessModes());
+            n.put("replicas", s.replicas());
+            n.put("reclaimPolicy", s.reclaimPolicy().kubernetesName());
+            n.put("fsType", s.fsType());
+            n.put("staleReplicaTimeout", s.staleReplicaTimeout());
+            n.put("dataEngine", s.dataEngine());
+            n.put("createPvc", s.createPvc());
+            strings(n.putArray("recurringJobGroups"), s.recurringJobGroups());
+            strings(n.putArray("recurringJobs"), s.recurringJobs());
+            n.put("reason", s.reason());
+            strings(n.putArray("notes"), s.notes());
+            n.set("backup", backupNode(s.backup()));
+        }
+        ArrayNode skips = o.putArray("skips");
+        for (PlanSkip s : p.skips()) {
+            ObjectNode n = skips.addObject();
+            putOpt(n, "pvc", s.pvc().map(PvcRef::toString));
+            n.put("subject", s.subject());
+            n.put("reason", s.reason().name());
+            n.put("detail", s.detail());
+        }
+        ArrayNode warnings = o.putArray("warnings");
+        for (PlanWarning w : p.warnings()) {
+            ObjectNode n = warnings.addObject();
+            putOpt(n, "pvc", w.pvc().map(PvcRef::toString));
+            n.put("kind", w.kind().name());
+            n.put("message", w.message());
+        }
+        return o;
+    }
+
+    private static ObjectNode requestNode(RestoreRequest r) {
+        ObjectNode o = Json.object();
+        o.put("all", r.selectAll());
+        strings(o.putArray("pvcs"), r.pvcs().stream().map(PvcRef::toString).toList());
+        strings(o.putArray("namespaces"), r.namespaces());
+        putOpt(o, "pvcSelector", r.pvcSelector().map(LabelSelector::toString));
+        strings(o.putArray("groups"), r.groups());
+        putOpt(o, "asOf", r.asOf().map(Instant::toString));
+        putOpt(o, "maxAge", r.maxAge().map(Duration::toString));
+        o.put("volumeName", r.volumeName().pattern());
+        o.put("pvName", r.pvName().pattern());
+        o.put("replicas", r.replicas());
+        o.put("reclaimPolicy", r.reclaimPolicy().kubernetesName());
+        putOpt(o, "storageClass", r.storageClass());
+        o.put("fsType", r.fsType());
+        o.put("staleReplicaTimeout", r.staleReplicaTimeout());
+        o.put("createPvc", r.createPvc());
+        o.put("allowSmallerBackup", r.allowSmallerBackup());
+        o.put("dataLossRatio", r.dataLossRatio());
+        return o;
+    }
+
+    private static void putOpt(ObjectNode o, String field, Optional<String> v) {
+        if (v.isPresent()) {
+            o.put(field, v.get());
+        } else {
+            o.putNull(field);
+        }
+    }
+
+    private static void strings(ArrayNode a, Collection<String> values) {
+        values.forEach(a::add);
+    }
+
+    private static void map(ObjectNode o, Map<String, String> m) {
+        new java.util.TreeMap<>(m).forEach(o::put);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Reads a plan document written by {@link #toJson(RestorePlan)}.
+     *
+     * @throws InvalidInputException naming the JSON path of the first bad or missing field
+     */
+    public static RestorePlan planFromJson(String json) {
+        JsonNode root;
+        try {
+            root = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("plan document is not valid JSON: " + e.getMessage(), e);
+        }
+        Reader r = new Reader();
+        if (!root.isObject()) {
+            throw new InvalidInputException("plan document must be a JSON object");
+        }
+        String kind = Json.text(root, "kind");
+        if (!kind.isEmpty() && !"RestorePlan".equals(kind)) {
+            throw new InvalidInputException("document kind is '" + kind + "', expected RestorePlan");
+        }
+        int version = r.integer(root, "schemaVersion", "");
+        if (version != RestorePlan.SCHEMA_VERSION) {
+            throw new InvalidInputException("plan schemaVersion " + version + " is not supported (this library reads "
+                    + RestorePlan.SCHEMA_VERSION + ")");
+        }
+        RestoreRequest request = r.request(r.object(root, "request", ""), "request");
+        List<RestoreStep> steps = r.list(root, "steps", "", (n, path) -> r.step(n, path));
+        List<PlanSkip> skips = r.list(root, "skips", "", (n, path) -> new PlanSkip(
+                r.optText(n, "pvc").map(p -> r.pvc(p, path + ".pvc")), r.text(n, "subject", path),
+                r.enumValue(PlanSkip.SkipReason.class, r.text(n, "reason", path), path + ".reason"),
+                r.optText(n, "detail").orElse("")));
+        List<PlanWarning> warnings = r.list(root, "warnings", "", (n, path) -> new PlanWarning(
+                r.optText(n, "pvc").map(p -> r.pvc(p, path + ".pvc")),
+                r.enumValue(PlanWarning.Kind.class, r.text(n, "kind", path), path + ".kind"), r.text(n, "message", path)));
+        return new RestorePlan(version, r.instant(root, "createdAt", ""), r.optText(root, "source").orElse(""),
+                root.path("clusterAware").asBoolean(false), request, steps, skips, warnings);
+    }
+
+    /** Reading helpers that name the JSON path in every error. */
+    private static final class Reader {
+        interface Item<T> {
+            T read(JsonNode node, String path);
+        }
+
+        private static String at(String path, String field) {
+            return path.isEmpty() ? field : path + "." + field;
+        }
+
+        JsonNode object(JsonNode n, String field, String path) {
+            JsonNode v = n.get(field);
+            if (v == null || !v.isObject()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is missing or not an object");
+            }
+            return v;
+        }
+
+        String text(JsonNode n, String field, String path) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull() || !v.isValueNode()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is missing");
+            }
+            return v.asText();
+        }
+
+        Optional<String> optText(JsonNode n, String field) {
+            JsonNode v = n.get(field);
+            return v == null || v.isNull() ? Optional.empty() : Optional.of(v.asText());
+        }
+
+        int integer(JsonNode n, String field, String path) {
+            JsonNode v = n.get(field);
+            if (v == null || !v.canConvertToInt()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is missing or not an integer");
+            }
+            return v.asInt();
+        }
+
+        long longValue(JsonNode n, String field, String path) {
+            JsonNode v = n.get(field);
+            if (v == null || !v.canConvertToLong()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is missing or not a number");
+            }
+            return v.asLong();
+        }
+
+        Instant instant(JsonNode n, String field, String path) {
+            String t = text(n, field, path);
+            return parseInstant(t, at(path, field));
+        }
+
+        Optional<Instant> optInstant(JsonNode n, String field, String path) {
+            return optText(n, field).map(t -> parseInstant(t, at(path, field)));
+        }
+
+        private Instant parseInstant(String t, String where) {
+            try {
+                return Instant.parse(t);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new InvalidInputException("plan document: " + where + " is not an ISO-8601 instant: '" + t + "'", e);
+            }
+        }
+
+        PvcRef pvc(String text, String path) {
+            try {
+                return PvcRef.parse(text);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("plan document: " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        <E extends Enum<E>> E enumValue(Class<E> type, String value, String path) {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(value)) {
+                    return e;
+                }
+            }
+            throw new InvalidInputException("plan document: " + path + " has unknown value '" + value + "'");
+        }
+
+        <T> List<T> list(JsonNode n, String field, String path, Item<T> item) {
+            JsonNode v = n.get(field);
+            List<T> out = new ArrayList<>();
+            if (v == null || v.isNull()) {
+                return out;
+            }
+            if (!v.isArray()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is not an array");
+            }
+            for (int i = 0; i < v.size(); i++) {
+                out.add(item.read(v.get(i), at(path, field) + "[" + i + "]"));
+            }
+            return out;
+        }
+
+        Set<String> stringSet(JsonNode n, String field, String path) {
+            return new LinkedHashSet<>(list(n, field, path, (x, p) -> x.asText()));
+        }
+
+        <T> T wrap(String path, Function<Void, T> f) {
+            try {
+                return f.apply(null);
+            } catch (InvalidInputException e) {
+                if (e.getMessage().startsWith("plan document")) {
+                    throw e;
+                }
+                throw new InvalidInputException("plan document: " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        RestoreRequest request(JsonNode n, String path) {
+            return wrap(path, x -> {
+                RestoreRequest.Builder b = RestoreRequest.builder();
+                if (n.path("all").asBoolean(false)) {
+                    b.all();
+                }
+                list(n, "pvcs", path, (v, p) -> pvc(v.asText(), p)).forEach(b::pvc);
+                stringSet(n, "namespaces", path).forEach(b::namespace);
+                optText(n, "pvcSelector").ifPresent(b::pvcSelector);
+                stringSet(n, "groups", path).forEach(b::group);
+                optInstant(n, "asOf", path).ifPresent(b::asOf);
+                optText(n, "maxAge").ifPresent(d -> {
+                    try {
+                        b.maxAge(Duration.parse(d));
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new InvalidInputException("plan document: " + at(path, "maxAge") + " is not an ISO-8601 duration", e);
+                    }
+                });
+                optText(n, "volumeName").ifPresent(b::volumeName);
+                optText(n, "pvName").ifPresent(b::pvName);
+                b.replicas(n.path("replicas").asInt(0));
+                optText(n, "reclaimPolicy").map(ReclaimPolicy::parse).ifPresent(b::reclaimPolicy);
+                optText(n, "storageClass").ifPresent(b::storageClass);
+                optText(n, "fsType").ifPresent(b::fsType);
+                b.staleReplicaTimeout(n.path("staleReplicaTimeout").asInt(2880));
+                b.createPvc(n.path("createPvc").asBoolean(false));
+                b.allowSmallerBackup(n.path("allowSmallerBackup").asBoolean(false));
+                b.dataLossRatio(n.path("dataLossRatio").asDouble(0.5));
+                return b.build();
+            });
+        }
+
+        RestoreStep step(JsonNode n, String path) {
+            return wrap(path, x -> {
+                PvcRef pvc = pvc(text(n, "pvc", path), at(path, "pvc"));
+                Backup backup = backup(object(n, "backup", path), at(path, "backup"));
+                if (backup.url().isEmpty()) {
+                    throw new InvalidInputException("plan document: " + at(path, "backup.url") + " is missing");
+                }
+                return RestoreStep.builder(pvc, backup)
+                        .volumeName(text(n, "volumeName", path))
+                        .pvName(text(n, "pvName", path))
+                        .sizeBytes(longValue(n, "sizeBytes", path))
+                        .storageClassName(optText(n, "storageClassName").orElse(""))
+                        .accessModes(list(n, "accessModes", path, (v, p) -> v.asText()))
+                        .replicas(n.path("replicas").asInt(0))
+                        .reclaimPolicy(ReclaimPolicy.parse(optText(n, "reclaimPolicy").orElse("Retain")))
+                        .fsType(optText(n, "fsType").orElse("ext4"))
+                        .staleReplicaTimeout(n.path("staleReplicaTimeout").asInt(2880))
+                        .dataEngine(optText(n, "dataEngine").orElse("v1"))
+                        .createPvc(n.path("createPvc").asBoolean(false))
+                        .recurringJobGroups(stringSet(n, "recurringJobGroups", path))
+                        .recurringJobs(stringSet(n, "recurringJobs", path))
+                        .reason(optText(n, "reason").orElse(""))
+                        .notes(list(n, "notes", path, (v, p) -> v.asText()))
+                        .build();
+            });
+        }
+
+        Backup backup(JsonNode n, String path) {
+            Backup.Builder b = Backup.builder(text(n, "name", path), text(n, "volumeName", path));
+            optText(n, "snapshotName").ifPresent(b::snapshotName);
+            optInstant(n, "snapshotCreatedAt", path).ifPresent(b::snapshotCreatedAt);
+            optInstant(n, "completedAt", path).ifPresent(b::completedAt);
+            b.size(n.path("size").asLong(0));
+            b.volumeSize(n.path("volumeSize").asLong(0));
+            b.state(enumValue(BackupState.class, optText(n, "state").orElse("COMPLETED"), at(path, "state")));
+            b.compression(CompressionMethod.parse(optText(n, "compression").orElse("gzip")).orElseThrow(() ->
+                    new InvalidInputException("plan document: " + at(path, "compression") + " is not none, gzip or lz4")));
+            b.blockSize(n.path("blockSize").asLong(Backup.DEFAULT_BLOCK_SIZE));
+            optText(n, "url").ifPresent(b::url);
+            optText(n, "error").ifPresent(b::error);
+            b.labels(Json.stringMap(n.get("labels")));
+            b.parameters(Json.stringMap(n.get("parameters")));
+            return b.build();
+        }
+    }
+}

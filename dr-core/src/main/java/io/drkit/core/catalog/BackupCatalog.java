@@ -1,0 +1,120 @@
+package io.drkit.core.catalog;
+
+import io.drkit.core.NotFoundException;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupVolume;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What backups exist: the first stage of the pipeline (catalog, planner, binder, executor).
+ *
+ * <p>Implementations read a raw backupstore ({@code dr-s3}), Longhorn's REST API ({@code dr-longhorn}) or
+ * Longhorn's CRDs ({@code dr-kubernetes}); {@code io.drkit.core.testing.InMemoryBackupCatalog} holds values in memory.
+ * Catalogs are thread-safe and meant to be shared; they skip malformed entries instead of failing a whole scan and
+ * report them through {@link #skippedEntries()}.
+ *
+ * <p>Only {@linkplain Backup#isComplete() complete} backups are restore candidates; {@link #listBackups(String)}
+ * also returns incomplete ones so that callers can show them.
+ */
+public interface BackupCatalog extends AutoCloseable {
+
+    /** A short description of the source, safe to print (no credentials), e.g. {@code s3://bucket@us-east-1/}. */
+    String describe();
+
+    /** Every backup volume in the store, sorted by name. */
+    List<BackupVolume> listBackupVolumes();
+
+    /** The backup volume named {@code volumeName} (the original volume name, not a backend id), if present. */
+    default Optional<BackupVolume> findBackupVolume(String volumeName) {
+        return listBackupVolumes().stream().filter(v -> v.name().equals(volumeName)).findFirst();
+    }
+
+    /**
+     * The backup volume named {@code volumeName}.
+     *
+     * @throws NotFoundException when there is none
+     */
+    default BackupVolume getBackupVolume(String volumeName) {
+        return findBackupVolume(volumeName).orElseThrow(() ->
+                new NotFoundException("backup volume " + volumeName + " not found in " + describe()));
+    }
+
+    /**
+     * Every backup of one volume, complete or not, newest first.
+     *
+     * @throws NotFoundException when the volume does not exist
+     */
+    List<Backup> listBackups(String volumeName);
+
+    /** One backup by name, if both the volume and the backup exist. */
+    default Optional<Backup> findBackup(String volumeName, String backupName) {
+        if (findBackupVolume(volumeName).isEmpty()) {
+            return Optional.empty();
+        }
+        return listBackups(volumeName).stream().filter(b -> b.name().equals(backupName)).findFirst();
+    }
+
+    /**
+     * One backup by name.
+     *
+     * @throws NotFoundException when the volume or the backup does not exist
+     */
+    default Backup getBackup(String volumeName, String backupName) {
+        return findBackup(volumeName, backupName).orElseThrow(() ->
+                new NotFoundException("backup " + backupName + " of volume " + volumeName + " not found in " + describe()));
+    }
+
+    /** The newest complete backup of one volume, if any (empty too when the volume does not exist). */
+    default Optional<Backup> newestCompleteBackup(String volumeName) {
+        if (findBackupVolume(volumeName).isEmpty()) {
+            return Optional.empty();
+        }
+        return listBackups(volumeName).stream().filter(Backup::isComplete).sorted(Backup.NEWEST_FIRST).findFirst();
+    }
+
+    /**
+     * The cheap path: the newest complete backup of every volume that has one, by volume name. Backends answer it
+     * from the volume's last-backup pointer where they can, verified, and fall back to listing.
+     */
+    default Map<String, Backup> newestCompleteBackups() {
+        Map<String, Backup> out = new TreeMap<>();
+        for (BackupVolume v : listBackupVolumes()) {
+            newestCompleteBackup(v.name()).ifPresent(b -> out.put(v.name(), b));
+        }
+        return out;
+    }
+
+    /** Every volume and every backup; backends override this with a parallel scan. */
+    default CatalogScan scanAll(CatalogListener listener) {
+        CatalogListener l = listener == null ? CatalogListener.NONE : listener;
+        List<BackupVolume> volumes = listBackupVolumes();
+        l.scanStarted(volumes.size());
+        Map<String, List<Backup>> backups = new LinkedHashMap<>();
+        int done = 0;
+        for (BackupVolume v : volumes) {
+            backups.put(v.name(), listBackups(v.name()));
+            l.volumeScanned(v.name(), ++done, volumes.size());
+        }
+        List<SkippedEntry> skipped = new ArrayList<>(skippedEntries());
+        CatalogScan scan = new CatalogScan(volumes, backups, skipped);
+        l.scanFinished(volumes.size(), scan.backupCount(), skipped.size());
+        return scan;
+    }
+
+    /** {@link #scanAll(CatalogListener)} without progress. */
+    default CatalogScan scanAll() {
+        return scanAll(CatalogListener.NONE);
+    }
+
+    /** Entries skipped by any call on this catalog so far (each location once), in the order found. */
+    List<SkippedEntry> skippedEntries();
+
+    /** Releases connections and threads this catalog created; idempotent. Never closes clients the caller passed in. */
+    @Override
+    void close();
+}

@@ -1,0 +1,39 @@
+package io.drkit.core.catalog;
+
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupVolume;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The result of a full scan: every backup volume, every backup of each, and every entry skipped on the way.
+ *
+ * @param volumes backup volumes, sorted by name
+ * @param backups backups of each volume (newest first), by volume name
+ * @param skipped entries left out, with reasons
+ */
+public record CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> backups, List<SkippedEntry> skipped) {
+
+    /** Copies everything. */
+    public CatalogScan {
+        volumes = List.copyOf(Objects.requireNonNull(volumes, "volumes"));
+        Map<String, List<Backup>> copy = new TreeMap<>();
+        Objects.requireNonNull(backups, "backups").forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        backups = Collections.unmodifiableMap(new LinkedHashMap<>(copy));
+        skipped = List.copyOf(Objects.requireNonNull(skipped, "skipped"));
+    }
+
+    /** The total number of backups of all volumes. */
+    public int backupCount() {
+        return backups.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** The backups of one volume, newest first (empty if the volume is unknown). */
+    public List<Backup> backupsOf(String volumeName) {
+        return backups.getOrDefault(volumeName, List.of());
+    }
+}

@@ -1,0 +1,38 @@
+package io.drkit.core.internal;
+
+import java.util.regex.Pattern;
+
+/** Name rules of Kubernetes and Longhorn, checked in one place. */
+public final class Names {
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /** backupstore {@code util.ValidateName}: volume directory and backup names in the store. */
+    private static final Pattern BACKUPSTORE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+
+    /** Longhorn's maximum volume name length ({@code datastore.NameMaximumLength}). */
+    public static final int LONGHORN_VOLUME_NAME_MAX = 40;
+
+    private Names() {
+    }
+
+    /** Whether {@code s} is an RFC 1123 label of at most 63 characters (namespaces, Longhorn volume names). */
+    public static boolean isDnsLabel(String s) {
+        return s != null && s.length() <= 63 && DNS_LABEL.matcher(s).matches();
+    }
+
+    /** Whether {@code s} is an RFC 1123 subdomain of at most 253 characters (PV, PVC names). */
+    public static boolean isDnsSubdomain(String s) {
+        return s != null && s.length() <= 253 && DNS_SUBDOMAIN.matcher(s).matches();
+    }
+
+    /** Whether Longhorn's backupstore accepts {@code s} as a volume or backup name. */
+    public static boolean isBackupstoreName(String s) {
+        return s != null && BACKUPSTORE_NAME.matcher(s).matches();
+    }
+
+    /** Whether Longhorn accepts {@code s} as the name of a new volume: a DNS label of at most 40 characters. */
+    public static boolean isLonghornVolumeName(String s) {
+        return isDnsLabel(s) && s.length() <= LONGHORN_VOLUME_NAME_MAX;
+    }
+}

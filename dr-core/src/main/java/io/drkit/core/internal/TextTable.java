@@ -1,0 +1,56 @@
+package io.drkit.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table with left-aligned columns, as {@code kubectl get} prints. */
+public final class TextTable {
+    private final String[] header;
+    private final List<String[]> rows = new ArrayList<>();
+
+    /** A table with these column headers. */
+    public TextTable(String... header) {
+        this.header = header.clone();
+    }
+
+    /** Adds a row; missing cells are blank, extra cells are ignored. */
+    public TextTable row(Object... cells) {
+        String[] r = new String[header.length];
+        for (int i = 0; i < header.length; i++) {
+            r[i] = i < cells.length && cells[i] != null ? String.valueOf(cells[i]) : "";
+        }
+        rows.add(r);
+        return this;
+    }
+
+    /** Whether no rows were added. */
+    public boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
+    /** The table text, one line per row, ending with a newline. */
+    public String render() {
+        int[] w = new int[header.length];
+        for (int i = 0; i < header.length; i++) {
+            w[i] = header[i].length();
+            for (String[] r : rows) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, header, w);
+        rows.forEach(r -> line(sb, r, w));
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String[] cells, int[] w) {
+        StringBuilder l = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            l.append(cells[i]);
+            if (i < cells.length - 1) {
+                l.append(" ".repeat(w[i] - cells[i].length() + 2));
+            }
+        }
+        sb.append(l.toString().stripTrailing()).append('\n');
+    }
+}

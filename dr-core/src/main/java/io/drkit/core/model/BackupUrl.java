@@ -1,0 +1,80 @@
+package io.drkit.core.model;
+
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.internal.GoUrls;
+import io.drkit.core.internal.Names;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A parsed Longhorn backup URL ({@code <target>?backup=<name>&volume=<volume>}), the value of a volume's
+ * {@code fromBackup}. Parameter order does not matter; other query options belong to the target.
+ *
+ * @param target     the backup target (with its own query options, such as {@code nfsOptions})
+ * @param backupName the backup ({@code backup=})
+ * @param volumeName the original volume name in the store ({@code volume=}), never a hashed BackupVolume CR name
+ */
+public record BackupUrl(BackupTarget target, String backupName, String volumeName) {
+
+    /** Validates the names as Longhorn's {@code DecodeBackupURL} does. */
+    public BackupUrl {
+        Objects.requireNonNull(target, "target");
+        if (!Names.isBackupstoreName(backupName)) {
+            throw new InvalidInputException("invalid backup name '" + backupName + "' in backup URL");
+        }
+        if (!Names.isBackupstoreName(volumeName)) {
+            throw new InvalidInputException("invalid volume name '" + volumeName + "' in backup URL");
+        }
+    }
+
+    /**
+     * Parses a backup URL.
+     *
+     * @throws InvalidInputException when the URL lacks {@code backup=} or {@code volume=} or its target is invalid
+     */
+    public static BackupUrl parse(String url) {
+        if (url == null || url.isBlank()) {
+            throw new InvalidInputException("backup URL is empty");
+        }
+        int q = url.indexOf('?');
+        if (q < 0) {
+            throw new InvalidInputException("backup URL " + BackupTarget.redact(url) + " has no ?backup=...&volume=... query");
+        }
+        Map<String, String> params = new LinkedHashMap<>(GoUrls.decode(url.substring(q + 1)));
+        String backup = params.remove("backup");
+        String volume = params.remove("volume");
+        if (backup == null || backup.isEmpty() || volume == null || volume.isEmpty()) {
+            throw new InvalidInputException("backup URL " + BackupTarget.redact(url) + " must name both backup= and volume=");
+        }
+        String base = url.substring(0, q);
+        BackupTarget t = BackupTarget.parse(base);
+        BackupTarget target = new BackupTarget(t.scheme(), t.host(), t.region(), t.path(), params);
+        return new BackupUrl(target, backup, volume);
+    }
+
+    /** Whether two backup URLs name the same backup of the same volume (targets compared by base URL). */
+    public static boolean sameBackup(String a, String b) {
+        if (Objects.equals(a, b)) {
+            return a != null;
+        }
+        try {
+            BackupUrl x = parse(a);
+            BackupUrl y = parse(b);
+            return x.backupName.equals(y.backupName) && x.volumeName.equals(y.volumeName)
+                    && x.target.keyPrefix().equals(y.target.keyPrefix()) && x.target.host().equals(y.target.host());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The URL string, with the target's options and the two names, keys sorted as Longhorn writes it. */
+    public String url() {
+        return target.backupUrl(backupName, volumeName);
+    }
+
+    @Override
+    public String toString() {
+        return target + (target.options().isEmpty() ? "?" : "&") + "backup=" + backupName + "&volume=" + volumeName;
+    }
+}

@@ -1,0 +1,526 @@
+package io.drkit.core.plan;
+
+import io.drkit.core.DrException;
+import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.NotFoundException;
+import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.cluster.ClusterState;
+import io.drkit.core.cluster.LonghornVolumeInfo;
+import io.drkit.core.cluster.PvInfo;
+import io.drkit.core.cluster.PvcInfo;
+import io.drkit.core.internal.Names;
+import io.drkit.core.internal.Sizes;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
+import io.drkit.core.model.BackupVolume;
+import io.drkit.core.model.KubernetesStatus;
+import io.drkit.core.model.PvcRef;
+import io.drkit.core.model.RecurringJobInfo;
+import io.drkit.core.plan.PlanSkip.SkipReason;
+import io.drkit.core.plan.PlanWarning.Kind;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The standard {@link RestorePlanner}. Rules, in order:
+ * <ol>
+ *   <li>Each backup volume is mapped to a claim by the {@code KubernetesStatus} label of its newest complete backup
+ *       (falling back to the volume's labels); volumes without a mapping are orphans.</li>
+ *   <li>The request's selection is applied (claims, namespaces, live-claim labels, recurring-job groups).</li>
+ *   <li>All complete backups of all volumes that map to one claim form its timeline; the newest one (at or before
+ *       {@code asOf}) wins. In-progress and failed backups never count, and the store's last-backup pointer is only
+ *       compared, never trusted.</li>
+ *   <li>Data-loss guard: when the winner is smaller than {@code dataLossRatio} times the previous backup of the same
+ *       claim, the previous one is planned instead (unless {@code allowSmallerBackup}), with a warning.</li>
+ *   <li>Skips: too old, invalid target names, name collisions, and, with live cluster state, claims bound
+ *       elsewhere, volume or PV names taken by something else.</li>
+ *   <li>The restored volume keeps the recurring-job groups and jobs recorded in its backup.</li>
+ * </ol>
+ */
+final class DefaultRestorePlanner implements RestorePlanner {
+    private static final int MAX_CATALOG_WARNINGS = 20;
+    static final String DEFAULT_STATIC_STORAGE_CLASS = "longhorn-static";
+
+    private final Clock clock;
+
+    DefaultRestorePlanner(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public RestorePlan plan(RestoreRequest request, BackupCatalog catalog, ClusterState cluster) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(catalog, "catalog");
+        ClusterState live = cluster == null ? ClusterState.offline() : cluster;
+        return new Run(request, catalog, live, clock.instant()).plan();
+    }
+
+    /** One planning run; not thread-safe, used once. */
+    private static final class Run {
+        private final RestoreRequest req;
+        private final BackupCatalog catalog;
+        private final ClusterState cluster;
+        private final Instant now;
+        private final List<RestoreStep> steps = new ArrayList<>();
+        private final List<PlanSkip> skips = new ArrayList<>();
+        private final List<PlanWarning> warnings = new ArrayList<>();
+        private final Map<String, BackupVolume> volumesByName = new HashMap<>();
+        private final Map<String, PvcRef> usedVolumeNames = new HashMap<>();
+        private final Map<String, PvcRef> usedPvNames = new HashMap<>();
+
+        Run(RestoreRequest req, BackupCatalog catalog, ClusterState cluster, Instant now) {
+            this.req = req;
+            this.catalog = catalog;
+            this.cluster = cluster;
+            this.now = now;
+        }
+
+        RestorePlan plan() {
+            if (req.pvcSelector().isPresent() && !cluster.online()) {
+                warnings.add(new PlanWarning(Optional.empty(), Kind.NO_CLUSTER_STATE, "PVC label selector '"
+                        + req.pvcSelector().get() + "' needs live cluster state, but this plan is offline: no PVC can match it"));
+            }
+            List<BackupVolume> volumes = new ArrayList<>(catalog.listBackupVolumes());
+            volumes.sort(Comparator.comparing(BackupVolume::name));
+            volumes.forEach(v -> volumesByName.put(v.name(), v));
+            Map<String, Backup> newest = catalog.newestCompleteBackups();
+
+            Map<PvcRef, List<BackupVolume>> candidates = new TreeMap<>();
+            for (BackupVolume v : volumes) {
+                preselect(v, newest.get(v.name()), candidates);
+            }
+            for (PvcRef wanted : wantedClaims()) {
+                if (!candidates.containsKey(wanted)) {
+                    skips.add(new PlanSkip(Optional.of(wanted), wanted.toString(), SkipReason.NO_BACKUP,
+                            "no backup volume in " + catalog.describe() + " records this PVC"));
+                }
+            }
+            for (Map.Entry<PvcRef, List<BackupVolume>> e : candidates.entrySet()) {
+                planClaim(e.getKey(), e.getValue());
+            }
+            addCatalogWarnings();
+            skips.sort(Comparator.comparing(PlanSkip::subject).thenComparing(PlanSkip::reason));
+            steps.sort(Comparator.comparing(RestoreStep::pvc));
+            return new RestorePlan(RestorePlan.SCHEMA_VERSION, now, catalog.describe(), cluster.online(), req, steps,
+                    skips, warnings);
+        }
+
+        /** Maps a volume to a claim and applies the selection. */
+        private void preselect(BackupVolume v, Backup newestBackup, Map<PvcRef, List<BackupVolume>> candidates) {
+            Optional<KubernetesStatus> ks;
+            RecurringJobInfo jobs;
+            try {
+                ks = newestBackup == null ? Optional.empty() : newestBackup.kubernetesStatus();
+                if (ks.flatMap(KubernetesStatus::pvc).isEmpty()) {
+                    ks = v.kubernetesStatus();
+                }
+                jobs = jobInfo(newestBackup, v);
+            } catch (InvalidBackupDataException e) {
+                skips.add(new PlanSkip(Optional.empty(), v.name(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
+                return;
+            }
+            Optional<PvcRef> pvc = ks.flatMap(KubernetesStatus::pvc);
+            if (pvc.isEmpty()) {
+                if (newestBackup == null) {
+                    skips.add(new PlanSkip(Optional.empty(), v.name(), SkipReason.NO_BACKUP,
+                            "backup volume has no complete backup and records no PVC"));
+                } else {
+                    skips.add(new PlanSkip(Optional.empty(), v.name(), SkipReason.NO_PVC_MAPPING,
+                            "orphan: no backup of this volume carries a KubernetesStatus label naming a PVC"
+                                    + " (restore it by hand under a name of your choice)"));
+                }
+                return;
+            }
+            String whyNot = whyNotSelected(pvc.get(), jobs);
+            if (whyNot != null) {
+                skips.add(new PlanSkip(pvc, v.name(), SkipReason.NOT_SELECTED, "maps to " + pvc.get() + ": " + whyNot));
+                return;
+            }
+            candidates.computeIfAbsent(pvc.get(), k -> new ArrayList<>()).add(v);
+        }
+
+        private RecurringJobInfo jobInfo(Backup b, BackupVolume v) {
+            RecurringJobInfo fromBackup = b == null ? RecurringJobInfo.empty() : b.recurringJobInfo();
+            if (!fromBackup.volumeJobs().isEmpty()) {
+                return fromBackup;
+            }
+            RecurringJobInfo fromVolume = v == null ? RecurringJobInfo.empty() : v.recurringJobInfo();
+            return new RecurringJobInfo(fromBackup.job().or(fromVolume::job), fromVolume.volumeJobs());
+        }
+
+        /** Null when selected, else why not. */
+        private String whyNotSelected(PvcRef pvc, RecurringJobInfo jobs) {
+            if (req.selectAll()) {
+                return null;
+            }
+            if (!req.pvcs().isEmpty() && !req.pvcs().contains(pvc)) {
+                return "not among the requested PVCs";
+            }
+            if (!req.namespaces().isEmpty() && !req.namespaces().contains(pvc.namespace())) {
+                return "namespace " + pvc.namespace() + " not requested";
+            }
+            if (req.pvcSelector().isPresent()) {
+                Optional<PvcInfo> live = cluster.findPvc(pvc);
+                if (live.isEmpty()) {
+                    return cluster.online() ? "PVC does not exist in the cluster, so selector '" + req.pvcSelector().get()
+                            + "' cannot match it" : "selector '" + req.pvcSelector().get() + "' needs cluster state";
+                }
+                if (!req.pvcSelector().get().matches(live.get().labels())) {
+                    return "PVC labels do not match selector '" + req.pvcSelector().get() + "'";
+                }
+            }
+            if (!req.groups().isEmpty() && req.groups().stream().noneMatch(jobs::belongsToGroup)) {
+                return "backups are not in recurring-job group(s) " + String.join(",", req.groups())
+                        + (jobs.groups().isEmpty() ? " (no groups recorded)" : " (recorded: " + String.join(",", jobs.groups()) + ")");
+            }
+            return null;
+        }
+
+        /** Claims the request names or selects in the live cluster, which must get a step or a NO_BACKUP skip. */
+        private Set<PvcRef> wantedClaims() {
+            Set<PvcRef> out = new TreeSet<>(req.pvcs());
+            if (req.selectAll() || !req.groups().isEmpty() || !cluster.online()) {
+                return out;
+            }
+            if (!req.namespaces().isEmpty() || req.pvcSelector().isPresent()) {
+                for (PvcInfo p : cluster.pvcs()) {
+                    boolean ns = req.namespaces().isEmpty() || req.namespaces().contains(p.ref().namespace());
+                    boolean sel = req.pvcSelector().map(s -> s.matches(p.labels())).orElse(true);
+                    boolean named = req.pvcs().isEmpty() || req.pvcs().contains(p.ref());
+                    if (ns && sel && named) {
+                        out.add(p.ref());
+                    }
+                }
+            }
+            return out;
+        }
+
+        private void planClaim(PvcRef pvc, List<BackupVolume> sources) {
+            List<Backup> timeline = new ArrayList<>();
+            Map<String, Optional<Backup>> newestPerVolume = new TreeMap<>();
+            for (BackupVolume v : sources) {
+                List<Backup> backups;
+                try {
+                    backups = catalog.listBackups(v.name());
+                } catch (NotFoundException e) {
+                    skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.NO_BACKUP,
+                            "backup volume vanished while planning: " + e.getMessage()));
+                    continue;
+                } catch (InvalidBackupDataException e) {
+                    skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
+                    continue;
+                }
+                List<Backup> mine = new ArrayList<>();
+                for (Backup b : backups) {
+                    if (!b.isComplete()) {
+                        continue;
+                    }
+                    Optional<PvcRef> mapped;
+                    try {
+                        mapped = b.kubernetesStatus().flatMap(KubernetesStatus::pvc);
+                    } catch (InvalidBackupDataException e) {
+                        mapped = Optional.empty();
+                    }
+                    if (mapped.isPresent() && !mapped.get().equals(pvc)) {
+                        continue; // an older backup of a reused volume name that belonged to another claim
+                    }
+                    mine.add(b);
+                }
+                mine.sort(Backup.NEWEST_FIRST);
+                newestPerVolume.put(v.name(), mine.stream().findFirst());
+                timeline.addAll(mine);
+            }
+            timeline.sort(Backup.NEWEST_FIRST);
+            List<Backup> eligible = req.asOf().map(t -> timeline.stream()
+                    .filter(b -> b.pointInTime().map(p -> !p.isAfter(t)).orElse(false)).toList()).orElse(timeline);
+            if (eligible.isEmpty()) {
+                String detail = timeline.isEmpty()
+                        ? "no complete backup in " + sources.stream().map(BackupVolume::name).collect(Collectors.joining(", "))
+                        : "no complete backup at or before " + req.asOf().orElseThrow() + " (oldest is "
+                                + timeline.get(timeline.size() - 1).name() + " at "
+                                + timeline.get(timeline.size() - 1).pointInTime().map(Instant::toString).orElse("?") + ")";
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.NO_BACKUP, detail));
+                return;
+            }
+            Backup chosen = eligible.get(0);
+            String reason = req.asOf().isPresent()
+                    ? "newest complete backup at or before " + req.asOf().get()
+                    : "newest complete backup";
+            reason += " (" + chosen.pointInTime().map(Instant::toString).orElse("time unknown") + ", "
+                    + Sizes.human(chosen.size()) + " of data)";
+
+            if (eligible.size() > 1) {
+                Backup previous = eligible.get(1);
+                if (previous.size() > 0 && chosen.size() < req.dataLossRatio() * previous.size()) {
+                    long pct = Math.round(100.0 * chosen.size() / previous.size());
+                    String what = "newest backup " + chosen.volumeName() + "/" + chosen.name() + " holds "
+                            + Sizes.human(chosen.size()) + ", only " + pct + "% of the previous backup "
+                            + previous.volumeName() + "/" + previous.name() + " (" + Sizes.human(previous.size())
+                            + "): it may be an empty volume backed up after a rebuild";
+                    if (req.allowSmallerBackup()) {
+                        warnings.add(new PlanWarning(Optional.of(pvc), Kind.DATA_LOSS_GUARD,
+                                what + "; restoring it anyway because smaller backups are allowed"));
+                    } else {
+                        warnings.add(new PlanWarning(Optional.of(pvc), Kind.DATA_LOSS_GUARD, what
+                                + "; planned the previous backup instead (allow smaller backups to restore the newest)"));
+                        reason = "previous backup (" + previous.pointInTime().map(Instant::toString).orElse("?") + ", "
+                                + Sizes.human(previous.size()) + "): the data-loss guard rejected the newest, "
+                                + chosen.name() + " (" + pct + "% of this size)";
+                        chosen = previous;
+                    }
+                }
+            }
+            final Backup pick = chosen;
+
+            if (sources.size() > 1) {
+                String all = newestPerVolume.entrySet().stream().map(e -> e.getKey() + " (newest "
+                        + e.getValue().map(b -> b.name() + " at " + b.pointInTime().map(Instant::toString).orElse("?"))
+                        .orElse("none") + ")").collect(Collectors.joining(", "));
+                warnings.add(new PlanWarning(Optional.of(pvc), Kind.MULTIPLE_SOURCES, "PVC " + pvc + " maps to "
+                        + sources.size() + " backup volumes: " + all + "; chose " + pick.volumeName() + "/" + pick.name()));
+                for (BackupVolume v : sources) {
+                    if (!v.name().equals(pick.volumeName())) {
+                        skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.SUPERSEDED,
+                                "also maps to " + pvc + "; " + pick.volumeName() + "/" + pick.name() + " was chosen"));
+                    }
+                }
+            }
+            if (req.asOf().isEmpty()) {
+                checkPointer(pvc, volumesByName.get(pick.volumeName()), newestPerVolume.get(pick.volumeName()));
+            }
+            if (req.maxAge().isPresent()) {
+                Instant cutoff = now.minus(req.maxAge().get());
+                Instant t = pick.pointInTime().orElse(Instant.MIN);
+                if (t.isBefore(cutoff)) {
+                    skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.BACKUP_TOO_OLD, "chosen backup "
+                            + pick.volumeName() + "/" + pick.name() + " is from " + pick.pointInTime().map(Instant::toString)
+                            .orElse("an unknown time") + ", older than the maximum age " + req.maxAge().get()));
+                    return;
+                }
+            }
+            buildStep(pvc, pick, reason);
+        }
+
+        private void checkPointer(PvcRef pvc, BackupVolume v, Optional<Backup> newestOfVolume) {
+            if (v == null || newestOfVolume == null || newestOfVolume.isEmpty()) {
+                return;
+            }
+            Backup newest = newestOfVolume.get();
+            String msg = null;
+            if (v.lastBackupName().isEmpty()) {
+                msg = "the store's last-backup pointer of " + v.name() + " is empty";
+            } else if (!v.lastBackupName().get().equals(newest.name())) {
+                msg = "the store's last-backup pointer of " + v.name() + " names " + v.lastBackupName().get()
+                        + ", which is missing, incomplete or older";
+            }
+            if (msg != null) {
+                warnings.add(new PlanWarning(Optional.of(pvc), Kind.STALE_POINTER,
+                        msg + "; used the newest complete backup in the listing, " + newest.name()));
+            }
+        }
+
+        private void buildStep(PvcRef pvc, Backup backup, String reason) {
+            BackupVolume bv = volumesByName.get(backup.volumeName());
+            List<String> notes = new ArrayList<>();
+            Optional<KubernetesStatus> ks;
+            RecurringJobInfo jobs;
+            try {
+                ks = backup.kubernetesStatus();
+                jobs = jobInfo(backup, bv);
+            } catch (InvalidBackupDataException e) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
+                return;
+            }
+            if (ks.isPresent() && !ks.get().pvcBoundAtBackup()) {
+                warnings.add(new PlanWarning(Optional.of(pvc), Kind.HISTORIC_PVC_REF, "PVC " + pvc
+                        + " was no longer bound when " + backup.name() + " was taken (last seen "
+                        + ks.get().lastPvcRefAt() + "): check it is still the right claim"));
+            }
+
+            String volumeName = req.volumeName().render(backup.volumeName(), pvc, backup.name());
+            String pvName = req.pvName().render(backup.volumeName(), pvc, backup.name());
+            if (!Names.isLonghornVolumeName(volumeName)) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_NAME, "volume name '"
+                        + volumeName + "' from template '" + req.volumeName() + "' is not a DNS label of at most "
+                        + Names.LONGHORN_VOLUME_NAME_MAX + " characters, which Longhorn requires"));
+                return;
+            }
+            if (!Names.isDnsSubdomain(pvName)) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_NAME, "PV name '" + pvName
+                        + "' from template '" + req.pvName() + "' is not a valid Kubernetes name"));
+                return;
+            }
+            PvcRef clashV = usedVolumeNames.get(volumeName);
+            PvcRef clashP = usedPvNames.get(pvName);
+            if (clashV != null || clashP != null) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_NAME, (clashV != null
+                        ? "volume name " + volumeName + " is already planned for " + clashV
+                        : "PV name " + pvName + " is already planned for " + clashP) + "; use a template with {pvc} or {namespace}"));
+                return;
+            }
+
+            long size = backup.volumeSize() > 0 ? backup.volumeSize() : bv == null ? 0 : bv.size();
+            Optional<PvcInfo> live = cluster.findPvc(pvc);
+            String storageClass = req.storageClass()
+                    .or(() -> live.flatMap(PvcInfo::storageClassName))
+                    .or(() -> bv == null ? Optional.empty() : bv.storageClassName())
+                    .orElse(null);
+            if (storageClass == null) {
+                storageClass = DEFAULT_STATIC_STORAGE_CLASS;
+                notes.add("no storage class recorded for " + backup.volumeName() + "; the PV uses "
+                        + DEFAULT_STATIC_STORAGE_CLASS + " (Longhorn's default for static PVs), so the PVC must request it");
+            }
+            List<String> accessModes = live.map(PvcInfo::accessModes).filter(l -> !l.isEmpty())
+                    .orElseGet(() -> List.of(kubernetesAccessMode(backup.accessMode().orElse("rwo"))));
+
+            if (cluster.online()) {
+                if (!checkCluster(pvc, backup, volumeName, pvName, size, storageClass, live, notes)) {
+                    return;
+                }
+            } else {
+                notes.add("offline plan: the cluster was not checked; the executor checks again right before restoring");
+            }
+            if (live.isEmpty() && cluster.online()) {
+                notes.add(req.createPvc() ? "PVC does not exist: it will be created, bound to PV " + pvName
+                        : "PVC does not exist yet: PV " + pvName + " is pre-bound to it and binds when it is created");
+            }
+            Set<String> groups = jobs.groups();
+            Set<String> direct = jobs.directJobs();
+            if (groups.isEmpty() && direct.isEmpty()) {
+                notes.add("no recurring-job groups recorded in the backup: Longhorn puts the volume in the 'default' group");
+            }
+            usedVolumeNames.put(volumeName, pvc);
+            usedPvNames.put(pvName, pvc);
+            steps.add(RestoreStep.builder(pvc, backup)
+                    .volumeName(volumeName)
+                    .pvName(pvName)
+                    .sizeBytes(size)
+                    .storageClassName(storageClass)
+                    .accessModes(accessModes)
+                    .replicas(req.replicas())
+                    .reclaimPolicy(req.reclaimPolicy())
+                    .fsType(req.fsType())
+                    .staleReplicaTimeout(req.staleReplicaTimeout())
+                    .dataEngine(bv == null ? "v1" : bv.dataEngine())
+                    .createPvc(req.createPvc() && live.isEmpty())
+                    .recurringJobGroups(groups)
+                    .recurringJobs(direct)
+                    .reason(reason)
+                    .notes(notes)
+                    .build());
+        }
+
+        /** Checks the live cluster; adds a skip and returns false when the step must not run. */
+        private boolean checkCluster(PvcRef pvc, Backup backup, String volumeName, String pvName, long size,
+                                     String storageClass, Optional<PvcInfo> live, List<String> notes) {
+            Optional<LonghornVolumeInfo> existingVolume = cluster.findVolume(volumeName);
+            boolean volumeIsOurs = existingVolume.map(v -> v.fromBackup().map(u -> sameBackup(u, backup)).orElse(false))
+                    .orElse(false);
+            if (live.isPresent()) {
+                PvcInfo claim = live.get();
+                if (claim.volumeName().isPresent()) {
+                    String boundPv = claim.volumeName().get();
+                    Optional<PvInfo> pv = cluster.findPv(boundPv);
+                    boolean pvIsOurs = boundPv.equals(pvName)
+                            && pv.map(p -> p.volumeHandle().map(volumeName::equals).orElse(false)).orElse(true);
+                    if (pvIsOurs && volumeIsOurs && claim.isBound()) {
+                        skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.ALREADY_RESTORED,
+                                "PVC is bound to PV " + boundPv + " of volume " + volumeName + ", restored from " + backup.name()));
+                        return false;
+                    }
+                    if (!pvIsOurs) {
+                        skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.PVC_BOUND_ELSEWHERE,
+                                "PVC is " + (claim.isBound() ? "bound" : "pre-bound") + " to PV " + boundPv
+                                        + pv.flatMap(PvInfo::volumeHandle).map(h -> " (volume " + h + ")").orElse("")
+                                        + "; it is never taken over"));
+                        return false;
+                    }
+                    notes.add("PVC already names PV " + pvName + " (volumeName): it binds once the PV exists");
+                } else if (claim.isBound()) {
+                    skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.PVC_BOUND_ELSEWHERE,
+                            "PVC is Bound; it is never taken over"));
+                    return false;
+                }
+                if (claim.requestedBytes() > size && size > 0) {
+                    warnings.add(new PlanWarning(Optional.of(pvc), Kind.SIZE_MISMATCH, "PVC requests "
+                            + Sizes.human(claim.requestedBytes()) + " but the backup's volume is " + Sizes.human(size)
+                            + ": the claim will not bind to the restored PV until its request is lowered"));
+                }
+                if (claim.storageClassName().isPresent() && !claim.storageClassName().get().equals(storageClass)) {
+                    warnings.add(new PlanWarning(Optional.of(pvc), Kind.STORAGE_CLASS_MISMATCH, "PVC requests storage class "
+                            + claim.storageClassName().get() + " but the PV will have " + storageClass
+                            + ": the claim will not bind"));
+                }
+            }
+            if (existingVolume.isPresent()) {
+                if (!volumeIsOurs) {
+                    skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.VOLUME_NAME_TAKEN,
+                            "Longhorn volume " + volumeName + " already exists and was " + existingVolume.get().fromBackup()
+                                    .map(u -> "restored from another backup (" + u + ")").orElse("not restored from a backup")
+                                    + "; choose another name with a volume name template"));
+                    return false;
+                }
+                notes.add("Longhorn volume " + volumeName + " already exists from this backup: it will be adopted");
+            }
+            Optional<PvInfo> existingPv = cluster.findPv(pvName);
+            if (existingPv.isPresent()) {
+                PvInfo pv = existingPv.get();
+                boolean ours = pv.volumeHandle().map(volumeName::equals).orElse(false)
+                        && pv.claimRef().map(pvc::equals).orElse(true);
+                if (!ours) {
+                    skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.PV_NAME_TAKEN, "PV " + pvName
+                            + " already exists" + pv.volumeHandle().map(h -> " for volume " + h).orElse("")
+                            + pv.claimRef().map(c -> ", claimed by " + c).orElse("") + "; choose another PV name template"));
+                    return false;
+                }
+                notes.add("PV " + pvName + " already exists for this volume and claim: it will be adopted");
+            }
+            return true;
+        }
+
+        private static boolean sameBackup(String url, Backup b) {
+            if (b.url().map(u -> BackupUrl.sameBackup(u, url)).orElse(false)) {
+                return true;
+            }
+            try {
+                BackupUrl parsed = BackupUrl.parse(url);
+                return parsed.backupName().equals(b.name()) && parsed.volumeName().equals(b.volumeName());
+            } catch (DrException e) {
+                return false;
+            }
+        }
+
+        private void addCatalogWarnings() {
+            List<SkippedEntry> skipped = catalog.skippedEntries();
+            int n = 0;
+            for (SkippedEntry s : skipped) {
+                if (n++ == MAX_CATALOG_WARNINGS) {
+                    warnings.add(new PlanWarning(Optional.empty(), Kind.CATALOG_SKIPPED, "... and "
+                            + (skipped.size() - MAX_CATALOG_WARNINGS) + " more skipped catalog entries"));
+                    break;
+                }
+                warnings.add(new PlanWarning(Optional.empty(), Kind.CATALOG_SKIPPED, s.toString()));
+            }
+        }
+
+        private static String kubernetesAccessMode(String longhorn) {
+            return switch (longhorn) {
+                case "rwx" -> "ReadWriteMany";
+                case "rwop" -> "ReadWriteOncePod";
+                default -> "ReadWriteOnce";
+            };
+        }
+    }
+}

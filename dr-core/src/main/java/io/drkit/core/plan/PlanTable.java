@@ -1,0 +1,61 @@
+package io.drkit.core.plan;
+
+import io.drkit.core.internal.Sizes;
+import io.drkit.core.internal.TextTable;
+import io.drkit.core.model.Backup;
+import java.time.Instant;
+
+/** Renders a {@link RestorePlan} for humans. */
+final class PlanTable {
+    private PlanTable() {
+    }
+
+    static String render(RestorePlan plan, boolean verbose) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Restore plan from ").append(plan.source().isEmpty() ? "(unknown source)" : plan.source())
+                .append(", computed ").append(plan.createdAt())
+                .append(plan.clusterAware() ? ", checked against the live cluster" : ", offline (cluster not checked)")
+                .append('\n');
+        plan.request().asOf().ifPresent(t -> sb.append("Point in time: newest complete backup at or before ").append(t).append('\n'));
+        sb.append('\n');
+        if (plan.steps().isEmpty()) {
+            sb.append("No restores planned.\n");
+        } else {
+            TextTable t = new TextTable("PVC", "BACKUP", "TAKEN", "SIZE", "VOLUME", "PV", "CLASS", "GROUPS");
+            for (RestoreStep s : plan.steps()) {
+                Backup b = s.backup();
+                t.row(s.id(), b.volumeName() + "/" + b.name(), b.pointInTime().map(Instant::toString).orElse("?"),
+                        Sizes.human(s.sizeBytes()), s.volumeName(), s.pvName(),
+                        s.storageClassName().isEmpty() ? "-" : s.storageClassName(),
+                        s.recurringJobGroups().isEmpty() ? "-" : String.join(",", s.recurringJobGroups()));
+            }
+            sb.append(t.render());
+            sb.append('\n');
+            for (RestoreStep s : plan.steps()) {
+                sb.append("  ").append(s.id()).append(": ").append(s.reason()).append('\n');
+                for (String n : s.notes()) {
+                    sb.append("      note: ").append(n).append('\n');
+                }
+            }
+        }
+        long notSelected = plan.skips().stream().filter(s -> s.reason() == PlanSkip.SkipReason.NOT_SELECTED).count();
+        var shown = plan.skips().stream().filter(s -> verbose || s.reason() != PlanSkip.SkipReason.NOT_SELECTED).toList();
+        if (!shown.isEmpty()) {
+            sb.append("\nSkipped:\n");
+            TextTable t = new TextTable("SUBJECT", "REASON", "DETAIL");
+            shown.forEach(s -> t.row(s.subject(), s.reason().name(), s.detail()));
+            sb.append(t.render());
+        }
+        if (!verbose && notSelected > 0) {
+            sb.append("\n").append(notSelected).append(" other backup volume(s) not selected by the request.\n");
+        }
+        if (!plan.warnings().isEmpty()) {
+            sb.append("\nWarnings:\n");
+            plan.warnings().forEach(w -> sb.append("  ! ").append(w).append('\n'));
+        }
+        sb.append('\n').append(plan.steps().size()).append(" restore(s), ")
+                .append(plan.skips().size() - notSelected).append(" skipped, ")
+                .append(plan.warnings().size()).append(" warning(s).\n");
+        return sb.toString();
+    }
+}

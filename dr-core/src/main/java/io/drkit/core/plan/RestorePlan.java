@@ -1,0 +1,98 @@
+package io.drkit.core.plan;
+
+import io.drkit.core.DrJson;
+import io.drkit.core.NotFoundException;
+import io.drkit.core.model.PvcRef;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A reviewable restore plan: what will be restored, from which backup, into which volume and PV, for which claim,
+ * and why every other candidate was skipped. It round-trips through JSON ({@link #toJson()}, {@link #fromJson}) so a
+ * plan computed yesterday can be reviewed, committed to git and applied today.
+ *
+ * @param schemaVersion version of the JSON schema ({@value #SCHEMA_VERSION})
+ * @param createdAt     when the plan was computed
+ * @param source        the catalog it was computed from (no credentials)
+ * @param clusterAware  whether live cluster state was checked (false for offline plans)
+ * @param request       the request it answers
+ * @param steps         restores, ordered by claim
+ * @param skips         candidates not restored, with reasons
+ * @param warnings      things a reviewer must read
+ */
+public record RestorePlan(int schemaVersion, Instant createdAt, String source, boolean clusterAware,
+                          RestoreRequest request, List<RestoreStep> steps, List<PlanSkip> skips,
+                          List<PlanWarning> warnings) {
+
+    /** The JSON schema version this library writes. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /** Validates and copies. */
+    public RestorePlan {
+        Objects.requireNonNull(createdAt, "createdAt");
+        source = Objects.requireNonNullElse(source, "");
+        Objects.requireNonNull(request, "request");
+        steps = List.copyOf(Objects.requireNonNullElse(steps, List.of()));
+        skips = List.copyOf(Objects.requireNonNullElse(skips, List.of()));
+        warnings = List.copyOf(Objects.requireNonNullElse(warnings, List.of()));
+        long distinct = steps.stream().map(RestoreStep::pvc).distinct().count();
+        if (distinct != steps.size()) {
+            throw new io.drkit.core.InvalidInputException("restore plan has more than one step for the same PVC");
+        }
+    }
+
+    /** The step for {@code pvc}, if planned. */
+    public Optional<RestoreStep> findStep(PvcRef pvc) {
+        return steps.stream().filter(s -> s.pvc().equals(pvc)).findFirst();
+    }
+
+    /**
+     * The step for {@code pvc}.
+     *
+     * @throws NotFoundException when the plan has no step for it
+     */
+    public RestoreStep getStep(PvcRef pvc) {
+        return findStep(pvc).orElseThrow(() -> new NotFoundException("plan has no step for PVC " + pvc));
+    }
+
+    /** The skip entries with {@code reason}. */
+    public List<PlanSkip> skips(PlanSkip.SkipReason reason) {
+        return skips.stream().filter(s -> s.reason() == reason).toList();
+    }
+
+    /** The warnings of {@code kind}. */
+    public List<PlanWarning> warnings(PlanWarning.Kind kind) {
+        return warnings.stream().filter(w -> w.kind() == kind).toList();
+    }
+
+    /** Whether there is nothing to do. */
+    public boolean isEmpty() {
+        return steps.isEmpty();
+    }
+
+    /** The plan as an indented JSON document (schema in the project README). */
+    public String toJson() {
+        return DrJson.toJson(this);
+    }
+
+    /**
+     * Reads a plan document.
+     *
+     * @throws io.drkit.core.InvalidInputException when the text is not a plan, or has an unsupported schema version
+     */
+    public static RestorePlan fromJson(String json) {
+        return DrJson.planFromJson(json);
+    }
+
+    /** A readable table of steps, skips (not-selected ones counted) and warnings. */
+    public String toTable() {
+        return PlanTable.render(this, false);
+    }
+
+    /** A readable table that also lists every not-selected candidate. */
+    public String toTable(boolean verbose) {
+        return PlanTable.render(this, verbose);
+    }
+}

@@ -1,0 +1,173 @@
+package io.drkit.core.contract;
+
+import static io.drkit.core.contract.CatalogFixture.A1;
+import static io.drkit.core.contract.CatalogFixture.A2;
+import static io.drkit.core.contract.CatalogFixture.A3;
+import static io.drkit.core.contract.CatalogFixture.B1;
+import static io.drkit.core.contract.CatalogFixture.B2;
+import static io.drkit.core.contract.CatalogFixture.C1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.drkit.core.NotFoundException;
+import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogListener;
+import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
+import io.drkit.core.model.BackupVolume;
+import io.drkit.core.model.CompressionMethod;
+import io.drkit.core.model.KubernetesStatus;
+import io.drkit.core.model.PvcRef;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link BackupCatalog} must have. A backend's test subclasses it and materialises
+ * {@link CatalogFixture#standard()} (or {@code standard(target)}) in its own form in {@link #createCatalog}.
+ */
+public abstract class BackupCatalogContractTest {
+
+    /** The fixture this test run uses. */
+    protected CatalogFixture fixture;
+    /** The catalog under test. */
+    protected BackupCatalog catalog;
+
+    /** The fixture to materialise; override to use another target URL. */
+    protected CatalogFixture fixture() {
+        return CatalogFixture.standard();
+    }
+
+    /** Creates a catalog whose backend holds exactly {@code fixture}. */
+    protected abstract BackupCatalog createCatalog(CatalogFixture fixture) throws Exception;
+
+    @BeforeEach
+    void openCatalog() throws Exception {
+        fixture = fixture();
+        catalog = createCatalog(fixture);
+    }
+
+    @AfterEach
+    void closeCatalog() {
+        if (catalog != null) {
+            catalog.close();
+        }
+    }
+
+    @Test
+    void listsEveryVolumeSortedByName() {
+        assertThat(catalog.listBackupVolumes()).extracting(BackupVolume::name)
+                .containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd");
+    }
+
+    @Test
+    void volumesCarrySizeCompressionAndPvcMapping() {
+        BackupVolume a = catalog.getBackupVolume("pvc-aaa");
+        assertThat(a.size()).isEqualTo(1L << 30);
+        assertThat(a.compression()).isEqualTo(CompressionMethod.LZ4);
+        assertThat(a.kubernetesStatus().flatMap(KubernetesStatus::pvc)).contains(PvcRef.of("shop", "db-data"));
+        BackupVolume b = catalog.getBackupVolume("pvc-bbb");
+        assertThat(b.compression()).isEqualTo(CompressionMethod.GZIP);
+        assertThat(b.storageClassName()).contains("longhorn-slow");
+        assertThat(catalog.getBackupVolume("pvc-ccc").kubernetesStatus()).isEmpty();
+    }
+
+    @Test
+    void listsCompleteBackupsNewestFirstAndIncompleteOnesAsNotComplete() {
+        List<Backup> backups = catalog.listBackups("pvc-aaa");
+        assertThat(backups).extracting(Backup::name).contains(A1, A2, A3);
+        assertThat(backups.stream().filter(Backup::isComplete).map(Backup::name)).containsExactly(A2, A1);
+        assertThat(backups.stream().filter(b -> b.name().equals(A3)).findFirst().orElseThrow().isComplete()).isFalse();
+    }
+
+    @Test
+    void completeBackupsCarryTimesSizesAndAUsableUrl() {
+        Backup a2 = catalog.getBackup("pvc-aaa", A2);
+        assertThat(a2.volumeName()).isEqualTo("pvc-aaa");
+        assertThat(a2.snapshotCreatedAt()).contains(CatalogFixture.T2);
+        assertThat(a2.completedAt()).isPresent();
+        assertThat(a2.size()).isEqualTo(6L << 20);
+        assertThat(a2.volumeSize() == 1L << 30 || catalog.getBackupVolume("pvc-aaa").size() == 1L << 30).isTrue();
+        BackupUrl url = BackupUrl.parse(a2.url().orElseThrow());
+        assertThat(url.backupName()).isEqualTo(A2);
+        assertThat(url.volumeName()).isEqualTo("pvc-aaa");
+    }
+
+    @Test
+    void backupsCarryPvcMappingAndRecurringJobGroups() {
+        Backup a2 = catalog.getBackup("pvc-aaa", A2);
+        assertThat(a2.kubernetesStatus().flatMap(KubernetesStatus::pvc)).contains(PvcRef.of("shop", "db-data"));
+        assertThat(a2.recurringJobInfo().groups().contains("critical")
+                || catalog.getBackupVolume("pvc-aaa").recurringJobInfo().groups().contains("critical")).isTrue();
+    }
+
+    @Test
+    void newestCompleteBackupIgnoresInProgressBackups() {
+        assertThat(catalog.newestCompleteBackup("pvc-aaa")).map(Backup::name).contains(A2);
+    }
+
+    @Test
+    void newestCompleteBackupIgnoresAStalePointer() {
+        assertThat(catalog.newestCompleteBackup("pvc-bbb")).map(Backup::name).contains(B2);
+    }
+
+    @Test
+    void newestCompleteBackupsCoversEveryVolumeThatHasOne() {
+        Map<String, Backup> newest = catalog.newestCompleteBackups();
+        assertThat(newest).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc");
+        assertThat(newest.get("pvc-aaa").name()).isEqualTo(A2);
+        assertThat(newest.get("pvc-bbb").name()).isEqualTo(B2);
+        assertThat(newest.get("pvc-ccc").name()).isEqualTo(C1);
+        assertThat(newest.values()).allMatch(Backup::isComplete);
+    }
+
+    @Test
+    void volumeWithoutBackupsHasNoNewestBackup() {
+        assertThat(catalog.listBackups("pvc-ddd").stream().filter(Backup::isComplete)).isEmpty();
+        assertThat(catalog.newestCompleteBackup("pvc-ddd")).isEmpty();
+    }
+
+    @Test
+    void findReturnsEmptyAndGetThrowsForUnknownNames() {
+        assertThat(catalog.findBackupVolume("pvc-nope")).isEmpty();
+        assertThat(catalog.findBackup("pvc-aaa", "backup-ffff00000000ffff")).isEmpty();
+        assertThat(catalog.findBackup("pvc-nope", A1)).isEmpty();
+        assertThatThrownBy(() -> catalog.getBackupVolume("pvc-nope")).isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("pvc-nope");
+        assertThatThrownBy(() -> catalog.getBackup("pvc-aaa", "backup-ffff00000000ffff"))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("backup-ffff00000000ffff");
+        assertThatThrownBy(() -> catalog.listBackups("pvc-nope")).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void findsBackupsByName() {
+        assertThat(catalog.findBackup("pvc-bbb", B1)).map(Backup::name).contains(B1);
+        assertThat(catalog.getBackup("pvc-ccc", C1).isComplete()).isTrue();
+    }
+
+    @Test
+    void fullScanAgreesWithListingAndReportsProgress() {
+        AtomicInteger scanned = new AtomicInteger();
+        CatalogScan scan = catalog.scanAll(new CatalogListener() {
+            @Override
+            public void volumeScanned(String volumeName, int done, int total) {
+                scanned.incrementAndGet();
+            }
+        });
+        assertThat(scan.volumes()).extracting(BackupVolume::name).containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd");
+        assertThat(scanned.get()).isEqualTo(4);
+        assertThat(scan.backupsOf("pvc-aaa").stream().filter(Backup::isComplete).map(Backup::name)).containsExactly(A2, A1);
+        assertThat(scan.backupsOf("pvc-bbb").stream().filter(Backup::isComplete).map(Backup::name)).containsExactly(B2, B1);
+    }
+
+    @Test
+    void describeNamesTheSourceAndCloseIsIdempotent() {
+        assertThat(catalog.describe()).isNotBlank();
+        catalog.close();
+        catalog.close();
+    }
+}
