@@ -1,0 +1,204 @@
+package io.drkit.core.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.drkit.core.Cancellation;
+import io.drkit.core.DrException;
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.bind.BindPhase;
+import io.drkit.core.cluster.ClusterState;
+import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.RestorePlan;
+import io.drkit.core.plan.RestorePlanner;
+import io.drkit.core.plan.RestoreRequest;
+import io.drkit.core.plan.RestoreStep;
+import io.drkit.core.testing.InMemoryBackupCatalog;
+import io.drkit.core.testing.InMemoryVolumeBinder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RestoreExecutorTest {
+    private static final PvcRef A = PvcRef.of("apps", "a");
+    private static final PvcRef B = PvcRef.of("apps", "b");
+    private static final PvcRef C = PvcRef.of("apps", "c");
+
+    private static RestorePlan plan() {
+        InMemoryBackupCatalog catalog = InMemoryBackupCatalog.builder()
+                .volume("pvc-a", v -> v.pvc("apps/a").group("critical").backup("backup-a1", "2026-11-20T00:00:00Z", 1 << 20))
+                .volume("pvc-b", v -> v.pvc("apps/b").backup("backup-b1", "2026-11-20T00:00:00Z", 1 << 20))
+                .volume("pvc-c", v -> v.pvc("apps/c").backup("backup-c1", "2026-11-20T00:00:00Z", 1 << 20))
+                .build();
+        return RestorePlanner.standard().plan(RestoreRequest.all(), catalog, ClusterState.offline());
+    }
+
+    private static Map<PvcRef, StepOutcome> outcomes(ExecutionReport r) {
+        Map<PvcRef, StepOutcome> m = new java.util.TreeMap<>();
+        r.results().forEach(x -> m.put(x.pvc(), x.outcome()));
+        return m;
+    }
+
+    @Test
+    void restoresEveryStepAndReportsInPlanOrder() {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder();
+        ExecutionReport report = RestoreExecutor.create(binder).execute(plan());
+        assertThat(report.results()).extracting(StepResult::pvc).containsExactly(A, B, C);
+        assertThat(report.results()).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED));
+        assertThat(report.succeeded()).isTrue();
+        assertThat(report.exitCode()).isZero();
+        assertThat(binder.volumeCreations()).isEqualTo(3);
+        assertThat(binder.volume("pvc-a").orElseThrow().labels()).containsKey("recurring-job-group.longhorn.io/critical");
+        assertThat(binder.pv("pvc-b").orElseThrow().claimRef()).contains(B);
+    }
+
+    @Test
+    void aFailingStepDoesNotStopTheOthers() {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder()
+                .failAlways(B, BindPhase.CREATE_PV, () -> new DrException("PV create refused for apps/b"));
+        ExecutionReport report = RestoreExecutor.create(binder).execute(plan());
+        assertThat(outcomes(report)).containsEntry(A, StepOutcome.RESTORED).containsEntry(B, StepOutcome.FAILED)
+                .containsEntry(C, StepOutcome.RESTORED);
+        StepResult failed = report.results(StepOutcome.FAILED).get(0);
+        assertThat(failed.detail()).contains("PV create refused");
+        assertThat(failed.errorType()).contains("DrException");
+        assertThat(report.succeeded()).isFalse();
+        assertThat(report.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void rerunAfterACrashMidPlanContinuesWithoutRestoringTwice() {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().crashOnceAfter(B, BindPhase.CREATE_VOLUME);
+        RestorePlan plan = plan();
+        RestoreExecutor executor = RestoreExecutor.builder().binder(binder).parallelism(1).build();
+
+        ExecutionReport first = executor.execute(plan);
+        assertThat(outcomes(first)).containsEntry(A, StepOutcome.RESTORED).containsEntry(B, StepOutcome.FAILED)
+                .containsEntry(C, StepOutcome.RESTORED);
+        assertThat(binder.volume("pvc-b")).isPresent();
+        assertThat(binder.pv("pvc-b")).isEmpty();
+
+        ExecutionReport second = executor.execute(plan);
+        assertThat(outcomes(second)).containsEntry(A, StepOutcome.ADOPTED).containsEntry(B, StepOutcome.RESUMED)
+                .containsEntry(C, StepOutcome.ADOPTED);
+        assertThat(binder.volumeCreations()).isEqualTo(3);
+        assertThat(binder.pvCreations()).isEqualTo(3);
+        assertThat(binder.changes()).filteredOn(c -> c.equals("create volume pvc-b")).hasSize(1);
+
+        ExecutionReport third = executor.execute(plan);
+        assertThat(third.results()).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(StepOutcome.ADOPTED));
+        assertThat(binder.changes()).hasSize(6);
+    }
+
+    @Test
+    void aPreflightConflictSkipsTheStepAndChangesNothing() {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().existingVolume("pvc-c", null, 1 << 30);
+        ExecutionReport report = RestoreExecutor.create(binder).execute(plan());
+        StepResult c = report.results().get(2);
+        assertThat(c.outcome()).isEqualTo(StepOutcome.SKIPPED);
+        assertThat(c.detail()).contains("pre-flight conflict").contains("pvc-c");
+        assertThat(binder.pv("pvc-c")).isEmpty();
+        assertThat(binder.changes()).noneMatch(x -> x.contains("pvc-c"));
+    }
+
+    @Test
+    void cancellationStopsTheRunningStepAndSkipsTheRest() throws Exception {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(A, BindPhase.RESTORING);
+        CountDownLatch hanging = new CountDownLatch(1);
+        ExecutionListener l = new ExecutionListener() {
+            @Override
+            public void phase(RestoreStep step, BindPhase phase, String detail) {
+                if (detail.contains("hanging")) {
+                    hanging.countDown();
+                }
+            }
+        };
+        Cancellation cancel = Cancellation.create();
+        RestoreExecutor executor = RestoreExecutor.builder().binder(binder).parallelism(1).listener(l).build();
+        Thread canceller = new Thread(() -> {
+            try {
+                if (hanging.await(20, TimeUnit.SECONDS)) {
+                    cancel.cancel();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        canceller.start();
+        ExecutionReport report = executor.execute(plan(), cancel);
+        canceller.join();
+        assertThat(report.results()).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(StepOutcome.CANCELLED));
+        assertThat(binder.pvCreations()).isZero();
+        assertThat(binder.volumeCreations()).isEqualTo(1);
+    }
+
+    @Test
+    void aStepThatExceedsItsTimeoutFailsWithATimeoutAndOthersGoOn() {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(B, BindPhase.RESTORING);
+        ExecutionReport report = RestoreExecutor.builder().binder(binder).stepTimeout(Duration.ofMillis(300)).build()
+                .execute(plan());
+        assertThat(outcomes(report)).containsEntry(A, StepOutcome.RESTORED).containsEntry(B, StepOutcome.FAILED)
+                .containsEntry(C, StepOutcome.RESTORED);
+        assertThat(report.results().get(1).errorType()).contains("DrTimeoutException");
+    }
+
+    @Test
+    void parallelismIsBoundedAndListenersSeeEveryStep() {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        ExecutionListener l = new ExecutionListener() {
+            @Override
+            public void planStarted(RestorePlan plan) {
+                events.add("plan");
+            }
+
+            @Override
+            public void stepStarted(RestoreStep step) {
+                maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                events.add("start " + step.id());
+            }
+
+            @Override
+            public void stepFinished(RestoreStep step, StepResult result) {
+                running.decrementAndGet();
+                events.add("end " + step.id());
+            }
+
+            @Override
+            public void planFinished(ExecutionReport report) {
+                events.add("done");
+                throw new IllegalStateException("listeners that throw are ignored");
+            }
+        };
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().restoreSpeed(5, Duration.ofMillis(10));
+        ExecutionReport report = RestoreExecutor.builder().binder(binder).parallelism(2).listener(l).build().execute(plan());
+        assertThat(report.succeeded()).isTrue();
+        assertThat(maxRunning.get()).isBetween(1, 2);
+        assertThat(events.get(0)).isEqualTo("plan");
+        assertThat(events.get(events.size() - 1)).isEqualTo("done");
+        assertThat(events).contains("start apps/a", "end apps/a", "start apps/c", "end apps/c");
+    }
+
+    @Test
+    void reportRendersAsJsonAndTable() {
+        ExecutionReport report = RestoreExecutor.create(new InMemoryVolumeBinder()).execute(plan());
+        assertThat(report.toJson()).contains("\"kind\" : \"ExecutionReport\"").contains("\"outcome\" : \"RESTORED\"")
+                .contains("\"pvc\" : \"apps/b\"");
+        assertThat(report.toTable()).contains("apps/c").contains("3 restored").contains("all data in place");
+    }
+
+    @Test
+    void rejectsBadConfiguration() {
+        assertThatThrownBy(() -> RestoreExecutor.builder().build()).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> RestoreExecutor.builder().parallelism(0)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> RestoreExecutor.builder().stepTimeout(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
+    }
+}
