@@ -281,8 +281,8 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
         return SENSITIVE_SUBOPTION.matcher(value).replaceAll("$1****");
     }
 
-    /** Masks anything that looks like a secret in a raw URL string (for error messages). */
-    static String redact(String url) {
+    /** Masks anything that looks like a secret (userinfo, password-like options) in a raw URL string, for messages. */
+    public static String redact(String url) {
         String s = url.replaceAll("://[^/@?]*:[^/@?]*@", "://****@");
         return SENSITIVE_SUBOPTION.matcher(s).replaceAll("$1****");
     }
