@@ -282,12 +282,17 @@ public final class LonghornVolumeBinder implements VolumeBinder {
         ctx.await("Longhorn learning " + what, pollInterval, () -> {
             Instant now = Instant.now();
             if (caps.canSync() && (lastSync.get() == null || !now.isBefore(lastSync.get().plus(syncInterval)))) {
-                Optional<LonghornBackupVolume> bv = client.findBackupVolume(url.volumeName(), target);
-                boolean asked = bv.isPresent() ? client.syncBackupVolume(bv.get().id()) : client.syncBackupTargets();
-                if (asked) {
-                    syncs.incrementAndGet();
-                }
                 lastSync.set(now);
+                try {
+                    Optional<LonghornBackupVolume> bv = client.findBackupVolume(url.volumeName(), target);
+                    boolean asked = bv.isPresent() ? client.syncBackupVolume(bv.get().id()) : client.syncBackupTargets();
+                    if (asked) {
+                        syncs.incrementAndGet();
+                    }
+                } catch (LonghornNotFoundException | LonghornRequestException | LonghornConflictException e) {
+                    // a sync is only a hint: Longhorn also polls; keep waiting
+                    LOG.debug("sync request for {} failed: {}", what, e.getMessage());
+                }
             }
             if (backupKnown(url, target)) {
                 ctx.progress(1.0, "Longhorn knows " + what);

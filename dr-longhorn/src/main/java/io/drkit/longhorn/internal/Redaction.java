@@ -2,9 +2,12 @@ package io.drkit.longhorn.internal;
 
 import java.util.regex.Pattern;
 
-/** Masks secrets in strings that end up in messages, logs and {@code toString()}: URL user info and password-like options. */
+/**
+ * Masks secrets in strings that end up in messages, logs and {@code toString()}: {@code user:password@} in URLs (but
+ * not S3's {@code bucket@region}) and password-like query or mount options.
+ */
 public final class Redaction {
-    private static final Pattern USER_INFO = Pattern.compile("://[^/@?#]*@");
+    private static final Pattern USER_INFO = Pattern.compile("://[^/@?#:]*:[^/@?#]*@");
     private static final Pattern SECRET_OPTION =
             Pattern.compile("(?i)((?:password|passwd|pass|secret|token|credential|key)[^=&,;]*=)[^&,;]*");
 
