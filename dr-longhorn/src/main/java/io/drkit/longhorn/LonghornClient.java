@@ -3,11 +3,14 @@ package io.drkit.longhorn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drkit.core.CancelledException;
+import io.drkit.core.Cancellation;
 import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.longhorn.internal.HttpTransport;
 import io.drkit.longhorn.internal.Parsed;
 import io.drkit.longhorn.internal.Redaction;
@@ -348,6 +351,48 @@ public final class LonghornClient implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Waits until Longhorn knows the backup at {@code backupUrl}, which it must before it can restore it (right after
+     * a cluster rebuild it does not: it lists backups on its own poll, every 5 minutes by default). Where the server
+     * supports it (1.6.2+) it asks for a sync of the backup volume, or of every backup target when even the backup
+     * volume is unknown, at most every {@code syncInterval}; older versions are polled until their own poll has run.
+     *
+     * @param backupUrl    the backup's URL ({@code fromBackup})
+     * @param timeout      how long to wait
+     * @param pollInterval how often to look
+     * @param syncInterval how often to repeat a sync request (Longhorn refuses repeats within 10 s)
+     * @param cancellation stops the wait with a {@link CancelledException}
+     * @param listener     progress
+     * @return the backup, complete
+     * @throws NotFoundException     when Longhorn still does not know it after {@code timeout}; the message names the
+     *                               backup and the state of the backup target
+     * @throws InvalidInputException when {@code backupUrl} is not a backup URL
+     */
+    public LonghornBackup awaitBackup(String backupUrl, Duration timeout, Duration pollInterval, Duration syncInterval,
+                                      Cancellation cancellation, BackupWaitListener listener) {
+        BackupUrl url = BackupUrl.parse(backupUrl);
+        BackupWaitListener l = listener == null ? BackupWaitListener.NONE : listener;
+        Cancellation c = cancellation == null ? Cancellation.none() : cancellation;
+        String what = "wait for backup " + url.backupName() + " of volume " + url.volumeName();
+        BackupWaiter waiter = new BackupWaiter(this, pollInterval, syncInterval);
+        c.throwIfCancelled(what);
+        return waiter.await(url, waiter.targetOf(backupUrl), timeout, "", detail -> {
+            try {
+                l.waiting(detail);
+            } catch (RuntimeException e) {
+                LOG.warn("backup wait listener threw; ignoring", e);
+            }
+        }, d -> {
+            try {
+                Thread.sleep(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException(what + " was interrupted", e);
+            }
+            c.throwIfCancelled(what);
+        });
     }
 
     // ------------------------------------------------------------------ volumes

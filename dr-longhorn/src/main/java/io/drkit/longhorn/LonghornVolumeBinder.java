@@ -4,7 +4,6 @@ import io.drkit.core.ConflictException;
 import io.drkit.core.DrException;
 import io.drkit.core.DrTimeoutException;
 import io.drkit.core.InvalidInputException;
-import io.drkit.core.NotFoundException;
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
@@ -120,6 +119,10 @@ public final class LonghornVolumeBinder implements VolumeBinder {
             if (!BackupUrl.sameBackup(vol.fromBackup(), want)) {
                 return conflict("Longhorn volume " + vol.name() + " exists and was restored from "
                         + describeBackup(vol.fromBackup()) + ", not from " + describeBackup(want), vol);
+            }
+            if (vol.standby()) {
+                return conflict("Longhorn volume " + vol.name() + " is a disaster-recovery (standby) volume of that"
+                        + " backup; activate it in Longhorn, or restore under another name", vol);
             }
             if (vol.pvName().isPresent() && !vol.pvName().get().equals(step.pvName())) {
                 return conflict("Longhorn volume " + vol.name() + " already has PV " + vol.pvName().get()
@@ -262,81 +265,22 @@ public final class LonghornVolumeBinder implements VolumeBinder {
      * @param retrying true when Longhorn just refused the create; then phases are not reported again
      */
     private void ensureBackupKnown(RestoreStep step, BackupUrl url, BindContext ctx, boolean retrying) {
-        String target = client.findBackupTargetForBackupUrl(step.fromBackup()).map(LonghornBackupTarget::name).orElse(null);
-        if (!retrying && backupKnown(url, target)) {
+        BackupWaiter waiter = new BackupWaiter(client, pollInterval, syncInterval);
+        String target = waiter.targetOf(step.fromBackup());
+        if (!retrying && waiter.known(url, target).isPresent()) {
             return;
         }
-        ServerCapabilities caps = client.capabilities();
-        String how = caps.canSync() ? "asking it to sync its backup target"
-                : "Longhorn " + caps.versionRange() + " cannot be asked to sync; waiting for its next backup-target poll";
         String what = "backup " + url.backupName() + " of volume " + url.volumeName();
         if (!retrying) {
-            ctx.phase(BindPhase.WAIT_FOR_BACKUP, "Longhorn does not know " + what + " yet; " + how);
+            ctx.phase(BindPhase.WAIT_FOR_BACKUP, "Longhorn does not know " + what + " yet; " + waiter.how());
         } else {
-            ctx.progress(-1, "Longhorn refused to restore " + what + " because it does not know it yet; " + how);
+            ctx.progress(-1, "Longhorn refused to restore " + what + " because it does not know it yet; " + waiter.how());
         }
-        Instant start = Instant.now();
-        Instant localDeadline = start.plus(backupSyncTimeout);
-        AtomicReference<Instant> lastSync = new AtomicReference<>();
-        AtomicInteger syncs = new AtomicInteger();
-        ctx.await("Longhorn learning " + what, pollInterval, () -> {
-            Instant now = Instant.now();
-            if (caps.canSync() && (lastSync.get() == null || !now.isBefore(lastSync.get().plus(syncInterval)))) {
-                lastSync.set(now);
-                try {
-                    Optional<LonghornBackupVolume> bv = client.findBackupVolume(url.volumeName(), target);
-                    boolean asked = bv.isPresent() ? client.syncBackupVolume(bv.get().id()) : client.syncBackupTargets();
-                    if (asked) {
-                        syncs.incrementAndGet();
-                    }
-                } catch (LonghornNotFoundException | LonghornRequestException | LonghornConflictException e) {
-                    // a sync is only a hint: Longhorn also polls; keep waiting
-                    LOG.debug("sync request for {} failed: {}", what, e.getMessage());
-                }
-            }
-            if (backupKnown(url, target)) {
-                ctx.progress(1.0, "Longhorn knows " + what);
-                return Optional.of(Boolean.TRUE);
-            }
-            if (!now.isBefore(localDeadline)) {
-                throw new NotFoundException(step.id() + ": " + what + " is still unknown to Longhorn at "
-                        + client.baseUrl() + " after " + seconds(Duration.between(start, now)) + " ("
-                        + (caps.canSync() ? syncs.get() + " sync request(s)" : how) + "). Longhorn only restores backups"
-                        + " it has listed from its backup target. " + targetReport(target));
-            }
-            ctx.progress(-1, "waiting for Longhorn to learn " + what + " (" + seconds(Duration.between(start, now)) + ")");
-            return Optional.empty();
-        });
-    }
-
-    private boolean backupKnown(BackupUrl url, String target) {
-        Optional<LonghornBackupVolume> bv = client.findBackupVolume(url.volumeName(), target);
-        return bv.isPresent() && client.findBackup(bv.get().id(), url.backupName()).map(LonghornBackup::isComplete)
-                .orElse(false);
-    }
-
-    private String targetReport(String target) {
-        try {
-            List<LonghornBackupTarget> targets = client.listBackupTargets();
-            if (targets.isEmpty()) {
-                return "Longhorn has no backup target configured.";
-            }
-            StringBuilder sb = new StringBuilder(target == null
-                    ? "No backup target of Longhorn has this backup's URL. Targets: " : "Backup target: ");
-            for (LonghornBackupTarget t : targets) {
-                if (target != null && !t.name().equals(target)) {
-                    continue;
-                }
-                sb.append(t.name()).append(" = ").append(Redaction.url(t.backupTargetUrl()))
-                        .append(t.available() ? " (available" : " (UNAVAILABLE")
-                        .append(t.message().isEmpty() ? "" : ": " + t.message())
-                        .append(t.pollInterval().map(p -> ", polled every " + p.toSeconds() + " s").orElse(""))
-                        .append(") ");
-            }
-            return sb.toString().trim();
-        } catch (DrException e) {
-            return "The backup targets could not be listed: " + e.getMessage();
-        }
+        String wait = "Longhorn learning " + what;
+        ctx.checkpoint(wait);
+        waiter.await(url, target, backupSyncTimeout, step.id() + ": ", d -> ctx.progress(-1, d),
+                d -> ctx.sleep(d, wait));
+        ctx.progress(1.0, "Longhorn knows " + what);
     }
 
     // ------------------------------------------------------------------ volume
@@ -547,11 +491,6 @@ public final class LonghornVolumeBinder implements VolumeBinder {
         } catch (RuntimeException e) {
             return "'" + Redaction.url(url) + "'";
         }
-    }
-
-    private static String seconds(Duration d) {
-        long s = d.toSeconds();
-        return s < 120 ? s + " s" : d.toMinutes() + " min";
     }
 
     private void ensureOpen() {

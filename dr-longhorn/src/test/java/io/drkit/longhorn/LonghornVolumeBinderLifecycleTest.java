@@ -315,6 +315,21 @@ class LonghornVolumeBinderLifecycleTest {
 
     @ParameterizedTest
     @EnumSource(LonghornVersion.class)
+    void refusesToAdoptAStandbyVolumeOfTheSameBackup(LonghornVersion v) {
+        LonghornVolumeBinder binder = binder(v);
+        String standby = Fixtures.read(v, "volume-restoring.json").replace("\"standby\": false", "\"standby\": true");
+        wm.stubFor(get("/v1/volumes").atPriority(1).willReturn(aResponse().withStatus(200)
+                .withBody("{\"type\":\"collection\",\"resourceType\":\"volume\",\"data\":[" + standby + "]}")));
+        RestoreStep s = step(false);
+
+        assertThat(binder.inspect(s).state()).isEqualTo(io.drkit.core.bind.StepInspection.State.CONFLICT);
+        assertThatThrownBy(() -> binder.bind(s, ctx(s, Duration.ofSeconds(5), BindListener.NONE)))
+                .isInstanceOf(io.drkit.core.ConflictException.class).hasMessageContaining("standby");
+        wm.verify(0, postRequestedFor(urlEqualTo("/v1/volumes")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(LonghornVersion.class)
     void failsClearlyWhenLonghornNeverLearnsTheBackup(LonghornVersion v) {
         Fixtures.stubSchemas(wm, v);
         wm.stubFor(get("/v1/volumes").willReturn(ok(v, "volumes-empty.json")));
