@@ -1,0 +1,578 @@
+package io.drkit.longhorn;
+
+import io.drkit.core.ConflictException;
+import io.drkit.core.DrException;
+import io.drkit.core.DrTimeoutException;
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.bind.BindContext;
+import io.drkit.core.bind.BindPhase;
+import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepInspection;
+import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.model.BackupUrl;
+import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.RestoreStep;
+import io.drkit.longhorn.internal.Redaction;
+import io.drkit.longhorn.internal.RestoreCheck;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link VolumeBinder} that carries out restore steps through Longhorn's REST API: it creates the volume from the
+ * backup URL, waits until Longhorn has restored it, then has Longhorn create the PersistentVolume ({@code pvCreate})
+ * and, when the step asks, the claim ({@code pvcCreate}).
+ *
+ * <p>How it decides:
+ * <ul>
+ *   <li><b>Pre-flight</b>: the volume by name and its {@code fromBackup} (same backup = compare {@code backup=} and
+ *       {@code volume=} of the URL), and PV/PVC bindings as Longhorn reports them in every volume's
+ *       {@code kubernetesStatus}. A volume of the same name from another source, a PV name used by another Longhorn
+ *       volume, or the claim bound to another Longhorn PV is a conflict: nothing is changed.</li>
+ *   <li><b>Backup not known yet</b>: Longhorn restores only backups it has listed from its target. The binder checks
+ *       first and, when needed (or when Longhorn answers {@code cannot get backup}), asks for a sync where the server
+ *       supports it (1.6.2+) and waits, with progress, up to {@link Builder#backupSyncTimeout}.</li>
+ *   <li><b>Restore</b>: done when {@code restoreRequired} is false and the volume detached again, not faulted, and
+ *       {@code restoreInitiated} is true where the API reports it (1.5+; it is missing on 1.4). Progress comes from
+ *       {@code restoreStatus[]}; a faulted volume or a {@code RestoreFailure} condition fails the step at once.</li>
+ *   <li><b>PV and PVC</b>: {@code pvCreate} with the step's PV name, filesystem and storage class (the class is
+ *       ignored by Longhorn 1.4, which uses its {@code default-longhorn-static-storage-class}), then a wait for
+ *       {@code kubernetesStatus.pvStatus} {@code Available}, then {@code pvcCreate} if the step asks.</li>
+ *   <li><b>Recurring jobs</b>: the step's groups and jobs go into {@code recurringJobSelector} on create (and are
+ *       added to an adopted volume that lacks them), so the restored volume keeps being backed up.</li>
+ * </ul>
+ *
+ * <p><b>Difference from the Kubernetes binder</b>: Longhorn's {@code pvCreate} makes a PV <em>without</em>
+ * {@code claimRef}, and the REST API cannot set one. When the step creates the claim, {@code pvcCreate} binds it by
+ * {@code spec.volumeName}. When the claim comes from elsewhere (GitOps), the PV stays {@code Available} until a claim
+ * binds it: give that claim {@code spec.volumeName: <pv>} (or use the Kubernetes binder, which pre-binds the PV to
+ * the claim), otherwise any matching claim of the same storage class could take it. Likewise only claims bound to
+ * Longhorn PVs are visible to this binder's conflict check.
+ *
+ * <p>Thread-safe; {@link #close()} closes the client only when asked to ({@link Builder#closeClient(boolean)}).
+ */
+public final class LonghornVolumeBinder implements VolumeBinder {
+    private static final Logger LOG = LoggerFactory.getLogger(LonghornVolumeBinder.class);
+    private static final Set<String> PV_USABLE = Set.of("Available", "Bound");
+
+    private final LonghornClient client;
+    private final Duration pollInterval;
+    private final Duration syncInterval;
+    private final Duration backupSyncTimeout;
+    private final Duration kubernetesStatusTimeout;
+    private final int replicaErrorPolls;
+    private final boolean closeClient;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LonghornVolumeBinder(Builder b) {
+        this.client = b.client;
+        this.pollInterval = b.pollInterval;
+        this.syncInterval = b.syncInterval;
+        this.backupSyncTimeout = b.backupSyncTimeout;
+        this.kubernetesStatusTimeout = b.kubernetesStatusTimeout;
+        this.replicaErrorPolls = b.replicaErrorPolls;
+        this.closeClient = b.closeClient;
+    }
+
+    /** A binder with default timings over {@code client}, which stays open. */
+    public static LonghornVolumeBinder create(LonghornClient client) {
+        return builder(client).build();
+    }
+
+    /** A builder over {@code client}. */
+    public static Builder builder(LonghornClient client) {
+        return new Builder(client);
+    }
+
+    @Override
+    public String describe() {
+        return "Longhorn REST API at " + client.baseUrl();
+    }
+
+    // ------------------------------------------------------------------ inspect
+
+    @Override
+    public StepInspection inspect(RestoreStep step) {
+        return analyze(step, client.listVolumes()).inspection;
+    }
+
+    private record Analysis(StepInspection inspection, LonghornVolume volume) {
+    }
+
+    private Analysis analyze(RestoreStep step, List<LonghornVolume> all) {
+        LonghornVolume vol = all.stream().filter(v -> v.name().equals(step.volumeName())).findFirst().orElse(null);
+        String want = step.fromBackup();
+        if (vol != null) {
+            if (!vol.isFromBackup()) {
+                return conflict("Longhorn volume " + vol.name() + " exists and was not restored from a backup; the step"
+                        + " wants it restored from " + describeBackup(want), vol);
+            }
+            if (!BackupUrl.sameBackup(vol.fromBackup(), want)) {
+                return conflict("Longhorn volume " + vol.name() + " exists and was restored from "
+                        + describeBackup(vol.fromBackup()) + ", not from " + describeBackup(want), vol);
+            }
+            if (vol.standby()) {
+                return conflict("Longhorn volume " + vol.name() + " is a disaster-recovery (standby) volume of that"
+                        + " backup; activate it in Longhorn, or restore under another name", vol);
+            }
+            if (vol.pvName().isPresent() && !vol.pvName().get().equals(step.pvName())) {
+                return conflict("Longhorn volume " + vol.name() + " already has PV " + vol.pvName().get()
+                        + "; the step wants PV " + step.pvName(), vol);
+            }
+            if (vol.boundClaim().isPresent() && !vol.boundClaim().get().equals(step.pvc())) {
+                return conflict("the PV of Longhorn volume " + vol.name() + " is bound to claim " + vol.boundClaim().get()
+                        + ", not " + step.pvc(), vol);
+            }
+        }
+        for (LonghornVolume other : all) {
+            if (other.name().equals(step.volumeName())) {
+                continue;
+            }
+            if (other.pvName().map(step.pvName()::equals).orElse(false)) {
+                return conflict("PV " + step.pvName() + " already exists for Longhorn volume " + other.name(), vol);
+            }
+            if (other.boundClaim().map(step.pvc()::equals).orElse(false)) {
+                return conflict("claim " + step.pvc() + " is bound to PV " + other.pvName().orElse("?")
+                        + " of Longhorn volume " + other.name(), vol);
+            }
+        }
+        if (vol == null) {
+            return new Analysis(StepInspection.of(StepInspection.State.NOT_STARTED,
+                    "no Longhorn volume " + step.volumeName() + " yet"), null);
+        }
+        RestoreCheck.Result r = RestoreCheck.evaluate(vol);
+        boolean pvOk = vol.pvName().map(step.pvName()::equals).orElse(false)
+                && PV_USABLE.contains(vol.kubernetesStatus().pvStatus());
+        boolean pvcOk = !step.createPvc() || vol.boundClaim().map(step.pvc()::equals).orElse(false);
+        if (r.phase() == RestoreCheck.Phase.DONE && pvOk && pvcOk) {
+            return new Analysis(StepInspection.of(StepInspection.State.COMPLETE, "Longhorn volume " + vol.name()
+                    + " restored from " + describeBackup(want) + ", PV " + step.pvName() + " "
+                    + vol.kubernetesStatus().pvStatus() + vol.boundClaim().map(c -> " (claim " + c + ")").orElse("")), vol);
+        }
+        String detail = switch (r.phase()) {
+            case DONE -> "Longhorn volume " + vol.name() + " restored; PV " + step.pvName()
+                    + (vol.pvName().isPresent() ? " " + vol.kubernetesStatus().pvStatus() : " missing")
+                    + (step.createPvc() && !pvcOk ? ", claim " + step.pvc() + " missing" : "");
+            case FAILED -> r.detail() + "; delete the volume in Longhorn before retrying";
+            default -> r.detail();
+        };
+        return new Analysis(StepInspection.of(StepInspection.State.PARTIAL, detail), vol);
+    }
+
+    private static Analysis conflict(String detail, LonghornVolume vol) {
+        return new Analysis(StepInspection.of(StepInspection.State.CONFLICT, detail), vol);
+    }
+
+    // ------------------------------------------------------------------ bind
+
+    @Override
+    public BindResult bind(RestoreStep step, BindContext ctx) {
+        ensureOpen();
+        ctx.phase(BindPhase.PREFLIGHT, "inspecting Longhorn at " + client.baseUrl());
+        String fromBackup = step.fromBackup();
+        BackupUrl url;
+        try {
+            url = BackupUrl.parse(fromBackup);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(step.id() + ": the planned backup URL cannot be used: " + e.getMessage(), e);
+        }
+        Analysis a = analyze(step, client.listVolumes());
+        if (a.inspection.state() == StepInspection.State.CONFLICT) {
+            throw new ConflictException(step.id() + ": " + a.inspection.detail());
+        }
+        ServerCapabilities caps = client.capabilities();
+        List<String> actions = new ArrayList<>();
+        boolean changed = false;
+        boolean found = false;
+
+        LonghornVolume vol = a.volume;
+        if (vol == null) {
+            ensureBackupKnown(step, url, ctx, false);
+            ctx.phase(BindPhase.CREATE_VOLUME, "volume " + step.volumeName() + " from " + url.backupName());
+            Created c = createVolume(step, url, ctx);
+            vol = c.volume;
+            if (c.created) {
+                changed = true;
+                actions.add("created Longhorn volume " + step.volumeName() + " from backup " + url.backupName()
+                        + " of volume " + url.volumeName());
+            } else {
+                found = true;
+                actions.add("adopted Longhorn volume " + step.volumeName() + " (created concurrently from the same backup)");
+            }
+        } else {
+            found = true;
+            ctx.phase(BindPhase.CREATE_VOLUME, "volume " + step.volumeName() + " exists from the same backup; adopting it");
+            actions.add("adopted Longhorn volume " + step.volumeName() + " restored from backup " + url.backupName());
+            changed |= ensureRecurringJobs(step, actions);
+        }
+
+        boolean wasDone = RestoreCheck.evaluate(vol).phase() == RestoreCheck.Phase.DONE;
+        ctx.phase(BindPhase.RESTORING, "restoring " + step.volumeName() + " from " + url.backupName());
+        vol = awaitRestore(step, url, ctx);
+        if (!wasDone) {
+            actions.add("restored Longhorn volume " + step.volumeName());
+        }
+
+        ctx.phase(BindPhase.CREATE_PV, "PV " + step.pvName() + " for volume " + step.volumeName());
+        if (vol.pvName().isEmpty()) {
+            createPv(step, caps, ctx);
+            changed = true;
+            String sc = step.storageClassName().isEmpty() ? "" : " (storage class " + (caps.pvCreateStorageClass()
+                    ? step.storageClassName() : "from Longhorn's default-longhorn-static-storage-class setting: Longhorn "
+                    + caps.versionRange() + " cannot set one") + ")";
+            actions.add("created PV " + step.pvName() + sc + " through Longhorn; it has no claimRef");
+        } else {
+            found = true;
+            actions.add("adopted PV " + step.pvName());
+        }
+        vol = awaitPvStatus(step, ctx);
+
+        boolean pvcCreated = false;
+        if (step.createPvc()) {
+            ctx.phase(BindPhase.CREATE_PVC, "claim " + step.pvc() + " for PV " + step.pvName());
+            if (vol.boundClaim().map(step.pvc()::equals).orElse(false)) {
+                found = true;
+                actions.add("adopted claim " + step.pvc());
+            } else {
+                pvcCreated = createPvc(step, ctx);
+                changed |= pvcCreated;
+                actions.add(pvcCreated ? "created claim " + step.pvc() + " bound to PV " + step.pvName()
+                        : "adopted claim " + step.pvc());
+            }
+        }
+        ctx.phase(BindPhase.DONE, "volume " + step.volumeName() + ", PV " + step.pvName()
+                + (step.createPvc() ? ", claim " + step.pvc() : ""));
+        BindResult.Outcome outcome = !changed ? BindResult.Outcome.ADOPTED
+                : found ? BindResult.Outcome.RESUMED : BindResult.Outcome.RESTORED;
+        return new BindResult(outcome, step.volumeName(), step.pvName(), pvcCreated, actions);
+    }
+
+    // ------------------------------------------------------------------ backup sync
+
+    /**
+     * Makes sure Longhorn knows the step's backup (its Backup and BackupVolume resources exist and the backup is
+     * complete); otherwise asks for a sync where supported and waits.
+     *
+     * @param retrying true when Longhorn just refused the create; then phases are not reported again
+     */
+    private void ensureBackupKnown(RestoreStep step, BackupUrl url, BindContext ctx, boolean retrying) {
+        BackupWaiter waiter = new BackupWaiter(client, pollInterval, syncInterval);
+        String target = waiter.targetOf(step.fromBackup());
+        if (!retrying && waiter.known(url, target).isPresent()) {
+            return;
+        }
+        String what = "backup " + url.backupName() + " of volume " + url.volumeName();
+        if (!retrying) {
+            ctx.phase(BindPhase.WAIT_FOR_BACKUP, "Longhorn does not know " + what + " yet; " + waiter.how());
+        } else {
+            ctx.progress(-1, "Longhorn refused to restore " + what + " because it does not know it yet; " + waiter.how());
+        }
+        String wait = "Longhorn learning " + what;
+        ctx.checkpoint(wait);
+        waiter.await(url, target, backupSyncTimeout, step.id() + ": ", d -> ctx.progress(-1, d),
+                d -> ctx.sleep(d, wait));
+        ctx.progress(1.0, "Longhorn knows " + what);
+    }
+
+    // ------------------------------------------------------------------ volume
+
+    private record Created(LonghornVolume volume, boolean created) {
+    }
+
+    private Created createVolume(RestoreStep step, BackupUrl url, BindContext ctx) {
+        long size = step.backup().volumeSize() > 0 ? step.backup().volumeSize() : step.sizeBytes();
+        String accessMode = switch (step.longhornAccessMode()) {
+            case "rwx" -> "rwx";
+            default -> "rwo"; // Longhorn 1.4-1.9 know rwo and rwx only; a RWOP claim works on an rwo volume
+        };
+        VolumeCreateRequest req = VolumeCreateRequest.builder(step.volumeName())
+                .fromBackup(step.fromBackup())
+                .size(size)
+                .numberOfReplicas(step.replicas())
+                .accessMode(accessMode)
+                .dataEngine(step.dataEngine())
+                .staleReplicaTimeout(step.staleReplicaTimeout())
+                .recurringJobs(selectors(step))
+                .build();
+        for (int attempt = 1; ; attempt++) {
+            ctx.checkpoint("creating Longhorn volume " + step.volumeName());
+            try {
+                return new Created(client.createVolume(req), true);
+            } catch (LonghornNotFoundException e) {
+                if (!e.isBackupNotSynced() || attempt >= 3) {
+                    throw e;
+                }
+                ensureBackupKnown(step, url, ctx, true);
+            } catch (LonghornConflictException e) {
+                LonghornVolume existing = client.findVolume(step.volumeName()).orElseThrow(() -> e);
+                if (existing.isFromBackup() && BackupUrl.sameBackup(existing.fromBackup(), step.fromBackup())) {
+                    return new Created(existing, false);
+                }
+                throw new ConflictException(step.id() + ": Longhorn volume " + step.volumeName()
+                        + " appeared meanwhile from " + describeBackup(existing.fromBackup()), e);
+            } catch (LonghornUnavailableException e) {
+                // the create may have happened before the connection broke: look before giving up
+                Optional<LonghornVolume> existing = client.findVolume(step.volumeName());
+                if (existing.isPresent() && existing.get().isFromBackup()
+                        && BackupUrl.sameBackup(existing.get().fromBackup(), step.fromBackup())) {
+                    LOG.debug("volume {} exists after a failed create call: {}", step.volumeName(), e.getMessage());
+                    return new Created(existing.get(), true);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static List<RecurringJobSelector> selectors(RestoreStep step) {
+        List<RecurringJobSelector> out = new ArrayList<>();
+        step.recurringJobGroups().forEach(g -> out.add(RecurringJobSelector.group(g)));
+        step.recurringJobs().forEach(j -> out.add(RecurringJobSelector.job(j)));
+        return out;
+    }
+
+    private boolean ensureRecurringJobs(RestoreStep step, List<String> actions) {
+        List<RecurringJobSelector> wanted = selectors(step);
+        if (wanted.isEmpty()) {
+            return false;
+        }
+        List<RecurringJobSelector> have = client.listVolumeRecurringJobs(step.volumeName());
+        boolean changed = false;
+        for (RecurringJobSelector s : wanted) {
+            if (!have.contains(s)) {
+                client.addVolumeRecurringJob(step.volumeName(), s);
+                actions.add("added recurring " + (s.isGroup() ? "group " : "job ") + s.name() + " to volume "
+                        + step.volumeName());
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private LonghornVolume awaitRestore(RestoreStep step, BackupUrl url, BindContext ctx) {
+        AtomicInteger errorPolls = new AtomicInteger();
+        String what = "restore of Longhorn volume " + step.volumeName() + " from backup " + url.backupName();
+        return ctx.await(what, pollInterval, () -> {
+            LonghornVolume v = client.findVolume(step.volumeName()).orElseThrow(() -> new DrException(step.id()
+                    + ": Longhorn volume " + step.volumeName() + " disappeared during its restore (deleted?)"));
+            RestoreCheck.Result r = RestoreCheck.evaluate(v);
+            switch (r.phase()) {
+                case FAILED -> throw new DrException(step.id() + ": " + what + " failed: " + r.detail()
+                        + ". Delete the volume in Longhorn before running the step again.");
+                case DONE -> {
+                    ctx.progress(1.0, r.detail());
+                    return Optional.of(v);
+                }
+                default -> {
+                    if (!r.replicaError().isEmpty()) {
+                        if (errorPolls.incrementAndGet() >= replicaErrorPolls) {
+                            throw new DrException(step.id() + ": " + what + " failed: every replica reports an error ("
+                                    + r.replicaError() + ")");
+                        }
+                    } else {
+                        errorPolls.set(0);
+                    }
+                    ctx.progress(r.fraction(), r.detail());
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ PV / PVC
+
+    private void createPv(RestoreStep step, ServerCapabilities caps, BindContext ctx) {
+        try {
+            client.pvCreate(step.volumeName(), step.pvName(), step.fsType(), step.storageClassName());
+        } catch (LonghornConflictException | LonghornRequestException | LonghornUnavailableException e) {
+            // "volume already had PV", a PV of that name in Kubernetes, or a lost answer: see what is there
+            LonghornVolume v = awaitKubernetesStatus(step, ctx, "PV " + step.pvName() + " of volume " + step.volumeName(),
+                    vol -> vol.pvName().isPresent(), Duration.ofSeconds(Math.min(10, kubernetesStatusTimeout.toSeconds())),
+                    false);
+            if (v != null && v.pvName().map(step.pvName()::equals).orElse(false)) {
+                LOG.debug("PV {} exists after pvCreate failed: {}", step.pvName(), e.getMessage());
+                return;
+            }
+            if (e instanceof LonghornUnavailableException u) {
+                throw u;
+            }
+            throw new ConflictException(step.id() + ": Longhorn could not create PV " + step.pvName() + " for volume "
+                    + step.volumeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private LonghornVolume awaitPvStatus(RestoreStep step, BindContext ctx) {
+        return awaitKubernetesStatus(step, ctx, "PV " + step.pvName() + " of volume " + step.volumeName()
+                + " to become Available", v -> {
+                    if (v.pvName().isPresent() && !v.pvName().get().equals(step.pvName())) {
+                        throw new ConflictException(step.id() + ": Longhorn volume " + step.volumeName() + " has PV "
+                                + v.pvName().get() + ", not " + step.pvName());
+                    }
+                    return v.pvName().isPresent() && PV_USABLE.contains(v.kubernetesStatus().pvStatus());
+                }, kubernetesStatusTimeout, true);
+    }
+
+    private boolean createPvc(RestoreStep step, BindContext ctx) {
+        PvcRef pvc = step.pvc();
+        boolean created = true;
+        try {
+            client.pvcCreate(step.volumeName(), pvc.namespace(), pvc.name());
+        } catch (LonghornConflictException | LonghornRequestException e) {
+            LOG.debug("pvcCreate for {} failed, checking whether the claim is ours: {}", pvc, e.getMessage());
+            created = false;
+        }
+        LonghornVolume v = awaitKubernetesStatus(step, ctx, "claim " + pvc + " to bind PV " + step.pvName(),
+                vol -> vol.boundClaim().isPresent(),
+                created ? kubernetesStatusTimeout : Duration.ofSeconds(Math.min(10, kubernetesStatusTimeout.toSeconds())),
+                created);
+        if (v == null || !v.boundClaim().map(pvc::equals).orElse(false)) {
+            throw new ConflictException(step.id() + ": claim " + pvc + " could not be bound to PV " + step.pvName()
+                    + (v == null ? "" : "; Longhorn reports " + v.kubernetesStatus()));
+        }
+        return created;
+    }
+
+    /**
+     * Polls the volume until {@code done} holds. On the local timeout: throws when {@code failOnTimeout}, else returns
+     * the last volume seen (null if none).
+     */
+    private LonghornVolume awaitKubernetesStatus(RestoreStep step, BindContext ctx, String what,
+                                                 java.util.function.Predicate<LonghornVolume> done, Duration timeout,
+                                                 boolean failOnTimeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        AtomicReference<LonghornVolume> last = new AtomicReference<>();
+        try {
+            return ctx.await(what, pollInterval, () -> {
+                LonghornVolume v = client.findVolume(step.volumeName()).orElseThrow(() -> new DrException(step.id()
+                        + ": Longhorn volume " + step.volumeName() + " disappeared"));
+                last.set(v);
+                if (done.test(v)) {
+                    return Optional.of(v);
+                }
+                if (!Instant.now().isBefore(deadline)) {
+                    throw new LocalTimeout();
+                }
+                ctx.progress(-1, "waiting for " + what + " (Longhorn reports PV '" + v.kubernetesStatus().pvName()
+                        + "' " + v.kubernetesStatus().pvStatus() + ")");
+                return Optional.empty();
+            });
+        } catch (LocalTimeout t) {
+            if (failOnTimeout) {
+                throw new DrTimeoutException(step.id() + ": waiting for " + what + "; Longhorn reports "
+                        + (last.get() == null ? "nothing" : last.get().kubernetesStatus()), timeout);
+            }
+            return last.get();
+        }
+    }
+
+    /** Internal signal: a wait reached its own (shorter than the step's) timeout. */
+    private static final class LocalTimeout extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LocalTimeout() {
+            super(null, null, false, false);
+        }
+    }
+
+    // ------------------------------------------------------------------ misc
+
+    private static String describeBackup(String url) {
+        try {
+            BackupUrl u = BackupUrl.parse(url);
+            return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target() + ")";
+        } catch (RuntimeException e) {
+            return "'" + Redaction.url(url) + "'";
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException(describe() + ": binder is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && closeClient) {
+            client.close();
+        }
+    }
+
+    /** Builds {@link LonghornVolumeBinder}s. */
+    public static final class Builder {
+        private final LonghornClient client;
+        private Duration pollInterval = Duration.ofSeconds(2);
+        private Duration syncInterval = Duration.ofSeconds(15);
+        private Duration backupSyncTimeout = Duration.ofMinutes(10);
+        private Duration kubernetesStatusTimeout = Duration.ofMinutes(2);
+        private int replicaErrorPolls = 3;
+        private boolean closeClient;
+
+        private Builder(LonghornClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /** How often to poll the volume while waiting (default 2 s). */
+        public Builder pollInterval(Duration d) {
+            this.pollInterval = positive(d, "pollInterval");
+            return this;
+        }
+
+        /**
+         * How often to repeat a sync request while waiting for a backup (default 15 s; Longhorn refuses repeats
+         * within 10 s).
+         */
+        public Builder syncInterval(Duration d) {
+            this.syncInterval = positive(d, "syncInterval");
+            return this;
+        }
+
+        /**
+         * How long to wait for Longhorn to learn a backup before failing with a clear error (default 10 min: two of
+         * Longhorn's default 5-minute polls, for versions that cannot be asked to sync). The step's own timeout
+         * still applies.
+         */
+        public Builder backupSyncTimeout(Duration d) {
+            this.backupSyncTimeout = positive(d, "backupSyncTimeout");
+            return this;
+        }
+
+        /** How long to wait for Longhorn to report the PV Available, or the claim bound (default 2 min). */
+        public Builder kubernetesStatusTimeout(Duration d) {
+            this.kubernetesStatusTimeout = positive(d, "kubernetesStatusTimeout");
+            return this;
+        }
+
+        /** After how many consecutive polls in which every replica reports a restore error the step fails (default 3). */
+        public Builder replicaErrorPolls(int n) {
+            this.replicaErrorPolls = Math.max(1, n);
+            return this;
+        }
+
+        /** Whether {@link #close()} closes the client too (default false: the caller owns it). */
+        public Builder closeClient(boolean close) {
+            this.closeClient = close;
+            return this;
+        }
+
+        /** Builds the binder. */
+        public LonghornVolumeBinder build() {
+            return new LonghornVolumeBinder(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new InvalidInputException(what + " must be positive");
+            }
+            return d;
+        }
+    }
+}
