@@ -1,6 +1,6 @@
 package io.drkit.longhorn;
 
-import io.drkit.longhorn.internal.Redaction;
+import io.drkit.core.model.BackupTarget;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +36,7 @@ public record LonghornBackupTarget(String name, String backupTargetUrl, String c
     /** The URL with anything password-like masked. */
     @Override
     public String toString() {
-        return "LonghornBackupTarget[name=" + name + ", url=" + Redaction.url(backupTargetUrl)
+        return "LonghornBackupTarget[name=" + name + ", url=" + BackupTarget.redact(backupTargetUrl)
                 + ", credentialSecret=" + credentialSecret + ", pollInterval=" + pollInterval.map(Duration::toString).orElse("?")
                 + ", available=" + available + (message.isEmpty() ? "" : ", message=" + message) + "]";
     }

@@ -1,5 +1,6 @@
 package io.drkit.longhorn;
 
+import io.drkit.core.model.BackupTarget;
 import io.drkit.core.ConflictException;
 import io.drkit.core.DrException;
 import io.drkit.core.DrTimeoutException;
@@ -12,7 +13,6 @@ import io.drkit.core.bind.VolumeBinder;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
-import io.drkit.longhorn.internal.Redaction;
 import io.drkit.longhorn.internal.RestoreCheck;
 import java.time.Duration;
 import java.time.Instant;
@@ -489,7 +489,7 @@ public final class LonghornVolumeBinder implements VolumeBinder {
             BackupUrl u = BackupUrl.parse(url);
             return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target() + ")";
         } catch (RuntimeException e) {
-            return "'" + Redaction.url(url) + "'";
+            return "'" + BackupTarget.redact(url) + "'";
         }
     }
 

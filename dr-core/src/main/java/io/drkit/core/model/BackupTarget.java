@@ -38,6 +38,9 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
 
     private static final Pattern SENSITIVE = Pattern.compile("(?i).*(pass|secret|token|credential|key).*");
     private static final Pattern SENSITIVE_SUBOPTION = Pattern.compile("(?i)((?:password|pass|secret|token)=)[^,;&]*");
+    private static final Pattern USER_INFO = Pattern.compile("://[^/@?#:]*:[^/@?#]*@");
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("(?i)((?:password|passwd|pass|secret|token|credential|key)[^=&,;]*=)[^&,;]*");
 
     /** The backupstore drivers Longhorn knows. */
     public enum Scheme {
@@ -281,10 +284,21 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
         return SENSITIVE_SUBOPTION.matcher(value).replaceAll("$1****");
     }
 
-    /** Masks anything that looks like a secret (userinfo, password-like options) in a raw URL string, for messages. */
+    /**
+     * Masks anything that looks like a secret in a raw URL string, for messages and logs: user info
+     * ({@code user:password@}, but not S3's {@code bucket@region}) and password-, secret-, token- or key-like query
+     * parameters and mount sub-options. Null gives {@code ""}.
+     */
     public static String redact(String url) {
-        String s = url.replaceAll("://[^/@?]*:[^/@?]*@", "://****@");
-        return SENSITIVE_SUBOPTION.matcher(s).replaceAll("$1****");
+        if (url == null || url.isEmpty()) {
+            return "";
+        }
+        String s = USER_INFO.matcher(url).replaceAll("://****@");
+        int q = s.indexOf('?');
+        if (q < 0) {
+            return s;
+        }
+        return s.substring(0, q + 1) + SECRET_PARAM.matcher(s.substring(q + 1)).replaceAll("$1****");
     }
 
     private static String stripLeadingSlash(String p) {

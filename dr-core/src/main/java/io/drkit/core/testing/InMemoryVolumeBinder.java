@@ -329,7 +329,7 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
         if (hangs.contains(k)) {
             ctx.phase(phase, "hanging (simulated)");
             while (true) {
-                ctx.sleep(Duration.ofMillis(5), phase + " of " + step.id());
+                ctx.sleep(Duration.ofMillis(5), "simulated hang in " + phase);
             }
         }
         Supplier<RuntimeException> f = failures.get(k);
