@@ -115,8 +115,8 @@ public final class BlocksReader implements Iterator<BlockMapping>, AutoCloseable
             next = new BlockMapping(offset, checksum);
             return true;
         } catch (JsonParseException e) {
-            throw new InvalidBackupDataException(location, "Blocks list is not valid JSON after " + count
-                    + " entries: " + e.getOriginalMessage(), e);
+            throw new InvalidBackupDataException(location, "Blocks list is " + (CfgParser.isEndOfInput(e) ? "truncated" : "not valid JSON")
+                    + " after " + count + " entries: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw io(location, e);
         }

@@ -157,10 +157,18 @@ public final class CfgParser {
         } catch (JsonEOFException e) {
             throw new TruncatedException(e);
         } catch (JsonParseException e) {
+            if (isEndOfInput(e)) {
+                throw new TruncatedException(e);
+            }
             throw new InvalidBackupDataException(location, "backup cfg is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new io.drkit.core.UnavailableException("reading " + location + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether Jackson failed because the input ended (a truncated file or prefix). */
+    static boolean isEndOfInput(JsonParseException e) {
+        return e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).contains("end-of-input");
     }
 
     /** Parses backup metadata from a complete document; truncation is invalid data. */
