@@ -541,10 +541,9 @@ public final class BackupstoreWriter {
             checksums.clear();
             checksums.putAll(newSums);
             Instant completed = c.completedAt != null ? c.completedAt : at.plusSeconds(60);
-            StringBuilder sb = new StringBuilder(header(backupName, at, completed, (long) newSums.size() * blockSize,
-                    c.labels != null ? c.labels : labels, !incremental, newlyUploaded).length() + newSums.size() * 110 + 64);
+            StringBuilder sb = new StringBuilder(newSums.size() * 110 + 1024);
             sb.append(header(backupName, at, completed, (long) newSums.size() * blockSize,
-                    c.labels != null ? c.labels : labels, !incremental, newlyUploaded, reUploaded, incremental));
+                    c.labels != null ? c.labels : labels, !incremental, newlyUploaded, reUploaded, incremental, c.full));
             if (!newSums.isEmpty()) {
                 sb.append(",\"Blocks\":[");
                 boolean comma = false;
@@ -578,11 +577,11 @@ public final class BackupstoreWriter {
 
         private String header(String backupName, Instant at, Instant completed, long dataSize, Map<String, String> l,
                               boolean processingBlocksSet, long newly) {
-            return header(backupName, at, completed, dataSize, l, processingBlocksSet, newly, 0, !processingBlocksSet);
+            return header(backupName, at, completed, dataSize, l, processingBlocksSet, newly, 0, !processingBlocksSet, false);
         }
 
         private String header(String backupName, Instant at, Instant completed, long dataSize, Map<String, String> l,
-                              boolean processingBlocksSet, long newly, long reup, boolean incremental) {
+                              boolean processingBlocksSet, long newly, long reup, boolean incremental, boolean fullMode) {
             GoJson j = new GoJson().begin().str("Name", backupName).str("VolumeName", name)
                     .str("SnapshotName", "snap-" + backupName.substring(Math.max(0, backupName.length() - 8)))
                     .str("SnapshotCreatedAt", RFC3339.format(at.truncatedTo(ChronoUnit.SECONDS)))
@@ -590,7 +589,8 @@ public final class BackupstoreWriter {
                     .int64Str("Size", dataSize).map("Labels", l);
             if (format.hasParameters()) {
                 Map<String, String> params = new LinkedHashMap<>();
-                params.put("backup-mode", incremental ? "incremental" : "full");
+                // the requested mode (the manager's default is incremental, also for a first backup)
+                params.put("backup-mode", fullMode ? "full" : "incremental");
                 params.put("backup-block-size", Integer.toString(blockSize));
                 j.map("Parameters", params);
             }
