@@ -764,7 +764,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         private final ObjectSource source;
         private final BackupTarget target;
         private int concurrency = 16;
-        private int metadataPrefixBytes = 64 << 10;
+        private int metadataPrefixBytes = 16 << 10;
         private CatalogListener listener = CatalogListener.NONE;
         private boolean cache = true;
         private ExecutorService executor;
@@ -784,7 +784,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
             return this;
         }
 
-        /** Bytes of a backup cfg read by the first ranged GET (default 64 KiB; longer metadata costs one more GET). */
+        /** Bytes of a backup cfg read by the first ranged GET (default 16 KiB; longer metadata costs one more GET). */
         public Builder metadataPrefixBytes(int n) {
             if (n < 256) {
                 throw new InvalidInputException("metadata prefix must be at least 256 bytes, not " + n);

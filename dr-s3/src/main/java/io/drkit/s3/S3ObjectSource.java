@@ -54,6 +54,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3ObjectSource implements WritableObjectSource {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectSource.class);
+    /** A body closed with at most this much unread is drained rather than aborted (connection reuse). */
+    private static final long DRAIN_LIMIT = 256 << 10;
 
     private final S3Client client;
     private final boolean ownsClient;
@@ -235,7 +237,11 @@ public final class S3ObjectSource implements WritableObjectSource {
         }
     }
 
-    /** Creates the bucket (for tests and the drill against an empty embedded server); an existing bucket is fine. */
+    /**
+     * Creates the bucket (for tests and the drill against an empty embedded server); an existing bucket is fine.
+     *
+     * @throws InvalidInputException when the bucket name is not a valid S3 bucket name
+     */
     public void createBucketIfMissing() {
         try {
             client.headBucket(b -> b.bucket(bucket));
@@ -250,6 +256,8 @@ public final class S3ObjectSource implements WritableObjectSource {
             }
         } catch (SdkException e) {
             throw S3Errors.translate(e, "checking", bucket, "");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("invalid bucket name '" + bucket + "': " + e.getMessage(), e);
         }
     }
 
@@ -270,7 +278,10 @@ public final class S3ObjectSource implements WritableObjectSource {
         }
     }
 
-    /** A GET body that aborts the connection when closed before its end, instead of downloading the rest. */
+    /**
+     * A GET body that, closed before its end, reads the rest when little is left (so the pooled connection is kept)
+     * and aborts the connection otherwise (instead of downloading megabytes nobody reads).
+     */
     private static final class S3Body extends ObjectStream {
         private final ResponseInputStream<GetObjectResponse> response;
         private final long expected;
@@ -306,8 +317,19 @@ public final class S3ObjectSource implements WritableObjectSource {
 
         @Override
         public void close() {
-            if (expected < 0 || read < expected) {
-                response.abort();
+            if (read != Long.MAX_VALUE && (expected < 0 || read < expected)) {
+                if (expected >= 0 && expected - read <= DRAIN_LIMIT) {
+                    try {
+                        byte[] buf = new byte[8192];
+                        while (read(buf, 0, buf.length) >= 0) {
+                            // drain so the connection goes back to the pool
+                        }
+                    } catch (IOException e) {
+                        response.abort();
+                    }
+                } else {
+                    response.abort();
+                }
             }
             super.close();
         }

@@ -51,7 +51,7 @@ class CatalogBehaviourTest {
         try (BackupstoreCatalog catalog = BackupstoreCatalog.builder(s, target).build()) {
             RequestCounts before = catalog.requestCounts();
             Backup big = catalog.findBackup("pvc-big", "backup-big0000000000001").orElseThrow();
-            assertThat(catalog.requestCounts().minus(before).get()).isEqualTo(2); // volume.cfg + one 64 KiB range
+            assertThat(catalog.requestCounts().minus(before).get()).isEqualTo(2); // volume.cfg + one 16 KiB range
             assertThat(big.size()).isEqualTo(200_000L * (2 << 20));
             before = catalog.requestCounts();
             Backup labelled = catalog.findBackup("pvc-big", "backup-big0000000000002").orElseThrow();

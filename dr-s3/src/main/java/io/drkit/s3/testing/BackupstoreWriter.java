@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  * under their checksums with all three codecs, 2 and 16 MiB blocks, sparse volumes, explicit zero blocks,
  * incremental merging of block maps, in-progress cfgs, stale or empty last-backup pointers, and the junk real stores
  * contain. Content is deterministic from a seed; {@link WrittenBackup#image()} recomputes the exact image a restore
- * must produce. Not thread-safe; one writer per store.
+ * must produce. Different volumes may be written from different threads at once (one thread per volume); the
+ * junk methods are not thread-safe.
  *
  * <pre>{@code
  * BackupstoreWriter w = BackupstoreWriter.create(DirectoryObjectSource.of(dir), BackupTarget.directory(dir), 42);
@@ -59,8 +60,8 @@ public final class BackupstoreWriter {
     private final BackupTarget target;
     private final BackupstoreLayout layout;
     private final long seed;
-    private final Map<String, VolumeWriter> volumes = new TreeMap<>();
-    private final List<String> keys = new ArrayList<>();
+    private final Map<String, VolumeWriter> volumes = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final List<String> keys = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong bytes = new AtomicLong();
     private long tmpCounter = 1_700_000_000_000_000_000L;
 
@@ -88,7 +89,9 @@ public final class BackupstoreWriter {
 
     /** Every key written so far, in order. */
     public List<String> writtenKeys() {
-        return Collections.unmodifiableList(keys);
+        synchronized (keys) {
+            return List.copyOf(keys);
+        }
     }
 
     /** Bytes written so far. */
