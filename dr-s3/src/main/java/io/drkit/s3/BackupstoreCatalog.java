@@ -88,6 +88,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private final boolean cacheEnabled;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
+    private final java.util.concurrent.Semaphore inFlight;
     private volatile Discovery discovery;
     private final Map<String, SkippedEntry> skipped = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Cached<VolumeConfig>> volumeCache = new ConcurrentHashMap<>();
@@ -106,6 +107,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         this.listener = b.listener;
         this.cacheEnabled = b.cache;
         this.discovery = b.discovery;
+        this.inFlight = new java.util.concurrent.Semaphore(b.concurrency);
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownsExecutor = false;
@@ -472,11 +474,11 @@ public final class BackupstoreCatalog implements BackupCatalog {
         CatalogListener l = listener == null ? CatalogListener.NONE : listener;
         Cancellation c = cancel == null ? Cancellation.none() : cancel;
         CatalogScanState scan = new CatalogScanState(l);
-        safe(() -> l.scanStarted(-1));
         reportNonVolumeEntries(scan);
         c.throwIfCancelled("backupstore scan");
         StoreIndex index = discover(StoreIndex.ROLL_UP_BLOCKS, scan);
         int total = index.volumes().size();
+        safe(() -> l.scanStarted(total));
         AtomicInteger done = new AtomicInteger();
         List<StoreIndex.VolumeDir> dirs = new ArrayList<>(index.volumes().values());
         // phase 1: volume.cfg files, and backups/ listings where discovery did not enumerate them
@@ -709,6 +711,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
                 if (stop.get() || cancel.isCancelled()) {
                     return null;
                 }
+                inFlight.acquire(); // bounds requests in flight on a caller's larger executor too
                 IN_POOL.set(true);
                 try {
                     return fn.apply(t);
@@ -717,6 +720,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
                     throw e;
                 } finally {
                     IN_POOL.set(false);
+                    inFlight.release();
                 }
             }));
         }
@@ -805,7 +809,10 @@ public final class BackupstoreCatalog implements BackupCatalog {
             return this;
         }
 
-        /** Runs work on the caller's executor (not shut down by {@link #close()}); default: own daemon threads. */
+        /**
+         * Runs work on the caller's executor (not shut down by {@link #close()}; still at most {@code concurrency}
+         * tasks at once); default: own daemon threads.
+         */
         public Builder executor(ExecutorService executor) {
             this.executor = executor;
             return this;
