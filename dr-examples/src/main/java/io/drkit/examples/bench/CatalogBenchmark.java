@@ -79,7 +79,7 @@ public final class CatalogBenchmark {
         System.out.printf(Locale.ROOT, "store written in %.1f s (%d cfgs, %.0f MB of cfg JSON)%n",
                 secs(System.nanoTime() - t), volumes * (backups + 1), cfgBytes / 1e6);
         // warm-up (JIT, connection pools) on a small store, not measured
-        store(server, base, "warmup", 40, 4, Math.min(blocks, 100));
+        store(server, base, "warmup", Math.min(40, volumes), Math.min(4, backups), Math.min(blocks, 100));
         try (S3ObjectSource w = server.source("warmup")) {
             BackupTarget wt = BackupTarget.parse("s3://warmup@us-east-1/");
             try (BackupstoreCatalog c = BackupstoreCatalog.builder(w, wt).concurrency(concurrency).build()) {
