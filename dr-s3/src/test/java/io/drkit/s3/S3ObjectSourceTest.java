@@ -37,14 +37,14 @@ class S3ObjectSourceTest {
     static void start() throws Exception {
         server = EmbeddedS3Server.startTransient();
         source = server.createBucket("objects");
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<?>> fs = new ArrayList<>();
-            for (int i = 0; i < 2345; i++) {
+            for (int i = 0; i < 2001; i++) {
                 String key = String.format("many/obj-%05d", i);
                 fs.add(pool.submit(() -> source.put(key, key.getBytes(StandardCharsets.UTF_8))));
             }
-            for (int i = 0; i < 1100; i++) {
+            for (int i = 0; i < 1001; i++) {
                 String key = String.format("dirs/d%04d/file", i);
                 fs.add(pool.submit(() -> source.put(key, new byte[] {1})));
             }
@@ -74,10 +74,10 @@ class S3ObjectSourceTest {
     @Test
     void listingFollowsEveryPageOfMoreThanAThousandKeys() {
         ObjectListing l = source.list("many/", null);
-        assertThat(l.objects()).hasSize(2345);
+        assertThat(l.objects()).hasSize(2001);
         assertThat(l.requests()).isEqualTo(3);
         assertThat(l.objects().get(0).key()).isEqualTo("many/obj-00000");
-        assertThat(l.objects().get(2344).key()).isEqualTo("many/obj-02344");
+        assertThat(l.objects().get(2000).key()).isEqualTo("many/obj-02000");
         assertThat(l.objects()).allSatisfy(o -> {
             assertThat(o.size()).isEqualTo(14);
             assertThat(o.etag()).isNotEmpty().doesNotContain("\"");
@@ -89,7 +89,7 @@ class S3ObjectSourceTest {
     void delimiterListingPaginatesCommonPrefixesToo() {
         ObjectListing l = source.list("dirs/", "/");
         assertThat(l.objects()).isEmpty();
-        assertThat(l.commonPrefixes()).hasSize(1100).first().isEqualTo("dirs/d0000/");
+        assertThat(l.commonPrefixes()).hasSize(1001).first().isEqualTo("dirs/d0000/");
         assertThat(l.requests()).isEqualTo(2);
     }
 
@@ -209,6 +209,24 @@ class S3ObjectSourceTest {
                 .secret(Map.of("AWS_ACCESS_KEY_ID", server.accessKey(), "AWS_SECRET_ACCESS_KEY", server.secretKey(),
                         "AWS_ENDPOINTS", proxy.endpoint().toString()))
                 .maxAttempts(attempts).backoff(Duration.ofMillis(5), Duration.ofMillis(50)).build();
+    }
+
+    @Test
+    void httpProxyFromTheSecretIsUsedUnlessNoProxyExcludesTheHost() throws Exception {
+        try (RecordingHttpProxy proxy = new RecordingHttpProxy()) {
+            Map<String, String> secret = new java.util.HashMap<>(server.longhornSecret());
+            secret.put("HTTP_PROXY", proxy.uri().toString());
+            try (S3ObjectSource s = S3ObjectSource.builder().bucket("objects").secret(secret).build()) {
+                assertThat(s.head("tree/a.txt")).isPresent();
+            }
+            assertThat(proxy.proxiedConnections()).isPositive();
+            int before = proxy.proxiedConnections();
+            secret.put("NO_PROXY", "localhost,127.0.0.1");
+            try (S3ObjectSource s = S3ObjectSource.builder().bucket("objects").secret(secret).build()) {
+                assertThat(s.head("tree/a.txt")).isPresent();
+            }
+            assertThat(proxy.proxiedConnections()).isEqualTo(before);
+        }
     }
 
     @Test

@@ -80,6 +80,17 @@ class S3SettingsTest {
         assertThat(s.noProxy()).containsExactlyInAnyOrder("localhost", ".svc.cluster.local", "10.0.0.0/8");
     }
 
+    @ParameterizedTest(name = "NO_PROXY {0} matches {1}: {2}")
+    @CsvSource({"example.com, s3.example.com, true", "example.com, example.com, true", ".example.com, a.b.example.com, true",
+        "example.com, badexample.com, false", "*, anything.io, true", "10.0.0.0/8, 10.1.2.3, true", "10.0.0.0/8, 11.1.2.3, false",
+        "192.168.1.0/24, 192.168.1.77, true", "minio:9000, minio, true", "127.0.0.1, 127.0.0.1, true"})
+    void noProxyEntriesBecomeHostPatterns(String entry, String host, boolean matches) throws Exception {
+        java.lang.reflect.Method m = S3Settings.class.getDeclaredMethod("noProxyRegex", String.class);
+        m.setAccessible(true);
+        String regex = (String) m.invoke(null, entry);
+        assertThat(host.matches(regex)).isEqualTo(matches);
+    }
+
     @Test
     void anEndpointWithoutSchemeIsHttpsAndRegionComesFromTheEnvironmentKeys() {
         S3Settings s = settings(Map.of("AWS_ENDPOINTS", "s3.eu-central-1.wasabisys.com", "AWS_REGION", "eu-central-1"));

@@ -180,17 +180,53 @@ public record S3Settings(String bucket, String region, URI endpoint, boolean pat
         }
         Set<String> hosts = new LinkedHashSet<>();
         for (String h : noProxy) {
-            // NO_PROXY ".example.com" / "example.com" both mean the domain and its subdomains
-            String d = h.startsWith(".") ? h.substring(1) : h;
-            hosts.add(d);
-            if (!d.contains("*") && !d.matches("[0-9.:/\\[\\]]+")) {
-                hosts.add("*." + d);
+            String regex = noProxyRegex(h);
+            if (regex != null) {
+                hosts.add(regex);
             }
         }
         if (!hosts.isEmpty()) {
             p.nonProxyHosts(hosts);
         }
         return p.build();
+    }
+
+    /**
+     * One {@code NO_PROXY} entry as the regular expression the SDK's Apache route planner matches host names with:
+     * {@code example.com} and {@code .example.com} mean the domain and its subdomains, {@code *} everything, an IPv4
+     * CIDR with a /8, /16, /24 or /32 mask its address prefix; a port is ignored. Other CIDRs cannot be expressed and
+     * give null (the entry is ignored).
+     */
+    static String noProxyRegex(String entry) {
+        String e = entry.trim().toLowerCase(Locale.ROOT);
+        if (e.equals("*")) {
+            return ".*";
+        }
+        java.util.regex.Matcher cidr = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)").matcher(e);
+        if (cidr.matches()) {
+            int bits = Integer.parseInt(cidr.group(5));
+            if (bits % 8 != 0 || bits > 32) {
+                return null;
+            }
+            StringBuilder re = new StringBuilder();
+            for (int i = 1; i <= bits / 8; i++) {
+                re.append(cidr.group(i)).append(i < 4 ? "\\." : "");
+            }
+            return re + (bits < 32 ? ".*" : "");
+        }
+        if (e.contains("/")) {
+            return null;
+        }
+        if (e.startsWith("*.")) {
+            e = e.substring(2);
+        } else if (e.startsWith(".")) {
+            e = e.substring(1);
+        }
+        int colon = e.lastIndexOf(':');
+        if (colon > 0 && e.indexOf(':') == colon) {
+            e = e.substring(0, colon);
+        }
+        return "(.*\\.)?" + java.util.regex.Pattern.quote(e);
     }
 
     /** Trust managers trusting the JDK's default CAs plus every certificate in {@code pem}. */
