@@ -62,9 +62,12 @@ public final class S3ObjectSource implements WritableObjectSource {
     private final String bucket;
     private final String description;
     private final LongAdder attempts;
+    private final Duration timeout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private S3ObjectSource(S3Client client, boolean ownsClient, String bucket, String description, LongAdder attempts) {
+    private S3ObjectSource(S3Client client, boolean ownsClient, String bucket, String description, LongAdder attempts,
+                           Duration timeout) {
+        this.timeout = timeout;
         this.client = client;
         this.ownsClient = ownsClient;
         this.bucket = bucket;
@@ -114,7 +117,7 @@ public final class S3ObjectSource implements WritableObjectSource {
                 LOG.debug("LIST s3://{}/{} delimiter={} page={}", bucket, p, d, pages + 1);
                 r = client.listObjectsV2(rb.build());
             } catch (SdkException e) {
-                throw S3Errors.translate(e, "listing", bucket, p);
+                throw S3Errors.translate(e, "listing", bucket, p, timeout);
             }
             pages++;
             for (S3Object o : r.contents()) {
@@ -157,9 +160,9 @@ public final class S3ObjectSource implements WritableObjectSource {
                 ObjectInfo info = head(key).orElseThrow(() -> S3Errors.notFound(bucket, key));
                 return new ObjectStream(java.io.InputStream.nullInputStream(), info, offset);
             }
-            throw S3Errors.translate(e, "reading", bucket, key);
+            throw S3Errors.translate(e, "reading", bucket, key, timeout);
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "reading", bucket, key);
+            throw S3Errors.translate(e, "reading", bucket, key, timeout);
         }
         GetObjectResponse r = in.response();
         long bodyLength = r.contentLength() == null ? -1 : r.contentLength();
@@ -197,9 +200,9 @@ public final class S3ObjectSource implements WritableObjectSource {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw S3Errors.translate(e, "reading metadata of", bucket, key);
+            throw S3Errors.translate(e, "reading metadata of", bucket, key, timeout);
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "reading metadata of", bucket, key);
+            throw S3Errors.translate(e, "reading metadata of", bucket, key, timeout);
         }
     }
 
@@ -223,7 +226,7 @@ public final class S3ObjectSource implements WritableObjectSource {
             PutObjectResponse r = client.putObject(b -> b.bucket(bucket).key(key), body);
             return new ObjectInfo(key, size, r.eTag(), Instant.now());
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "writing", bucket, key);
+            throw S3Errors.translate(e, "writing", bucket, key, timeout);
         }
     }
 
@@ -233,7 +236,7 @@ public final class S3ObjectSource implements WritableObjectSource {
             LOG.debug("DELETE s3://{}/{}", bucket, key);
             client.deleteObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "deleting", bucket, key);
+            throw S3Errors.translate(e, "deleting", bucket, key, timeout);
         }
     }
 
@@ -247,15 +250,15 @@ public final class S3ObjectSource implements WritableObjectSource {
             client.headBucket(b -> b.bucket(bucket));
         } catch (S3Exception e) {
             if (e.statusCode() != 404) {
-                throw S3Errors.translate(e, "checking", bucket, "");
+                throw S3Errors.translate(e, "checking", bucket, "", timeout);
             }
             try {
                 client.createBucket(b -> b.bucket(bucket));
             } catch (SdkException e2) {
-                throw S3Errors.translate(e2, "creating", bucket, "");
+                throw S3Errors.translate(e2, "creating", bucket, "", timeout);
             }
         } catch (SdkException e) {
-            throw S3Errors.translate(e, "checking", bucket, "");
+            throw S3Errors.translate(e, "checking", bucket, "", timeout);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("invalid bucket name '" + bucket + "': " + e.getMessage(), e);
         }
@@ -491,9 +494,10 @@ public final class S3ObjectSource implements WritableObjectSource {
             S3Settings settings = s.freeze();
             LongAdder attempts = new LongAdder();
             if (client != null) {
-                return new S3ObjectSource(client, false, settings.bucket(), settings.describe() + " (caller's client)", attempts);
+                return new S3ObjectSource(client, false, settings.bucket(), settings.describe() + " (caller's client)", attempts, null);
             }
-            return new S3ObjectSource(settings.buildClient(attempts), true, settings.bucket(), settings.describe(), attempts);
+            return new S3ObjectSource(settings.buildClient(attempts), true, settings.bucket(), settings.describe(), attempts,
+                    settings.apiCallTimeout());
         }
     }
 }

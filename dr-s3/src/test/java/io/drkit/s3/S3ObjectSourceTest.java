@@ -230,6 +230,37 @@ class S3ObjectSourceTest {
     }
 
     @Test
+    void aStoreThatNeverAnswersTimesOutWithTheConfiguredTimeout() throws Exception {
+        try (java.net.ServerSocket blackhole = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(blackhole.accept()); // accept, never answer
+                    }
+                } catch (IOException e) {
+                    held.forEach(h -> {
+                        try {
+                            h.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    });
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            try (S3ObjectSource s = S3ObjectSource.builder().bucket("objects").region("us-east-1")
+                    .endpoint(URI.create("http://127.0.0.1:" + blackhole.getLocalPort())).credentials("a", "b")
+                    .apiCallTimeout(Duration.ofMillis(600)).apiCallAttemptTimeout(Duration.ofMillis(300)).maxAttempts(2)
+                    .backoff(Duration.ofMillis(10), Duration.ofMillis(20)).build()) {
+                assertThatThrownBy(() -> s.head("k")).isInstanceOfSatisfying(io.drkit.core.DrTimeoutException.class,
+                        e -> assertThat(e.timeout()).isEqualTo(Duration.ofMillis(600))).hasMessageContaining("s3://objects/k");
+            }
+        }
+    }
+
+    @Test
     void aCallerSuppliedClientIsNeverClosed() {
         S3Client client = S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
                 .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(

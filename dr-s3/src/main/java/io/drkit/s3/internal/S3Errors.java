@@ -28,6 +28,11 @@ public final class S3Errors {
      * Restores the interrupt flag when the call was interrupted.
      */
     public static DrException translate(SdkException e, String action, String bucket, String key) {
+        return translate(e, action, bucket, key, null);
+    }
+
+    /** {@link #translate(SdkException, String, String, String)} naming the configured timeout, when known. */
+    public static DrException translate(SdkException e, String action, String bucket, String key, java.time.Duration timeout) {
         String where = "s3://" + bucket + "/" + key;
         if (e instanceof AbortedException || Thread.currentThread().isInterrupted()
                 || e.getCause() instanceof InterruptedException) {
@@ -35,7 +40,7 @@ public final class S3Errors {
             return new CancelledException(action + " " + where + " was interrupted", e);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-            DrTimeoutException t = new DrTimeoutException(action + " " + where + " did not finish", null);
+            DrTimeoutException t = new DrTimeoutException(action + " " + where + " did not finish", timeout);
             t.initCause(e);
             return t;
         }
