@@ -811,7 +811,8 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
         /**
          * Runs work on the caller's executor (not shut down by {@link #close()}; still at most {@code concurrency}
-         * tasks at once); default: own daemon threads.
+         * tasks at once); default: own daemon threads. Do not call the catalog from that executor's own threads:
+         * a call waits for tasks it queued there.
          */
         public Builder executor(ExecutorService executor) {
             this.executor = executor;

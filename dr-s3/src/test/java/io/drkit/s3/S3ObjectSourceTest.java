@@ -325,6 +325,5 @@ class S3ObjectSourceTest {
             assertThat(Files.readString(dir.resolve("files/a/b.cfg"))).isEqualTo("{}");
             assertThat(fs.endpoint().getHost()).isEqualTo("127.0.0.1");
         }
-        assertThat(URI.create("http://127.0.0.1").getHost()).isNotNull();
     }
 }
