@@ -428,6 +428,20 @@ public final class BackupstoreCatalog implements BackupCatalog {
         return out;
     }
 
+    /**
+     * The newest complete backup of each named volume, without any discovery listing: for callers that already know
+     * the volume names (from the cluster's PVs, a plan, a previous scan). Costs exactly 2 GETs per volume whose
+     * pointer is good, on any store. Volumes that do not exist or have no complete backup are absent from the map.
+     */
+    public Map<String, Backup> newestCompleteBackups(java.util.Collection<String> volumeNames) {
+        List<String> names = volumeNames.stream().filter(BackupstoreLayout::isValidName).distinct().toList();
+        List<Optional<Backup>> newest = parallel(names, n -> readVolume(n, null).flatMap(v -> newestViaPointer(v, null, true, null)),
+                Cancellation.none(), "finding the newest backups");
+        Map<String, Backup> out = new TreeMap<>();
+        newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
+        return out;
+    }
+
     private Optional<Backup> newestViaPointer(VolumeConfig v, Map<String, ObjectInfo> listed, boolean mayHaveBackups,
                                               CatalogScanState scan) {
         if (!mayHaveBackups) {

@@ -8,6 +8,7 @@ import io.drkit.s3.testing.BackupstoreWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +92,23 @@ class RequestCountTest {
             // pointer named was just read and is not read again)
             assertThat(c.list()).isEqualTo(rejected + discoveryLists(kind, catalog) + 2);
             assertThat(c.get()).isEqualTo(2L * VOLUMES + 3 + 3);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Stores.class)
+    void withKnownVolumeNamesTheNewestBackupsCostExactlyTwoGetsPerVolumeAndNoListing(Stores kind) {
+        try (Stores.Store s = kind.create(); BackupstoreCatalog catalog = BackupstoreCatalog.builder(s.source(), s.target()).build()) {
+            store(s);
+            List<String> names = new java.util.ArrayList<>();
+            for (int v = 0; v < VOLUMES; v++) {
+                names.add(String.format("pvc-%03d", v));
+            }
+            names.add("pvc-not-in-store");
+            Map<String, Backup> newest = catalog.newestCompleteBackups(names);
+            assertThat(newest).hasSize(VOLUMES);
+            assertThat(newest.get("pvc-011").name()).isEqualTo("backup-0110000000000003");
+            assertThat(catalog.requestCounts()).isEqualTo(new RequestCounts(0, 2L * VOLUMES + 1, 0, 0, 0));
         }
     }
 

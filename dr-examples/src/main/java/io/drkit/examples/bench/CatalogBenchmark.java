@@ -101,6 +101,18 @@ public final class CatalogBenchmark {
                     }
                 });
             }
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < volumes; i++) {
+                names.add(volumeName(i));
+            }
+            Measured<Map<String, Backup>> known = null;
+            for (int r = 0; r < rounds; r++) {
+                known = measure(() -> {
+                    try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
+                        return new Measured<>(c.newestCompleteBackups(names), c.requestCounts(), 0, 0);
+                    }
+                });
+            }
             Measured<Map<String, Backup>> cheapDir = null;
             DirectoryObjectSource dir = DirectoryObjectSource.of(base.resolve("bench"));
             BackupTarget dirTarget = BackupTarget.directory(base.resolve("bench"));
@@ -138,10 +150,12 @@ public final class CatalogBenchmark {
             check(cheap.value(), ours.value(), baseline.value(), volumes, backups);
             check(cheapDir.value(), ours.value(), baseline.value(), volumes, backups);
             check(cheap.value(), ours.value(), lean.value(), volumes, backups);
+            check(known.value(), ours.value(), baseline.value(), volumes, backups);
 
             double bw = secs(baseline.nanos());
             rows.add(row("(a) newest complete backup of every volume, S3Proxy (only honours `/` delimiters)",
                     cheap, volumes, bw));
+            rows.add(row("(a) the same, volume names known (e.g. from the cluster's PVs): no listing", known, volumes, bw));
             rows.add(row("(a) the same store read as a mounted directory (one rolled-up listing)", cheapDir, volumes, bw));
             rows.add(row("(b) full scan of " + volumes * backups + " backups, dr-s3", ours, volumes, bw));
             rows.add(row("(b) full scan, baseline: Longhorn manager's first sync, sequential", baseline, volumes, bw));
@@ -264,7 +278,7 @@ public final class CatalogBenchmark {
                 int vi = i;
                 done.add(pool.submit(() -> {
                     long slots = 4L * blocks;
-                    BackupstoreWriter.VolumeWriter v = w.volume(String.format("pvc-%08x-%04d", vi * 2654435761L & 0xffffffffL, vi))
+                    BackupstoreWriter.VolumeWriter v = w.volume(volumeName(vi))
                             .size(slots * (2 << 20)).metadataOnly().pvc("team-" + (vi % 37) + "/data-" + vi)
                             .storageClass("longhorn").label("longhorn.io/volume-access-mode", "rwo");
                     jobLabels.forEach(v::label);
@@ -285,6 +299,10 @@ public final class CatalogBenchmark {
         } finally {
             pool.shutdown();
         }
+    }
+
+    private static String volumeName(int i) {
+        return String.format("pvc-%08x-%04d", i * 2654435761L & 0xffffffffL, i);
     }
 
     private static double secs(long nanos) {
