@@ -1,0 +1,93 @@
+package io.drkit.s3.internal;
+
+import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupState;
+import io.drkit.core.model.CompressionMethod;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The metadata of a {@code backup_<name>.cfg} (Longhorn's {@code backupstore.Backup} without {@code Blocks}), with
+ * Longhorn's load defaults applied (compression {@code gzip} when missing).
+ *
+ * @param name                  backup name
+ * @param volumeName            volume name
+ * @param snapshotName          snapshot name
+ * @param snapshotCreatedAt     raw {@code SnapshotCreatedAt} (backup start)
+ * @param createdTime           raw {@code CreatedTime}; empty while in progress or after failure
+ * @param size                  logical bytes (blocks x block size)
+ * @param labels                labels (never null)
+ * @param parameters            parameters (never null)
+ * @param incremental           {@code IsIncremental}
+ * @param compressionMethod     raw compression name, {@code gzip} when missing
+ * @param newlyUploadedDataSize compressed bytes newly uploaded
+ * @param reUploadedDataSize    compressed bytes re-uploaded
+ * @param hasBlocks             whether a {@code Blocks} field was seen (not read)
+ */
+public record BackupConfig(String name, String volumeName, String snapshotName, String snapshotCreatedAt,
+                           String createdTime, long size, Map<String, String> labels, Map<String, String> parameters,
+                           boolean incremental, String compressionMethod, long newlyUploadedDataSize,
+                           long reUploadedDataSize, boolean hasBlocks) {
+
+    /** Parameter key of the block size (Longhorn 1.10+). */
+    public static final String BLOCK_SIZE_PARAMETER = "backup-block-size";
+
+    /** Replaces nulls and copies maps. */
+    public BackupConfig {
+        name = Objects.requireNonNullElse(name, "");
+        volumeName = Objects.requireNonNullElse(volumeName, "");
+        snapshotName = Objects.requireNonNullElse(snapshotName, "");
+        snapshotCreatedAt = Objects.requireNonNullElse(snapshotCreatedAt, "");
+        createdTime = Objects.requireNonNullElse(createdTime, "");
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(labels, Map.of())));
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(parameters, Map.of())));
+        compressionMethod = compressionMethod == null || compressionMethod.isEmpty() ? "gzip" : compressionMethod;
+    }
+
+    /** Longhorn's {@code isBackupInProgress}: {@code CreatedTime} is empty. */
+    public boolean inProgress() {
+        return createdTime.isEmpty();
+    }
+
+    /** The compression of this backup's blocks. */
+    public CompressionMethod compression() {
+        return CfgParser.compression(compressionMethod, "backup " + name);
+    }
+
+    /**
+     * The block size: Kubernetes quantity in {@code backup-block-size}; missing, empty or zero means 2 MiB.
+     *
+     * @throws InvalidBackupDataException when the parameter is not a quantity
+     */
+    public long blockSize() {
+        String v = parameters.get(BLOCK_SIZE_PARAMETER);
+        if (v == null || v.isBlank()) {
+            return Backup.DEFAULT_BLOCK_SIZE;
+        }
+        long n = Quantities.parse(v).orElseThrow(() -> new InvalidBackupDataException("backup " + name,
+                "invalid " + BLOCK_SIZE_PARAMETER + " '" + v + "'"));
+        return n == 0 ? Backup.DEFAULT_BLOCK_SIZE : n;
+    }
+
+    /**
+     * The dr-core value.
+     *
+     * @param url        the backup URL
+     * @param volumeSize the volume size from {@code volume.cfg} (0 when unknown)
+     * @param location   the cfg key, for error messages
+     * @throws InvalidBackupDataException when a time, the compression or the block size is malformed
+     */
+    public Backup toBackup(String url, long volumeSize, String location) {
+        return Backup.builder(name, volumeName)
+                .snapshotName(snapshotName)
+                .snapshotCreatedAt(CfgParser.time(snapshotCreatedAt, "SnapshotCreatedAt", location).orElse(null))
+                .completedAt(CfgParser.time(createdTime, "CreatedTime", location).orElse(null))
+                .size(size).volumeSize(volumeSize).labels(labels)
+                .state(inProgress() ? BackupState.IN_PROGRESS : BackupState.COMPLETED)
+                .compression(compression()).blockSize(blockSize()).url(url).parameters(parameters)
+                .build();
+    }
+}
