@@ -13,6 +13,12 @@ public class DrTimeoutException extends DrException {
         this.timeout = timeout;
     }
 
+    /** Creates the exception with the backend's own timeout error as cause. */
+    public DrTimeoutException(String message, Duration timeout, Throwable cause) {
+        super(message + " (timed out after " + format(timeout) + ")", cause);
+        this.timeout = timeout;
+    }
+
     /** How long the caller waited. */
     public Duration timeout() {
         return timeout;

@@ -472,11 +472,6 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     // ------------------------------------------------------------------------------------------------ full scan
 
-    @Override
-    public CatalogScan scanAll(CatalogListener listener) {
-        return scanAll(listener, Cancellation.none());
-    }
-
     /**
      * Every volume and every backup, read in parallel ({@code concurrency} requests in flight). Objects unchanged
      * since the previous scan of this catalog (same entity tag) are not read again. Also reports system backups and
@@ -484,6 +479,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
      *
      * @throws CancelledException when {@code cancel} fires
      */
+    @Override
     public CatalogScan scanAll(CatalogListener listener, Cancellation cancel) {
         CatalogListener l = listener == null ? CatalogListener.NONE : listener;
         Cancellation c = cancel == null ? Cancellation.none() : cancel;

@@ -1,5 +1,6 @@
 package io.drkit.s3;
 
+import io.drkit.core.util.Names;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.BackupTarget;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ import java.util.regex.Pattern;
  * directory source the keys are relative to the directory that holds {@code backupstore/}. Immutable.
  */
 public final class BackupstoreLayout {
-    /** Longhorn's {@code util.ValidateName}: volume and backup names in the store. */
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
     private static final Pattern HASH_DIR = Pattern.compile("[0-9a-f]{2}");
     private static final Pattern CHECKSUM = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TEMP = Pattern.compile(".*\\.tmp\\.[0-9]+$");
@@ -154,7 +153,7 @@ public final class BackupstoreLayout {
 
     /** Whether Longhorn's backupstore accepts {@code name} for a volume or backup ({@code ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$}). */
     public static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return Names.isBackupstoreName(name);
     }
 
     /** Whether {@code name} is a two-digit lower-case hex directory ({@code h1}, {@code h2}). */

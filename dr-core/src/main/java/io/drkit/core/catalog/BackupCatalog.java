@@ -1,5 +1,6 @@
 package io.drkit.core.catalog;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
@@ -89,14 +90,23 @@ public interface BackupCatalog extends AutoCloseable {
         return out;
     }
 
-    /** Every volume and every backup; backends override this with a parallel scan. */
+    /** Every volume and every backup, with progress; see {@link #scanAll(CatalogListener, Cancellation)}. */
     default CatalogScan scanAll(CatalogListener listener) {
+        return scanAll(listener, Cancellation.none());
+    }
+
+    /**
+     * Every volume and every backup, with progress, stopping with {@link io.drkit.core.CancelledException} when
+     * cancelled. Backends override this with a parallel scan.
+     */
+    default CatalogScan scanAll(CatalogListener listener, Cancellation cancellation) {
         CatalogListener l = listener == null ? CatalogListener.NONE : listener;
         List<BackupVolume> volumes = listBackupVolumes();
         l.scanStarted(volumes.size());
         Map<String, List<Backup>> backups = new LinkedHashMap<>();
         int done = 0;
         for (BackupVolume v : volumes) {
+            cancellation.throwIfCancelled("scan of " + describe());
             backups.put(v.name(), listBackups(v.name()));
             l.volumeScanned(v.name(), ++done, volumes.size());
         }

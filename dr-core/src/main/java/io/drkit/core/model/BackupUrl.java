@@ -2,7 +2,7 @@ package io.drkit.core.model;
 
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.internal.GoUrls;
-import io.drkit.core.internal.Names;
+import io.drkit.core.util.Names;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.internal.Json;
-import io.drkit.core.internal.Names;
+import io.drkit.core.util.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.drkit.core.model;
 
 import io.drkit.core.InvalidInputException;
-import io.drkit.core.internal.Names;
+import io.drkit.core.util.Names;
 import java.util.Comparator;
 
 /**

@@ -1,6 +1,6 @@
 package io.drkit.core.plan;
 
-import io.drkit.core.internal.Sizes;
+import io.drkit.core.util.Sizes;
 import io.drkit.core.internal.TextTable;
 import io.drkit.core.model.Backup;
 import java.time.Instant;

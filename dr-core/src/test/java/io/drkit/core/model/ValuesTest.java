@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.internal.GoUrls;
-import io.drkit.core.internal.Sizes;
-import io.drkit.core.internal.Times;
+import io.drkit.core.util.Sizes;
+import io.drkit.core.util.Times;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

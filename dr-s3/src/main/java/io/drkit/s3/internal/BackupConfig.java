@@ -1,5 +1,6 @@
 package io.drkit.s3.internal;
 
+import io.drkit.core.util.Sizes;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
@@ -67,7 +68,7 @@ public record BackupConfig(String name, String volumeName, String snapshotName, 
         if (v == null || v.isBlank()) {
             return Backup.DEFAULT_BLOCK_SIZE;
         }
-        long n = Quantities.parse(v).orElseThrow(() -> new InvalidBackupDataException("backup " + name,
+        long n = Sizes.tryParseQuantity(v).orElseThrow(() -> new InvalidBackupDataException("backup " + name,
                 "invalid " + BLOCK_SIZE_PARAMETER + " '" + v + "'"));
         return n == 0 ? Backup.DEFAULT_BLOCK_SIZE : n;
     }

@@ -10,9 +10,9 @@ import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.model.CompressionMethod;
 import java.io.IOException;
 import java.io.InputStream;
+import io.drkit.core.util.Times;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -196,8 +196,8 @@ public final class CfgParser {
             return Optional.empty();
         }
         try {
-            return Optional.of(OffsetDateTime.parse(raw.trim()).toInstant());
-        } catch (DateTimeParseException e) {
+            return Times.parse(raw);
+        } catch (IllegalArgumentException e) {
             throw new InvalidBackupDataException(location, field + " '" + raw + "' is not an RFC 3339 time", e);
         }
     }

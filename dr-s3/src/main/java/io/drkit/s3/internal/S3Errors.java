@@ -40,9 +40,7 @@ public final class S3Errors {
             return new CancelledException(action + " " + where + " was interrupted", e);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-            DrTimeoutException t = new DrTimeoutException(action + " " + where + " did not finish", timeout);
-            t.initCause(e);
-            return t;
+            return new DrTimeoutException(action + " " + where + " did not finish", timeout, e);
         }
         if (e instanceof NoSuchKeyException) {
             return new NotFoundException("object " + key + " not found in s3://" + bucket, e);

@@ -1,8 +1,8 @@
-package io.drkit.core.internal;
+package io.drkit.core.util;
 
 import java.util.Locale;
 
-/** Byte sizes for humans and Kubernetes quantities. */
+/** Byte sizes for humans, and Kubernetes resource quantities ({@code 10Gi}, {@code 16Mi}, {@code 2097152}) in bytes. */
 public final class Sizes {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
@@ -33,6 +33,18 @@ public final class Sizes {
             }
         }
         return Long.toString(bytes);
+    }
+
+    /**
+     * Parses a Kubernetes quantity like {@link #parseQuantity(String)}; empty for null, malformed or negative input.
+     */
+    public static java.util.Optional<Long> tryParseQuantity(String q) {
+        try {
+            long v = parseQuantity(q);
+            return v < 0 ? java.util.Optional.empty() : java.util.Optional.of(v);
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**

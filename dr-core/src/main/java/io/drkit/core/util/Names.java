@@ -1,8 +1,8 @@
-package io.drkit.core.internal;
+package io.drkit.core.util;
 
 import java.util.regex.Pattern;
 
-/** Name rules of Kubernetes and Longhorn, checked in one place. */
+/** Name rules of Kubernetes and Longhorn (DNS labels and subdomains, Longhorn volume and backupstore names), in one place. */
 public final class Names {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =

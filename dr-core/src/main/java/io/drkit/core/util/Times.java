@@ -1,4 +1,4 @@
-package io.drkit.core.internal;
+package io.drkit.core.util;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Parses the time formats Longhorn writes (RFC 3339, and Go's {@code time.String()}) into {@link Instant}s. */
+/** Parses the time formats Longhorn writes (RFC 3339, and Go's {@code time.String()}) into {@link Instant}s, and formats RFC 3339. */
 public final class Times {
     private static final DateTimeFormatter GO_STRING =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSS][.SSS] Z z");
