@@ -1,0 +1,63 @@
+package io.drkit.core.audit;
+
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.PvcRef;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The freshness of one claim's backups against its policy group.
+ *
+ * @param pvc     the claim (empty for an orphan backup volume)
+ * @param subject the claim, or the backup volume for orphans
+ * @param volumes the backup volumes that map to the claim
+ * @param group   the policy group applied ({@code critical}, {@code default}, ...)
+ * @param newest  the newest complete backup across those volumes
+ * @param age     how old that backup is
+ * @param limit   the group's maximum age plus slack
+ * @param status  the verdict
+ * @param detail  a human explanation
+ */
+public record AuditEntry(Optional<PvcRef> pvc, String subject, List<String> volumes, String group,
+                         Optional<Backup> newest, Optional<Duration> age, Duration limit, Status status, String detail) {
+
+    /** Verdicts. */
+    public enum Status {
+        /** The newest backup is young enough. */
+        OK(false),
+        /** The newest backup is older than the group allows. */
+        STALE(true),
+        /** There is no complete backup at all (or a critical claim in the cluster has never been backed up). */
+        NO_BACKUP(true),
+        /** Backups of a volume that maps to no claim: reported, not judged. */
+        ORPHAN(false),
+        /** The claim no longer exists in the cluster: reported, not judged. */
+        GONE(false);
+
+        private final boolean violation;
+
+        Status(boolean violation) {
+            this.violation = violation;
+        }
+
+        /** Whether this verdict breaks the policy. */
+        public boolean isViolation() {
+            return violation;
+        }
+    }
+
+    /** Validates and copies. */
+    public AuditEntry {
+        pvc = Objects.requireNonNullElse(pvc, Optional.empty());
+        Objects.requireNonNull(subject, "subject");
+        volumes = List.copyOf(Objects.requireNonNullElse(volumes, List.of()));
+        Objects.requireNonNull(group, "group");
+        newest = Objects.requireNonNullElse(newest, Optional.empty());
+        age = Objects.requireNonNullElse(age, Optional.empty());
+        Objects.requireNonNull(limit, "limit");
+        Objects.requireNonNull(status, "status");
+        detail = Objects.requireNonNullElse(detail, "");
+    }
+}
