@@ -10,7 +10,10 @@ import java.util.Optional;
 /** Longhorn's time encodings, parsed once at the boundary. */
 public final class Times {
     /** Go's {@code time.Time.String()} form, e.g. {@code 2025-01-02 03:04:05.123 +0000 UTC}. */
-    private static final DateTimeFormatter GO_STRING = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSS][.SSS] Z z");
+    private static final DateTimeFormatter GO_STRING = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .appendPattern(" Z z").toFormatter(java.util.Locale.ROOT);
 
     private Times() {
     }
