@@ -167,6 +167,7 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
             ctx.phase(BindPhase.CREATE_PV, "reserving existing PV " + step.pvName() + " for " + step.id());
             reservePv(step);
             created = true;
+            adopted = true;
             actions.add("reserved existing PV " + step.pvName() + " for " + step.id());
         } else {
             adopted = true;

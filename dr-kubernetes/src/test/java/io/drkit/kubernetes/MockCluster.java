@@ -33,7 +33,7 @@ final class MockCluster implements AutoCloseable {
     static final String ADMIN = "test-admin";
 
     /** One recorded request. */
-    record Call(String agent, String method, String path, String query) {
+    record Call(String agent, String method, String path, String query, String body) {
         /** The request as Kubernetes RBAC sees it: (API group, resource, verb), or null for non-resource paths. */
         RbacManifest.Access access() {
             return RbacManifest.Access.of(method, path, query);
@@ -46,7 +46,7 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** A fault: answer matching requests with {@code code} for the next {@code times} matches. */
-    private record Fault(Predicate<Call> matches, int code, String message, AtomicInteger remaining) {
+    private record Fault(Predicate<Call> matches, int code, String message, AtomicInteger remaining, boolean performFirst) {
     }
 
     private final KubernetesMockServer server;
@@ -65,10 +65,14 @@ final class MockCluster implements AutoCloseable {
                 String path = q < 0 ? full : full.substring(0, q);
                 String query = q < 0 ? "" : URLDecoder.decode(full.substring(q + 1), StandardCharsets.UTF_8);
                 String agent = String.valueOf(r.getHeader("User-Agent"));
-                Call call = new Call(agent, r.getMethod(), path, query);
+                String body = r.getBody() == null ? "" : new String(r.getBody().getBytes(), StandardCharsets.UTF_8);
+                Call call = new Call(agent, r.getMethod(), path, query, body == null ? "" : body);
                 calls.add(call);
                 for (Fault f : faults) {
                     if (f.matches().test(call) && f.remaining().getAndDecrement() > 0) {
+                        if (f.performFirst()) {
+                            super.dispatch(r);
+                        }
                         return new MockResponse().setResponseCode(f.code()).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
                                 + "\"status\":\"Failure\",\"code\":" + f.code() + ",\"message\":\"" + f.message() + "\"}");
                     }
@@ -113,7 +117,17 @@ final class MockCluster implements AutoCloseable {
 
     /** Answers the next {@code times} matching requests with HTTP {@code code} and {@code message}. */
     void fail(Predicate<Call> matches, int code, String message, int times) {
-        faults.add(new Fault(matches, code, message.replace("\"", "'"), new AtomicInteger(times)));
+        faults.add(new Fault(matches, code, message.replace("\"", "'"), new AtomicInteger(times), false));
+    }
+
+    /** Carries out the next matching request, then answers it with HTTP {@code code}: a concurrent writer got there first. */
+    void performThenFail(Predicate<Call> matches, int code, String message) {
+        faults.add(new Fault(matches, code, message.replace("\"", "'"), new AtomicInteger(1), true));
+    }
+
+    /** The library's write requests (anything but GET). */
+    List<Call> libraryWrites() {
+        return libraryCalls().stream().filter(c -> !c.method().equals("GET")).toList();
     }
 
     /** Every request the library's client made, in order. */

@@ -170,6 +170,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
     private final AtomicInteger targetSyncs = new AtomicInteger();
     private final AtomicInteger volumeSyncs = new AtomicInteger();
     private final ExecutorService hookPool;
+    private final Object lifecycle = new Object();
     private ScheduledExecutorService scheduler;
     private volatile boolean initialized;
     private Instant lastPoll = Instant.MIN;
@@ -207,9 +208,12 @@ public final class SimulatedLonghorn implements AutoCloseable {
     // ---------------------------------------------------------------- control
 
     /** Registers the CRDs, creates the BackupTarget and settings, and runs the simulation every tick until closed. */
-    public synchronized SimulatedLonghorn start() {
+    public SimulatedLonghorn start() {
         initialize();
-        if (scheduler == null) {
+        synchronized (lifecycle) {
+            if (scheduler != null) {
+                return this;
+            }
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "simulated-longhorn");
                 t.setDaemon(true);
@@ -312,15 +316,24 @@ public final class SimulatedLonghorn implements AutoCloseable {
 
     /** Stops the background thread and restore workers; idempotent. Never closes the client. */
     @Override
-    public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
+    public void close() {
+        ScheduledExecutorService s;
+        synchronized (lifecycle) {
+            s = scheduler;
+            scheduler = null;
+        }
+        if (s != null) {
+            // let a running tick finish its requests (it needs the tick lock, so none is held here): interrupting an
+            // HTTP call mid-flight leaves the connection for the server to time out
+            s.shutdown();
             try {
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
+                    s.shutdownNow();
+                }
             } catch (InterruptedException e) {
+                s.shutdownNow();
                 Thread.currentThread().interrupt();
             }
-            scheduler = null;
         }
         hookPool.shutdownNow();
     }
