@@ -191,7 +191,11 @@ public final class RecurringJobPolicy {
         for (PersistentVolumeClaim pvc : criticalClaims(client)) {
             String claim = pvc.getMetadata().getNamespace() + "/" + pvc.getMetadata().getName();
             String subject = "claim " + claim;
-            Optional<String> volumeName = longhornVolumeOf(client, pvc, e, subject);
+            Resolution res = longhornVolumeOf(client, pvc, e, subject);
+            if (res.foreign()) {
+                continue;
+            }
+            Optional<String> volumeName = res.volume();
             GenericKubernetesResource volume = volumeName.map(n -> KubeErrors.call("get Volume " + namespace + "/" + n,
                     () -> volumes.withName(n).get())).orElse(null);
             if (volumeName.isPresent() && volume == null) {
@@ -263,27 +267,31 @@ public final class RecurringJobPolicy {
                 .toList();
     }
 
-    private Optional<String> longhornVolumeOf(KubernetesClient client, PersistentVolumeClaim pvc, Evaluation e, String subject) {
+    /** The Longhorn volume of a claim, if known; {@code foreign} when the claim is on other storage. */
+    private record Resolution(Optional<String> volume, boolean foreign) {
+    }
+
+    private Resolution longhornVolumeOf(KubernetesClient client, PersistentVolumeClaim pvc, Evaluation e, String subject) {
         String pvName = pvc.getSpec() == null ? null : pvc.getSpec().getVolumeName();
         if (pvName == null || pvName.isEmpty()) {
             if (!e.pvcLabels) {
                 e.drift(PolicyReport.Kind.VOLUME_NOT_FOUND, subject, "not bound yet; its volume needs "
                         + LonghornLabels.RECURRING_JOB_GROUP_PREFIX + criticalGroup + " once bound (run apply again)", null, null);
             }
-            return Optional.empty();
+            return new Resolution(Optional.empty(), false);
         }
         PersistentVolume pv = KubeErrors.call("get PersistentVolume " + pvName, () -> client.persistentVolumes().withName(pvName).get());
         if (pv == null) {
             e.drift(PolicyReport.Kind.VOLUME_NOT_FOUND, subject, "its PV " + pvName + " does not exist", null, null);
-            return Optional.empty();
+            return new Resolution(Optional.empty(), false);
         }
         var csi = pv.getSpec() == null ? null : pv.getSpec().getCsi();
         if (csi == null || !Longhorn.isLonghornDriver(csi.getDriver())) {
             e.drift(PolicyReport.Kind.VOLUME_NOT_FOUND, subject, "its PV " + pvName + " is not a Longhorn volume ("
                     + (csi == null ? "not CSI" : csi.getDriver()) + ")", null, null);
-            return Optional.empty();
+            return new Resolution(Optional.empty(), true);
         }
-        return Optional.of(csi.getVolumeHandle());
+        return new Resolution(Optional.of(csi.getVolumeHandle()), false);
     }
 
     private String detectVersion(KubernetesClient client) {
