@@ -795,6 +795,46 @@ public final class SimulatedLonghorn implements AutoCloseable {
             full.put("workloadsStatus", null);
             writeStatus(Longhorn.VOLUMES, name, st -> st.put("kubernetesStatus", full));
         }
+        if (bound) {
+            mirrorClaimRecurringLabels(v, ref.getNamespace(), ref.getName());
+        }
+    }
+
+    /**
+     * Longhorn 1.5+'s volume controller: a bound claim labelled {@code recurring-job.longhorn.io/source: enabled}
+     * dictates the volume's recurring-job labels (added and removed to match the claim's).
+     */
+    private void mirrorClaimRecurringLabels(GenericKubernetesResource v, String namespace, String claimName) {
+        PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(claimName).get();
+        Map<String, String> claimLabels = claim == null || claim.getMetadata().getLabels() == null ? Map.of()
+                : claim.getMetadata().getLabels();
+        if (!Longhorn.ENABLED.equals(claimLabels.get(LonghornLabels.RECURRING_JOB_SOURCE))) {
+            return;
+        }
+        Map<String, String> current = Cr.labels(v);
+        Map<String, String> wanted = new LinkedHashMap<>();
+        current.forEach((k, val) -> {
+            if (!isRecurring(k)) {
+                wanted.put(k, val);
+            }
+        });
+        claimLabels.forEach((k, val) -> {
+            if (isRecurring(k)) {
+                wanted.put(k, val);
+            }
+        });
+        if (!wanted.equals(current)) {
+            writeSpec(Longhorn.VOLUMES, Cr.name(v), spec -> { }, labels -> {
+                labels.clear();
+                labels.putAll(wanted);
+            });
+            note("volume " + Cr.name(v) + ": recurring-job labels mirrored from claim " + namespace + "/" + claimName);
+        }
+    }
+
+    private static boolean isRecurring(String key) {
+        return !key.equals(LonghornLabels.RECURRING_JOB_SOURCE)
+                && (key.startsWith(LonghornLabels.RECURRING_JOB_PREFIX) || key.startsWith(LonghornLabels.RECURRING_JOB_GROUP_PREFIX));
     }
 
     // ---------------------------------------------------------------- Kubernetes' PV controller
