@@ -278,7 +278,7 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
                 if (denied && attempt < 3) {
                     LOG.debug("{}: Longhorn's webhook does not know the backup yet; waiting for a sync", what);
                     ctx.progress(-1, "Longhorn's webhook rejected the volume: " + e.getStatus().getMessage());
-                    sync.ensureKnown(step, ctx);
+                    sync.ensureKnown(step, ctx, false);
                     ctx.sleep(settings.pollInterval(), "retry of " + what);
                     continue;
                 }

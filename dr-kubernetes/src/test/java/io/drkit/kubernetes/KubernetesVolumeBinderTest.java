@@ -427,11 +427,18 @@ class KubernetesVolumeBinderTest {
         sim.cluster.fail(c -> c.method().equals("POST") && c.path().endsWith("/volumes") && c.agent().startsWith(MockCluster.LIBRARY),
                 422, "admission webhook validator.longhorn.io denied the request: cannot get backup backup-3000000000000004", 1);
         RestoreStep s = step(b, "restored-db");
+        List<BindPhase> phases = Collections.synchronizedList(new ArrayList<>());
 
-        BindResult r = sim.binder.bind(s, ctx(s));
+        BindResult r = sim.binder.bind(s, ctx(s, Duration.ofSeconds(30), new BindListener() {
+            @Override
+            public void phase(RestoreStep step, BindPhase phase, String detail) {
+                phases.add(phase);
+            }
+        }));
 
         assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
         assertThat(sim.cluster.libraryWrites()).filteredOn(c -> c.method().equals("POST") && c.path().endsWith("/volumes")).hasSize(2);
+        assertThat(phases).isSortedAccordingTo(Enum::compareTo);
     }
 
     // ---------------------------------------------------------------- races and errors

@@ -68,13 +68,26 @@ public final class BackupSync {
      * @throws UnavailableException when the backup target is missing, or unavailable until the timeout
      */
     public void ensureKnown(RestoreStep step, BindContext ctx) {
+        ensureKnown(step, ctx, true);
+    }
+
+    /**
+     * As {@link #ensureKnown(RestoreStep, BindContext)}; with {@code reportPhase} false the wait is reported as
+     * progress of the current phase only (phases are reported in order, never backwards).
+     */
+    public void ensureKnown(RestoreStep step, BindContext ctx, boolean reportPhase) {
         BackupUrl url = BackupUrl.parse(step.fromBackup());
         Known k = read(url);
         if (k.ready()) {
             return;
         }
-        ctx.phase(BindPhase.WAIT_FOR_BACKUP, "Longhorn does not know backup " + url.backupName() + " of volume "
-                + url.volumeName() + " yet (" + k.describe(url) + ")" + (settings.requestSync() ? "; requesting a sync" : ""));
+        String why = "Longhorn does not know backup " + url.backupName() + " of volume " + url.volumeName() + " yet ("
+                + k.describe(url) + ")" + (settings.requestSync() ? "; requesting a sync" : "");
+        if (reportPhase) {
+            ctx.phase(BindPhase.WAIT_FOR_BACKUP, why);
+        } else {
+            ctx.progress(-1, why);
+        }
         Instant start = clock.instant();
         Instant lastRequest = null;
         String targetProblem = "";

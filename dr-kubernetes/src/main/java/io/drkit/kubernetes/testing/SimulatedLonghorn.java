@@ -460,6 +460,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
         BackupVolumeCr bv = BackupVolumeCr.of(bvCr);
         Optional<BackupVolume> v = source.findBackupVolume(bv.volumeName());
         if (v.isEmpty()) {
+            // gone from the store: Longhorn would delete the CR; here it is only marked synced
+            writeStatus(Longhorn.BACKUP_VOLUMES, bv.crName(), st -> st.put("lastSyncedAt", Times.rfc3339(now)));
             return;
         }
         volumeSyncs.incrementAndGet();
@@ -851,10 +853,16 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 setPvPhase(pvName, "Available");
                 phase = "Available";
             }
+            ObjectReference ref = pv.getSpec().getClaimRef();
             if ("Bound".equals(phase)) {
+                // finish a binding an earlier tick left half done (the claim's update failed)
+                PersistentVolumeClaim c = ref == null ? null : byRef.get(ref.getNamespace() + "/" + ref.getName());
+                if (c != null && Objects.equals(ref.getUid(), c.getMetadata().getUid())
+                        && (c.getStatus() == null || !"Bound".equals(c.getStatus().getPhase()))) {
+                    bindClaim(pv, c);
+                }
                 continue;
             }
-            ObjectReference ref = pv.getSpec().getClaimRef();
             PersistentVolumeClaim claim = null;
             if (ref != null) {
                 claim = byRef.get(ref.getNamespace() + "/" + ref.getName());
@@ -927,6 +935,11 @@ public final class SimulatedLonghorn implements AutoCloseable {
         p.getSpec().getClaimRef().setResourceVersion(claim.getMetadata().getResourceVersion());
         p = pvs.resource(p).update();
         setPvPhase(pvName, "Bound");
+        bindClaim(p, claim);
+    }
+
+    private void bindClaim(PersistentVolume p, PersistentVolumeClaim claim) {
+        String pvName = p.getMetadata().getName();
         var claims = client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace());
         PersistentVolumeClaim c = claims.withName(claim.getMetadata().getName()).get();
         Map<String, String> ann = c.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
