@@ -92,7 +92,10 @@ final class MockCluster implements AutoCloseable {
     }
 
     private static KubernetesClient clientWith(Config cfg, String agent) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(cfg).withUserAgent(agent).build()).build();
+        // a short request timeout bounds the cost of the rare request the mock server leaves unanswered
+        // (fabric8 retries it); every answer of the in-process mock takes milliseconds
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(cfg).withUserAgent(agent)
+                .withRequestTimeout(5_000).build()).build();
     }
 
     /** Starts a fresh server. */
