@@ -609,7 +609,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
         long size = Cr.number(b, "status", "volumeSize").orElse(vol.size());
         writeSpec(Longhorn.VOLUMES, name, spec -> {
             spec.put("size", Long.toString(size));
-            if (Cr.number(specHolder(spec), "spec", "numberOfReplicas").orElse(0L) == 0) {
+            Object replicas = spec.get("numberOfReplicas");
+            if (!(replicas instanceof Number n) || n.intValue() == 0) {
                 spec.put("numberOfReplicas", defaultReplicas);
             }
             if (String.valueOf(spec.getOrDefault("accessMode", "")).isEmpty()) {
@@ -640,12 +641,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
             st.put("conditions", List.of());
         });
         note("volume " + name + ": restore of " + url.backupName() + " initiated");
-    }
-
-    private static GenericKubernetesResource specHolder(Map<String, Object> spec) {
-        GenericKubernetesResource r = new GenericKubernetesResource();
-        r.setAdditionalProperty("spec", spec);
-        return r;
     }
 
     private void attachForRestore(String name, VolumeCr vol) {
