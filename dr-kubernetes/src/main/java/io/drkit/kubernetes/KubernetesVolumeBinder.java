@@ -1,0 +1,485 @@
+package io.drkit.kubernetes;
+
+import io.drkit.core.ConflictException;
+import io.drkit.core.DrException;
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.bind.BindContext;
+import io.drkit.core.bind.BindPhase;
+import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepInspection;
+import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.model.BackupUrl;
+import io.drkit.core.model.LonghornLabels;
+import io.drkit.core.plan.RestoreStep;
+import io.drkit.kubernetes.internal.BackupSync;
+import io.drkit.kubernetes.internal.BackupVolumeCr;
+import io.drkit.kubernetes.internal.BinderSettings;
+import io.drkit.kubernetes.internal.ClientHandle;
+import io.drkit.kubernetes.internal.Cr;
+import io.drkit.kubernetes.internal.KubeErrors;
+import io.drkit.kubernetes.internal.KubeNames;
+import io.drkit.kubernetes.internal.Longhorn;
+import io.drkit.kubernetes.internal.PvManifests;
+import io.drkit.kubernetes.internal.RestoreWaiter;
+import io.drkit.kubernetes.internal.StepFindings;
+import io.drkit.kubernetes.internal.Updates;
+import io.drkit.kubernetes.internal.VolumeCr;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link VolumeBinder} that restores through Longhorn's CRDs with a Kubernetes client, for a restore Job running with
+ * a service account inside a rebuilt cluster. For one step it:
+ * <ol>
+ *   <li>checks what exists (volume, PV, claim) and refuses with a {@link ConflictException}, changing nothing, when a
+ *       volume of the same name comes from another source, a PV is bound elsewhere, or the claim is bound elsewhere or
+ *       could never bind to the restored PV (storage class, size, access modes);</li>
+ *   <li>makes sure Longhorn knows the backup: requests a sync ({@code spec.syncRequestedAt} on the BackupVolume or
+ *       BackupTarget) and waits for the Backup CR, because Longhorn's webhook rejects a {@code fromBackup} it does not
+ *       know, and after a rebuild Longhorn may not have polled the target yet;</li>
+ *   <li>creates the {@code Volume} CR: {@code fromBackup}, {@code size} as a byte string, {@code frontend: blockdev},
+ *       replicas, access mode, data engine, stale replica timeout, and the step's recurring-job group and job labels
+ *       so that backups continue after the restore;</li>
+ *   <li>watches it (with a periodic re-read) until {@code restoreInitiated && !restoreRequired && state == detached &&
+ *       robustness != faulted}, reporting progress from the Engine CR, failing on {@code faulted}/{@code RestoreFailure};</li>
+ *   <li>creates the PV as Longhorn's {@code pvCreate} does (CSI {@code driver.longhorn.io}, handle = volume name,
+ *       fsType, the same volume attributes), with the step's reclaim policy and storage class and a {@code claimRef} to
+ *       the step's claim, so Kubernetes binds it to that claim whether GitOps creates the claim before or after;</li>
+ *   <li>creates the claim ({@code volumeName} set) when the step asks.</li>
+ * </ol>
+ * Matching objects from an earlier run are adopted, so running a step again continues where it stopped; 409 answers
+ * (a concurrent creator, a stale resourceVersion) are resolved by reading again. Kubernetes errors surface as dr-core
+ * exceptions naming the object and HTTP status. Thread-safe; meant to be shared by the executor's parallel steps.
+ *
+ * <p>RBAC: see {@link RbacManifest}.
+ */
+public final class KubernetesVolumeBinder implements VolumeBinder {
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesVolumeBinder.class);
+
+    private final ClientHandle handle;
+    private final BinderSettings settings;
+    private final BackupSync sync;
+    private final RestoreWaiter waiter;
+
+    private KubernetesVolumeBinder(Builder b) {
+        this.settings = new BinderSettings(b.namespace, b.backupTarget, b.pollInterval, b.resyncInterval, b.syncTimeout,
+                b.requestSync, Optional.ofNullable(b.restoreTimeout), b.cryptoSecretNamespace, b.cryptoSecretName);
+        this.handle = ClientHandle.of(b.client, b.requestTimeout);
+        this.sync = new BackupSync(handle.client(), settings, b.clock);
+        this.waiter = new RestoreWaiter(handle.client(), settings, b.clock);
+    }
+
+    /** A builder; without {@link Builder#client} the default kubeconfig / in-cluster configuration is used. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A binder over {@code client} (never closed by the binder) with default options. */
+    public static KubernetesVolumeBinder create(KubernetesClient client) {
+        return builder().client(client).build();
+    }
+
+    @Override
+    public String describe() {
+        return "Longhorn CRDs in " + settings.namespace() + " at " + handle.masterUrl();
+    }
+
+    @Override
+    public StepInspection inspect(RestoreStep step) {
+        validate(step);
+        return StepFindings.read(handle.client(), settings.namespace(), step).inspection(step);
+    }
+
+    @Override
+    public BindResult bind(RestoreStep step, BindContext ctx) {
+        Objects.requireNonNull(ctx, "context");
+        validate(step);
+        KubernetesClient client = handle.client();
+        String ns = settings.namespace();
+        ctx.phase(BindPhase.PREFLIGHT, "checking volume " + step.volumeName() + ", PV " + step.pvName() + " and claim " + step.id());
+        StepFindings found = StepFindings.read(client, ns, step);
+        Optional<String> conflict = found.conflict(step);
+        if (conflict.isPresent()) {
+            throw new ConflictException(step.id() + ": " + conflict.get() + "; nothing was changed");
+        }
+        ctx.checkpoint("pre-flight of " + step.id());
+        List<String> actions = new ArrayList<>();
+        boolean created = false;
+        boolean adopted = false;
+
+        // 1. the Longhorn volume
+        VolumeCr volume;
+        if (found.volume().isEmpty()) {
+            sync.ensureKnown(step, ctx);
+            ctx.phase(BindPhase.CREATE_VOLUME, "creating Longhorn volume " + step.volumeName() + " from backup " + step.backup().name());
+            Optional<VolumeCr> mine = createVolume(step, ctx);
+            if (mine.isPresent()) {
+                created = true;
+                actions.add("created volume " + step.volumeName() + " from backup " + step.backup().name());
+                volume = mine.get();
+            } else {
+                adopted = true;
+                volume = readVolume(step).orElseThrow(() -> new DrException("volume " + ns + "/" + step.volumeName()
+                        + " vanished right after a concurrent creation"));
+                actions.add("adopted volume " + step.volumeName() + " created concurrently from the same backup");
+            }
+        } else {
+            adopted = true;
+            volume = found.volume().get();
+            ctx.phase(BindPhase.CREATE_VOLUME, "volume " + step.volumeName() + " exists, restored from " + step.backup().name());
+            actions.add("adopted volume " + step.volumeName());
+        }
+
+        // 2. the restore
+        if (created || !StepFindings.adoptableAsRestored(volume, found.pv().isPresent())) {
+            ctx.phase(BindPhase.RESTORING, "restoring volume " + step.volumeName() + " from backup " + step.backup().name());
+            volume = waiter.await(step, ctx);
+            actions.add("restored volume " + step.volumeName());
+        }
+        ctx.checkpoint("restore of " + step.id());
+
+        // 3. the PV, pre-bound to the claim
+        String storageClass = storageClass(step);
+        if (found.pv().isEmpty()) {
+            ctx.phase(BindPhase.CREATE_PV, "creating PV " + step.pvName() + " pre-bound to " + step.id());
+            if (createPv(step, volume, storageClass)) {
+                created = true;
+                actions.add("created PV " + step.pvName() + " pre-bound to " + step.id());
+            } else {
+                adopted = true;
+                actions.add("adopted PV " + step.pvName() + " created concurrently");
+            }
+        } else if (found.pv().get().getSpec().getClaimRef() == null) {
+            ctx.phase(BindPhase.CREATE_PV, "reserving existing PV " + step.pvName() + " for " + step.id());
+            reservePv(step);
+            created = true;
+            adopted = true;
+            actions.add("reserved existing PV " + step.pvName() + " for " + step.id());
+        } else {
+            adopted = true;
+            ctx.phase(BindPhase.CREATE_PV, "PV " + step.pvName() + " exists, pre-bound to " + step.id());
+            actions.add("adopted PV " + step.pvName());
+        }
+
+        // 4. the claim, when asked
+        boolean pvcCreated = false;
+        if (step.createPvc()) {
+            if (found.pvc().isEmpty()) {
+                ctx.phase(BindPhase.CREATE_PVC, "creating claim " + step.id() + " bound to PV " + step.pvName());
+                pvcCreated = createPvc(step, volume, storageClass);
+                if (pvcCreated) {
+                    created = true;
+                    actions.add("created claim " + step.id());
+                } else {
+                    adopted = true;
+                    actions.add("adopted claim " + step.id() + " created concurrently");
+                }
+            } else {
+                adopted = true;
+                ctx.phase(BindPhase.CREATE_PVC, "claim " + step.id() + " exists");
+                actions.add("adopted claim " + step.id());
+            }
+        }
+        ctx.phase(BindPhase.DONE, String.join("; ", actions));
+        BindResult.Outcome outcome = !created ? BindResult.Outcome.ADOPTED
+                : adopted ? BindResult.Outcome.RESUMED : BindResult.Outcome.RESTORED;
+        LOG.debug("step {} {}: {}", step.id(), outcome, actions);
+        return new BindResult(outcome, step.volumeName(), step.pvName(), pvcCreated, actions);
+    }
+
+    /** Closes the client if this binder built it; idempotent. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    private static void validate(RestoreStep step) {
+        if (!KubeNames.isLonghornVolumeName(step.volumeName())) {
+            throw new InvalidInputException("step " + step.id() + ": volume name '" + step.volumeName()
+                    + "' is not a valid Longhorn volume name (a DNS label of at most 40 characters)");
+        }
+        if (!KubeNames.isDnsSubdomain(step.pvName())) {
+            throw new InvalidInputException("step " + step.id() + ": PV name '" + step.pvName() + "' is not a valid name");
+        }
+        if (step.backup().url().isEmpty()) {
+            throw new InvalidInputException("step " + step.id() + ": backup " + step.backup().name() + " has no URL");
+        }
+        BackupUrl.parse(step.fromBackup());
+    }
+
+    private Optional<VolumeCr> readVolume(RestoreStep step) {
+        String ns = settings.namespace();
+        GenericKubernetesResource r = KubeErrors.call("get Volume " + ns + "/" + step.volumeName(), () ->
+                handle.client().genericKubernetesResources(Longhorn.VOLUMES).inNamespace(ns).withName(step.volumeName()).get());
+        return Optional.ofNullable(r).map(VolumeCr::of);
+    }
+
+    /** The Volume CR for the step (longhorn-api.md §5.1, CR path). */
+    GenericKubernetesResource volumeManifest(RestoreStep step) {
+        GenericKubernetesResource v = Cr.create(Longhorn.VOLUMES, settings.namespace(), step.volumeName());
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Longhorn.LABEL_MANAGED_BY, Longhorn.MANAGED_BY);
+        step.recurringJobGroups().forEach(g -> labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + g, Longhorn.ENABLED));
+        step.recurringJobs().forEach(j -> labels.put(LonghornLabels.RECURRING_JOB_PREFIX + j, Longhorn.ENABLED));
+        v.getMetadata().setLabels(labels);
+        v.getMetadata().setAnnotations(new LinkedHashMap<>(Map.of(Longhorn.ANNOTATION_PVC, step.id(),
+                Longhorn.ANNOTATION_BACKUP, step.backup().name())));
+        Map<String, Object> spec = Cr.section(v, "spec");
+        long size = step.sizeBytes() > 0 ? step.sizeBytes() : step.backup().volumeSize();
+        spec.put("size", Long.toString(size));
+        spec.put("fromBackup", step.fromBackup());
+        spec.put("numberOfReplicas", step.replicas());
+        spec.put("frontend", "blockdev");
+        spec.put("accessMode", step.longhornAccessMode());
+        spec.put("dataEngine", step.dataEngine());
+        spec.put("staleReplicaTimeout", step.staleReplicaTimeout());
+        return v;
+    }
+
+    /**
+     * Creates the volume. Returns it when this call created it, empty when someone else created the same volume
+     * concurrently (409 with a matching source). A webhook denial because Longhorn lost track of the backup in between
+     * leads back to the sync wait, a few times.
+     */
+    private Optional<VolumeCr> createVolume(RestoreStep step, BindContext ctx) {
+        String ns = settings.namespace();
+        String what = "create Volume " + ns + "/" + step.volumeName();
+        var op = handle.client().genericKubernetesResources(Longhorn.VOLUMES).inNamespace(ns);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                LOG.debug("{} (fromBackup {})", what, step.backup().name());
+                return Optional.of(VolumeCr.of(op.resource(volumeManifest(step)).create()));
+            } catch (KubernetesClientException e) {
+                if (KubeErrors.isConflict(e)) {
+                    VolumeCr existing = readVolume(step).orElseThrow(() -> KubeErrors.translate(what, e));
+                    Optional<String> c = StepFindings.volumeConflict(existing, step);
+                    if (c.isPresent()) {
+                        throw new ConflictException(step.id() + ": " + c.get() + " (created concurrently); nothing was changed", e);
+                    }
+                    return Optional.empty();
+                }
+                boolean denied = (e.getCode() == 400 || e.getCode() == 422) && String.valueOf(e.getMessage()).contains("cannot get backup");
+                if (denied && attempt < 3) {
+                    LOG.debug("{}: Longhorn's webhook does not know the backup yet; waiting for a sync", what);
+                    ctx.progress(-1, "Longhorn's webhook rejected the volume: " + e.getStatus().getMessage());
+                    sync.ensureKnown(step, ctx, false);
+                    ctx.sleep(settings.pollInterval(), "retry of " + what);
+                    continue;
+                }
+                throw KubeErrors.translate(what, e);
+            }
+        }
+    }
+
+    /** The PV's storage class: the step's, else what pvCreate would pick (backup volume's class, static class setting). */
+    private String storageClass(RestoreStep step) {
+        if (!step.storageClassName().isEmpty()) {
+            return step.storageClassName();
+        }
+        String ns = settings.namespace();
+        String volume = BackupUrl.parse(step.fromBackup()).volumeName();
+        Optional<String> fromBackupVolume = KubeErrors.call("list BackupVolumes in " + ns, () ->
+                        handle.client().genericKubernetesResources(Longhorn.BACKUP_VOLUMES).inNamespace(ns).list().getItems())
+                .stream().map(BackupVolumeCr::of).filter(bv -> bv.volumeName().equals(volume))
+                .map(BackupVolumeCr::storageClassName).filter(s -> !s.isEmpty()).findFirst();
+        if (fromBackupVolume.isPresent()) {
+            return fromBackupVolume.get();
+        }
+        GenericKubernetesResource setting = KubeErrors.call("get Setting " + ns + "/" + Longhorn.SETTING_STATIC_STORAGE_CLASS,
+                () -> handle.client().genericKubernetesResources(Longhorn.SETTINGS).inNamespace(ns)
+                        .withName(Longhorn.SETTING_STATIC_STORAGE_CLASS).get());
+        String value = setting == null ? "" : Cr.str(setting, "value");
+        return value.isEmpty() ? Longhorn.DEFAULT_STATIC_STORAGE_CLASS : value;
+    }
+
+    /** Creates the PV; false when an identical one appeared concurrently. */
+    private boolean createPv(RestoreStep step, VolumeCr volume, String storageClass) {
+        String what = "create PersistentVolume " + step.pvName();
+        PersistentVolume pv = PvManifests.pv(step, volume, storageClass,
+                new String[] {settings.cryptoSecretNamespace(), settings.cryptoSecretName()});
+        try {
+            LOG.debug("{} for volume {} pre-bound to {}", what, volume.name(), step.id());
+            handle.client().persistentVolumes().resource(pv).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.isConflict(e)) {
+                throw KubeErrors.translate(what, e);
+            }
+            PersistentVolume existing = KubeErrors.call("get PersistentVolume " + step.pvName(),
+                    () -> handle.client().persistentVolumes().withName(step.pvName()).get());
+            if (existing == null) {
+                throw KubeErrors.translate(what, e);
+            }
+            Optional<String> c = StepFindings.pvConflict(existing, step, Optional.empty());
+            if (c.isPresent() || existing.getSpec().getClaimRef() == null) {
+                throw new ConflictException(step.id() + ": " + c.orElse("PV " + step.pvName()
+                        + " was created concurrently without a claimRef") + "; the PV was not changed", e);
+            }
+            return false;
+        }
+    }
+
+    /** Adds the claimRef to an existing, unclaimed Longhorn PV of this volume (what pvcCreate does implicitly). */
+    private void reservePv(RestoreStep step) {
+        var op = handle.client().persistentVolumes();
+        Updates.update("reserve PersistentVolume " + step.pvName() + " for " + step.id(),
+                () -> op.withName(step.pvName()).get(), pv -> op.resource(pv).update(), pv -> {
+                    Optional<String> c = StepFindings.pvConflict(pv, step, Optional.empty());
+                    if (c.isPresent()) {
+                        throw new ConflictException(step.id() + ": " + c.get() + "; the PV was not changed");
+                    }
+                    if (pv.getSpec().getClaimRef() != null) {
+                        return Optional.empty();
+                    }
+                    pv.getSpec().setClaimRef(new ObjectReferenceBuilder().withApiVersion("v1").withKind("PersistentVolumeClaim")
+                            .withNamespace(step.pvc().namespace()).withName(step.pvc().name()).build());
+                    return Optional.of(pv);
+                });
+    }
+
+    /** Creates the claim; false when a compatible claim appeared concurrently. */
+    private boolean createPvc(RestoreStep step, VolumeCr volume, String storageClass) {
+        String what = "create PersistentVolumeClaim " + step.id();
+        PersistentVolumeClaim pvc = PvManifests.pvc(step, volume, storageClass);
+        var op = handle.client().persistentVolumeClaims().inNamespace(step.pvc().namespace());
+        try {
+            LOG.debug("{} bound to PV {}", what, step.pvName());
+            op.resource(pvc).create();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.isConflict(e)) {
+                throw KubeErrors.translate(what, e);
+            }
+            PersistentVolumeClaim existing = KubeErrors.call("get PersistentVolumeClaim " + step.id(),
+                    () -> op.withName(step.pvc().name()).get());
+            if (existing == null) {
+                throw KubeErrors.translate(what, e);
+            }
+            Optional<String> c = StepFindings.pvcConflict(existing, step, PvManifests.size(step, volume));
+            if (c.isPresent()) {
+                throw new ConflictException(step.id() + ": " + c.get() + " (created concurrently); the claim was not changed", e);
+            }
+            return false;
+        }
+    }
+
+    /** Builds {@link KubernetesVolumeBinder}s. */
+    public static final class Builder {
+        private KubernetesClient client;
+        private String namespace = Longhorn.DEFAULT_NAMESPACE;
+        private String backupTarget = Longhorn.DEFAULT_BACKUP_TARGET;
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration pollInterval = Duration.ofSeconds(2);
+        private Duration resyncInterval = Duration.ofSeconds(30);
+        private Duration syncTimeout = Duration.ofMinutes(10);
+        private boolean requestSync = true;
+        private Duration restoreTimeout;
+        private String cryptoSecretNamespace = Longhorn.DEFAULT_NAMESPACE;
+        private String cryptoSecretName = "longhorn-crypto";
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The client to use (never closed by the binder); default: one from kubeconfig / in-cluster config. */
+        public Builder client(KubernetesClient c) {
+            this.client = c;
+            return this;
+        }
+
+        /** Longhorn's namespace (default {@code longhorn-system}). */
+        public Builder namespace(String ns) {
+            this.namespace = Objects.requireNonNull(ns, "namespace");
+            return this;
+        }
+
+        /** The backup target whose sync is requested when a backup volume is not known yet (default {@code default}). */
+        public Builder backupTarget(String name) {
+            if (name == null || name.isBlank()) {
+                throw new InvalidInputException("backup target name is empty");
+            }
+            this.backupTarget = name;
+            return this;
+        }
+
+        /** Request timeout of the client the binder builds itself (default 30 s; ignored with {@link #client}). */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = positive(d, "request timeout");
+            return this;
+        }
+
+        /** How often waits re-check: backup sync and restore progress (default 2 s). */
+        public Builder pollInterval(Duration d) {
+            this.pollInterval = positive(d, "poll interval");
+            return this;
+        }
+
+        /**
+         * How often a watched volume is re-read even without watch events, and a sync request is repeated while waiting
+         * for a backup (default 30 s).
+         */
+        public Builder resyncInterval(Duration d) {
+            this.resyncInterval = positive(d, "resync interval");
+            return this;
+        }
+
+        /** How long to wait for Longhorn to know a backup before failing the step (default 10 min). */
+        public Builder syncTimeout(Duration d) {
+            this.syncTimeout = positive(d, "sync timeout");
+            return this;
+        }
+
+        /** Whether to request syncs, or only wait for Longhorn's own poll of the backup target (default true). */
+        public Builder requestSync(boolean on) {
+            this.requestSync = on;
+            return this;
+        }
+
+        /** Cap on the wait for one restore (default: none, the step's deadline applies). */
+        public Builder restoreTimeout(Duration d) {
+            this.restoreTimeout = positive(d, "restore timeout");
+            return this;
+        }
+
+        /** Secret referenced by PVs of encrypted volumes (default {@code longhorn-system/longhorn-crypto}, as pvCreate). */
+        public Builder encryptionSecret(String namespace, String name) {
+            this.cryptoSecretNamespace = Objects.requireNonNull(namespace, "namespace");
+            this.cryptoSecretName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Clock for waits (tests). */
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new InvalidInputException(what + " must be positive, got " + d);
+            }
+            return d;
+        }
+
+        /** Builds the binder. */
+        public KubernetesVolumeBinder build() {
+            return new KubernetesVolumeBinder(this);
+        }
+    }
+}

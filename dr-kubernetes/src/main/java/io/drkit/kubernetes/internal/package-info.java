@@ -1,0 +1,2 @@
+/** Implementation details of dr-kubernetes; not API, may change without notice. */
+package io.drkit.kubernetes.internal;
