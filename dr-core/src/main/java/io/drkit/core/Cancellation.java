@@ -42,12 +42,30 @@ public final class Cancellation {
         return cancelled.get() || Thread.currentThread().isInterrupted();
     }
 
-    /** Runs {@code callback} when cancelled (immediately if already cancelled), for example to abort a wait. */
-    public void onCancel(Runnable callback) {
-        callbacks.add(callback);
+    /**
+     * Runs {@code callback} when cancelled (immediately if already cancelled), for example to abort a wait. Close the
+     * returned registration when the callback is no longer needed, so long-lived tokens do not collect callbacks.
+     */
+    public Registration onCancel(Runnable callback) {
+        Runnable once = new Runnable() {
+            @Override
+            public void run() {
+                callback.run();
+            }
+        };
+        callbacks.add(once);
         if (cancelled.get()) {
             callback.run();
         }
+        return () -> callbacks.remove(once);
+    }
+
+    /** A registered cancellation callback; {@link #close()} removes it (idempotent). */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        /** Removes the callback. */
+        @Override
+        void close();
     }
 
     /** Throws {@link CancelledException} naming {@code what} if cancellation was requested. */

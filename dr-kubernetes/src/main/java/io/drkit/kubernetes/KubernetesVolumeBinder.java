@@ -11,13 +11,13 @@ import io.drkit.core.bind.VolumeBinder;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.plan.RestoreStep;
+import io.drkit.core.util.Names;
 import io.drkit.kubernetes.internal.BackupSync;
 import io.drkit.kubernetes.internal.BackupVolumeCr;
 import io.drkit.kubernetes.internal.BinderSettings;
 import io.drkit.kubernetes.internal.ClientHandle;
 import io.drkit.kubernetes.internal.Cr;
 import io.drkit.kubernetes.internal.KubeErrors;
-import io.drkit.kubernetes.internal.KubeNames;
 import io.drkit.kubernetes.internal.Longhorn;
 import io.drkit.kubernetes.internal.PvManifests;
 import io.drkit.kubernetes.internal.RestoreWaiter;
@@ -210,11 +210,11 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
     // ---------------------------------------------------------------- steps
 
     private static void validate(RestoreStep step) {
-        if (!KubeNames.isLonghornVolumeName(step.volumeName())) {
+        if (!Names.isLonghornVolumeName(step.volumeName())) {
             throw new InvalidInputException("step " + step.id() + ": volume name '" + step.volumeName()
                     + "' is not a valid Longhorn volume name (a DNS label of at most 40 characters)");
         }
-        if (!KubeNames.isDnsSubdomain(step.pvName())) {
+        if (!Names.isDnsSubdomain(step.pvName())) {
             throw new InvalidInputException("step " + step.id() + ": PV name '" + step.pvName() + "' is not a valid name");
         }
         if (step.backup().url().isEmpty()) {

@@ -3,9 +3,9 @@ package io.drkit.kubernetes;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.LonghornLabels;
+import io.drkit.core.util.Names;
 import io.drkit.kubernetes.internal.Cr;
 import io.drkit.kubernetes.internal.KubeErrors;
-import io.drkit.kubernetes.internal.KubeNames;
 import io.drkit.kubernetes.internal.Longhorn;
 import io.drkit.kubernetes.internal.Updates;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -63,7 +63,7 @@ public final class RecurringJobPolicy {
                       Map<String, String> labels) {
         /** Validates and copies. */
         public Job {
-            if (!KubeNames.isDnsSubdomain(name) || name.length() > 40) {
+            if (!Names.isDnsSubdomain(name) || name.length() > 40) {
                 throw new InvalidInputException("recurring job name '" + name + "' must be a DNS name of at most 40 characters");
             }
             if (!TASKS.contains(task)) {
@@ -433,7 +433,7 @@ public final class RecurringJobPolicy {
 
         /** The group critical volumes join (default {@code critical}). */
         public Builder criticalGroup(String group) {
-            if (group == null || !KubeNames.isDnsSubdomain(group)) {
+            if (group == null || !Names.isDnsSubdomain(group)) {
                 throw new InvalidInputException("invalid recurring-job group name '" + group + "'");
             }
             this.criticalGroup = group;

@@ -1,8 +1,8 @@
 package io.drkit.longhorn;
 
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.DrException;
 import io.drkit.core.NotFoundException;
+import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.drkit.longhorn;
 
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
+import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.CompressionMethod;
 import java.time.Instant;
 import java.util.Collections;

@@ -1,16 +1,16 @@
 package io.drkit.longhorn;
 
-import io.drkit.core.model.BackupTarget;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drkit.core.CancelledException;
 import io.drkit.core.Cancellation;
+import io.drkit.core.CancelledException;
 import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.longhorn.internal.HttpTransport;
 import io.drkit.longhorn.internal.Parsed;

@@ -1,6 +1,5 @@
 package io.drkit.longhorn;
 
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.ConflictException;
 import io.drkit.core.DrException;
 import io.drkit.core.DrTimeoutException;
@@ -10,6 +9,7 @@ import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.bind.StepInspection;
 import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;

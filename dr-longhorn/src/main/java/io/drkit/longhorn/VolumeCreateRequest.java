@@ -1,7 +1,7 @@
 package io.drkit.longhorn;
 
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.model.BackupTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,8 +1,8 @@
 package io.drkit.s3;
 
-import io.drkit.core.util.Names;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.BackupTarget;
+import io.drkit.core.util.Names;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

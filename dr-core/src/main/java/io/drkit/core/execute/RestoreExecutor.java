@@ -156,7 +156,7 @@ public final class RestoreExecutor {
         }
         safe(() -> listener.stepStarted(step));
         Cancellation stepCancellation = Cancellation.create();
-        planCancellation.onCancel(stepCancellation::cancel);
+        Cancellation.Registration link = planCancellation.onCancel(stepCancellation::cancel);
         AtomicReference<Thread> worker = new AtomicReference<>(Thread.currentThread());
         AtomicInteger timedOut = new AtomicInteger();
         ScheduledFuture<?> alarm = timer.schedule(() -> {
@@ -200,6 +200,7 @@ public final class RestoreExecutor {
                 result = failed(step, elapsed(t0), e);
             }
         } finally {
+            link.close();
             alarm.cancel(false);
             worker.set(null);
             Thread.interrupted();

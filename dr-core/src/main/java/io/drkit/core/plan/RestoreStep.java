@@ -61,15 +61,13 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         return backup.url().orElseThrow(() -> new IllegalStateException("planned backup has no URL: " + backup.name()));
     }
 
-    /** The Longhorn access mode for the volume: {@code rwx} if the PV allows many writers, else {@code rwo}. */
+    /**
+     * The Longhorn access mode for the volume: {@code rwx} if the PV allows many writers, else {@code rwo}.
+     * {@code ReadWriteOncePod} also maps to {@code rwo}: Kubernetes enforces it on the PV and claim, and Longhorn's
+     * Volume CRD accepts only {@code rwo}/{@code rwx} before 1.11.
+     */
     public String longhornAccessMode() {
-        if (accessModes.contains("ReadWriteMany")) {
-            return "rwx";
-        }
-        if (accessModes.contains("ReadWriteOncePod")) {
-            return "rwop";
-        }
-        return "rwo";
+        return accessModes.contains("ReadWriteMany") ? "rwx" : "rwo";
     }
 
     /** A builder prefilled with this step (for example to rename the volume). */

@@ -23,8 +23,15 @@ public final class Sizes {
         return String.format(Locale.ROOT, "%.1f %s", v, UNITS[u]);
     }
 
-    /** A Kubernetes BinarySI quantity: exact {@code Gi}/{@code Mi}/{@code Ki} when divisible, else plain bytes. */
+    /**
+     * {@code bytes} in the canonical BinarySI form Go's {@code resource.NewQuantity(n, BinarySI)} prints: the largest
+     * power-of-1024 suffix that divides the value exactly ({@code 2147483648} → {@code 2Gi}, {@code 1610612736} →
+     * {@code 1536Mi}), plain bytes otherwise.
+     */
     public static String quantity(long bytes) {
+        if (bytes <= 0) {
+            return Long.toString(bytes);
+        }
         String[] suffix = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
         for (int i = 0; i < suffix.length; i++) {
             long unit = 1L << (10 * (6 - i));

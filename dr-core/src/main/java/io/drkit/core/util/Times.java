@@ -9,15 +9,18 @@ import java.util.Optional;
 
 /** Parses the time formats Longhorn writes (RFC 3339, and Go's {@code time.String()}) into {@link Instant}s, and formats RFC 3339. */
 public final class Times {
-    private static final DateTimeFormatter GO_STRING =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSSSSS][.SSSSSS][.SSS] Z z");
+    /** Go's {@code time.Time.String()} form, e.g. {@code 2025-01-02 03:04:05.123 +0000 UTC}. */
+    private static final DateTimeFormatter GO_STRING = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .appendPattern(" Z z").toFormatter(java.util.Locale.ROOT);
 
     private Times() {
     }
 
     /**
      * Parses an RFC 3339 / ISO-8601 instant ({@code 2025-03-01T00:00:07Z}, with or without fraction or offset)
-     * or Go's {@code 2025-01-02 03:04:05 +0000 UTC}. Returns empty for null or blank input.
+     * or Go's {@code time.String()} form ({@code 2025-01-02 03:04:05.123 +0000 UTC}, monotonic suffix allowed). Returns empty for null or blank input.
      *
      * @throws IllegalArgumentException when the text is not blank and in no known format
      */
@@ -37,7 +40,8 @@ public final class Times {
             // fall through
         }
         try {
-            return Optional.of(ZonedDateTime.parse(t, GO_STRING).toInstant());
+            // Go appends the monotonic clock reading (" m=+0.000123") when printing time.Now() values
+            return Optional.of(ZonedDateTime.parse(t.replaceAll(" m=[+-][0-9.]+$", ""), GO_STRING).toInstant());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not a timestamp: '" + text + "'", e);
         }

@@ -5,6 +5,7 @@ import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.model.LonghornLabels;
+import io.drkit.core.util.Times;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;

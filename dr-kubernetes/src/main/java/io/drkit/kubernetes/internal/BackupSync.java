@@ -7,6 +7,7 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.plan.RestoreStep;
+import io.drkit.core.util.Times;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;

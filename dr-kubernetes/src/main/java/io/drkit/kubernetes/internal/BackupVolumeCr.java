@@ -4,6 +4,7 @@ import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.model.LonghornLabels;
+import io.drkit.core.util.Times;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

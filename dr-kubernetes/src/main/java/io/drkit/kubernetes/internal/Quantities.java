@@ -1,5 +1,6 @@
 package io.drkit.kubernetes.internal;
 
+import io.drkit.core.util.Sizes;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -7,27 +8,12 @@ import java.util.OptionalLong;
 
 /** Byte sizes as Kubernetes quantities. */
 public final class Quantities {
-    private static final String[] BINARY_SUFFIXES = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
-
     private Quantities() {
     }
 
-    /**
-     * {@code bytes} in the canonical BinarySI form Go's {@code resource.NewQuantity(n, BinarySI)} prints: the largest
-     * power-of-1024 suffix that divides the value exactly ({@code 2147483648} → {@code 2Gi}, {@code 1610612736} →
-     * {@code 1536Mi}), plain bytes otherwise.
-     */
+    /** {@code bytes} in canonical BinarySI form (see {@link Sizes#quantity(long)}). */
     public static String binarySi(long bytes) {
-        if (bytes <= 0) {
-            return Long.toString(bytes);
-        }
-        long v = bytes;
-        int unit = 0;
-        while (unit < BINARY_SUFFIXES.length - 1 && v % 1024 == 0) {
-            v /= 1024;
-            unit++;
-        }
-        return v + BINARY_SUFFIXES[unit];
+        return Sizes.quantity(bytes);
     }
 
     /** {@code bytes} as a fabric8 quantity in canonical BinarySI form. */

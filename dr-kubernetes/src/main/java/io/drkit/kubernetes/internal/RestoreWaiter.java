@@ -1,5 +1,6 @@
 package io.drkit.kubernetes.internal;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.CancelledException;
 import io.drkit.core.DrException;
 import io.drkit.core.DrTimeoutException;
@@ -67,10 +68,9 @@ public final class RestoreWaiter {
         String what = "restore of volume " + name + " from backup " + step.backup().name();
         var op = client.genericKubernetesResources(Longhorn.VOLUMES).inNamespace(ns).withName(name);
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        ctx.cancellation().onCancel(() -> queue.offer(WAKE));
         Instant start = clock.instant();
         Watch watch = openWatch(op, queue, name);
-        try {
+        try (Cancellation.Registration wake = ctx.cancellation().onCancel(() -> queue.offer(WAKE))) {
             VolumeCr current = read(op, ns, name);
             Instant lastRead = clock.instant();
             Instant lastProgress = Instant.MIN;

@@ -51,7 +51,7 @@ class SimulatedLonghornTest {
     private void requestTargetSync() {
         var op = client.genericKubernetesResources(Longhorn.BACKUP_TARGETS).inNamespace(NS);
         GenericKubernetesResource bt = op.withName("default").get();
-        Cr.section(bt, "spec").put("syncRequestedAt", io.drkit.kubernetes.internal.Times.rfc3339(Instant.now()));
+        Cr.section(bt, "spec").put("syncRequestedAt", io.drkit.core.util.Times.rfc3339(Instant.now()));
         op.resource(bt).update();
     }
 

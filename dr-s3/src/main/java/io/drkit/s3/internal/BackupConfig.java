@@ -1,10 +1,10 @@
 package io.drkit.s3.internal;
 
-import io.drkit.core.util.Sizes;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.CompressionMethod;
+import io.drkit.core.util.Sizes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

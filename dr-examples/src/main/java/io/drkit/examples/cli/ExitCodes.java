@@ -1,0 +1,69 @@
+package io.drkit.examples.cli;
+
+import io.drkit.core.CancelledException;
+import io.drkit.core.ConflictException;
+import io.drkit.core.DrTimeoutException;
+import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.NotFoundException;
+import io.drkit.core.UnavailableException;
+
+/** The documented exit codes of the {@code dr} CLI and the restore job. */
+public final class ExitCodes {
+    /** Success: everything asked for was done and found in order. */
+    public static final int OK = 0;
+    /** A restore step failed or was cancelled, or an unexpected error happened. */
+    public static final int FAILED = 1;
+    /** Usage error or invalid input (a bad option, URL, selector, plan file). */
+    public static final int USAGE = 2;
+    /** Verification found missing or corrupt blocks. */
+    public static final int DAMAGED = 3;
+    /** An audit, lint or policy audit found violations. */
+    public static final int VIOLATIONS = 4;
+    /** A backend was unreachable, refused the credentials, or timed out. */
+    public static final int UNAVAILABLE = 5;
+    /** A named volume, backup or plan step does not exist. */
+    public static final int NOT_FOUND = 6;
+    /** Refused to overwrite or take over something that exists (a file, a volume, a bound claim). */
+    public static final int CONFLICT = 7;
+    /** Data in the store could not be read as Longhorn writes it. */
+    public static final int BAD_DATA = 8;
+
+    private ExitCodes() {
+    }
+
+    /** The exit code for an exception that ended a command. */
+    public static int of(Throwable e) {
+        if (e instanceof InvalidInputException) {
+            return USAGE;
+        }
+        if (e instanceof NotFoundException) {
+            return NOT_FOUND;
+        }
+        if (e instanceof ConflictException) {
+            return CONFLICT;
+        }
+        if (e instanceof UnavailableException || e instanceof DrTimeoutException) {
+            return UNAVAILABLE;
+        }
+        if (e instanceof InvalidBackupDataException) {
+            return BAD_DATA;
+        }
+        if (e instanceof CancelledException) {
+            return FAILED;
+        }
+        return FAILED;
+    }
+
+    /** The help text listing every code. */
+    public static final String HELP = "%nExit codes:%n"
+            + "  0  success%n"
+            + "  1  a restore step failed or was cancelled, or an unexpected error%n"
+            + "  2  usage error or invalid input (option, URL, selector, plan file)%n"
+            + "  3  verification found missing or corrupt blocks%n"
+            + "  4  audit, lint or policy audit found violations%n"
+            + "  5  a backend was unreachable, refused the credentials, or timed out%n"
+            + "  6  a named volume, backup or plan step does not exist%n"
+            + "  7  refused to overwrite or take over something that exists%n"
+            + "  8  data in the store is not readable as Longhorn writes it%n";
+}

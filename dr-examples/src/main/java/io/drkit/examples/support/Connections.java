@@ -1,0 +1,235 @@
+package io.drkit.examples.support;
+
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogListener;
+import io.drkit.core.cluster.ClusterState;
+import io.drkit.core.model.BackupTarget;
+import io.drkit.kubernetes.KubernetesClusterInspector;
+import io.drkit.kubernetes.KubernetesVolumeBinder;
+import io.drkit.kubernetes.LonghornCrdCatalog;
+import io.drkit.longhorn.LonghornBackupCatalog;
+import io.drkit.longhorn.LonghornClient;
+import io.drkit.longhorn.LonghornVolumeBinder;
+import io.drkit.s3.BackupstoreCatalog;
+import io.drkit.s3.DirectoryObjectSource;
+import io.drkit.s3.ObjectSource;
+import io.drkit.s3.S3ObjectSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Opens what the example programs talk to, from one set of {@link Settings}: a backup catalog (a raw backupstore on
+ * S3 or a directory, Longhorn's REST API, or Longhorn's CRDs), the live cluster state, and a volume binder (through
+ * Kubernetes or Longhorn's REST API). Everything it opens is closed, in reverse order, by {@link #close()}; clients
+ * handed in (a {@link KubernetesClient} from the factory) are closed too, since the factory made them for us.
+ */
+public final class Connections implements AutoCloseable {
+
+    /** How restores are carried out. */
+    public enum Via {
+        /** Longhorn CRDs and PVs through the Kubernetes API (pre-binds PVs with a claimRef). */
+        KUBERNETES,
+        /** Longhorn's manager REST API ({@code pvCreate}/{@code pvcCreate}). */
+        LONGHORN
+    }
+
+    /**
+     * Where to find backups and the cluster.
+     *
+     * @param backupstore      a backup target URL ({@code s3://bucket@region/path/}) or a local directory holding
+     *                         {@code backupstore/} (a mounted NFS/CIFS share)
+     * @param targetUrl        for a directory: the backup target URL Longhorn uses for it, so backup URLs match
+     *                         what Longhorn expects in {@code fromBackup}
+     * @param longhorn         Longhorn manager REST base URL
+     * @param kubernetes       read backups from Longhorn's CRDs through the current kubeconfig (or in-cluster)
+     * @param backupTargetName Longhorn backup target name (1.8+), default {@code default}
+     * @param longhornNamespace Longhorn's namespace, default {@code longhorn-system}
+     * @param env              environment with the backup-target Secret keys ({@code AWS_ACCESS_KEY_ID}, ...)
+     */
+    public record Settings(Optional<String> backupstore, Optional<String> targetUrl, Optional<String> longhorn,
+                           boolean kubernetes, String backupTargetName, String longhornNamespace,
+                           Map<String, String> env) {
+        /** Validates and fills defaults. */
+        public Settings {
+            backupstore = Objects.requireNonNullElse(backupstore, Optional.<String>empty()).filter(s -> !s.isBlank());
+            targetUrl = Objects.requireNonNullElse(targetUrl, Optional.<String>empty()).filter(s -> !s.isBlank());
+            longhorn = Objects.requireNonNullElse(longhorn, Optional.<String>empty()).filter(s -> !s.isBlank());
+            backupTargetName = backupTargetName == null || backupTargetName.isBlank() ? "default" : backupTargetName;
+            longhornNamespace = longhornNamespace == null || longhornNamespace.isBlank() ? "longhorn-system" : longhornNamespace;
+            env = Map.copyOf(Objects.requireNonNullElse(env, Map.of()));
+        }
+
+        /** Settings that read backups from {@code backupstore}, with credentials from {@code env}. */
+        public static Settings backupstore(String backupstore, Map<String, String> env) {
+            return new Settings(Optional.of(backupstore), Optional.empty(), Optional.empty(), false, null, null, env);
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[backupstore=" + backupstore.map(BackupTarget::redact).orElse("-") + ", longhorn="
+                    + longhorn.map(BackupTarget::redact).orElse("-") + ", kubernetes=" + kubernetes + "]";
+        }
+    }
+
+    private final Settings settings;
+    private final Supplier<KubernetesClient> kubernetesFactory;
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private KubernetesClient kubernetes;
+    private LonghornClient longhorn;
+    private ObjectSource objectSource;
+    private BackupTarget target;
+    private BackupCatalog catalog;
+
+    /** Connections built from {@code settings}; Kubernetes clients come from {@code kubernetesFactory} when needed. */
+    public Connections(Settings settings, Supplier<KubernetesClient> kubernetesFactory) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.kubernetesFactory = Objects.requireNonNull(kubernetesFactory, "kubernetesFactory");
+    }
+
+    /** Connections that build Kubernetes clients from kubeconfig or the in-cluster service account. */
+    public static Connections of(Settings settings) {
+        return new Connections(settings, () -> new KubernetesClientBuilder().build());
+    }
+
+    /** The settings. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The Kubernetes client, created on first use. */
+    public synchronized KubernetesClient kubernetes() {
+        if (kubernetes == null) {
+            kubernetes = track(kubernetesFactory.get());
+        }
+        return kubernetes;
+    }
+
+    /** The Longhorn REST client, created on first use. */
+    public synchronized LonghornClient longhorn() {
+        if (longhorn == null) {
+            String url = settings.longhorn().orElseThrow(() ->
+                    new InvalidInputException("no Longhorn URL given (--longhorn URL)"));
+            longhorn = track(LonghornClient.builder().baseUrl(url).build());
+        }
+        return longhorn;
+    }
+
+    /**
+     * The backup catalog the settings name: exactly one of a backupstore, Longhorn's REST API or Longhorn's CRDs.
+     *
+     * @throws InvalidInputException when none or several are given
+     */
+    public synchronized BackupCatalog catalog(CatalogListener listener) {
+        if (catalog != null) {
+            return catalog;
+        }
+        int sources = (settings.backupstore().isPresent() ? 1 : 0) + (settings.longhorn().isPresent() ? 1 : 0)
+                + (settings.kubernetes() ? 1 : 0);
+        if (sources != 1) {
+            throw new InvalidInputException(sources == 0
+                    ? "say where the backups are: --backupstore URL|DIR, --longhorn URL or --kubernetes"
+                    : "give only one of --backupstore, --longhorn and --kubernetes as the backup source");
+        }
+        if (settings.backupstore().isPresent()) {
+            catalog = track(BackupstoreCatalog.builder(objectSource(), target())
+                    .listener(listener == null ? CatalogListener.NONE : listener).build());
+        } else if (settings.longhorn().isPresent()) {
+            catalog = track(LonghornBackupCatalog.builder(longhorn()).backupTarget(settings.backupTargetName()).build());
+        } else {
+            catalog = track(LonghornCrdCatalog.builder().client(kubernetes()).namespace(settings.longhornNamespace())
+                    .backupTarget(settings.backupTargetName()).build());
+        }
+        return catalog;
+    }
+
+    /** The catalog, without a progress listener. */
+    public BackupCatalog catalog() {
+        return catalog(CatalogListener.NONE);
+    }
+
+    /**
+     * The raw backupstore's object source (S3 or a directory).
+     *
+     * @throws InvalidInputException when no backupstore is configured, or it is a URL scheme that must be mounted
+     */
+    public synchronized ObjectSource objectSource() {
+        if (objectSource != null) {
+            return objectSource;
+        }
+        String store = settings.backupstore().orElseThrow(() -> new InvalidInputException(
+                "this command reads the backupstore directly: give --backupstore s3://bucket@region/path/ or a directory"));
+        BackupTarget t = BackupTarget.parse(store);
+        objectSource = track(switch (t.scheme()) {
+            case S3 -> S3ObjectSource.forTarget(t, settings.env());
+            case LOCAL, VFS -> {
+                Path dir = t.localDirectory().orElseThrow();
+                if (!Files.isDirectory(dir)) {
+                    throw new InvalidInputException("backupstore directory " + dir + " does not exist");
+                }
+                yield DirectoryObjectSource.of(dir);
+            }
+            default -> throw new InvalidInputException(t.scheme().prefix() + ":// backup targets are read from a mounted "
+                    + "directory: mount the share and pass --backupstore /mount/point --target-url " + t);
+        });
+        return objectSource;
+    }
+
+    /** The backup target backup URLs are made for: {@code --target-url}, else the backupstore URL itself. */
+    public synchronized BackupTarget target() {
+        if (target == null) {
+            String url = settings.targetUrl().or(settings::backupstore).orElseThrow(() ->
+                    new InvalidInputException("no backupstore given (--backupstore URL|DIR)"));
+            target = BackupTarget.parse(url);
+        }
+        return target;
+    }
+
+    /** The live cluster state, or {@link ClusterState#offline()} when {@code offline}. */
+    public ClusterState clusterState(boolean offline) {
+        if (offline) {
+            return ClusterState.offline();
+        }
+        try (KubernetesClusterInspector inspector = KubernetesClusterInspector.builder().client(kubernetes())
+                .longhornNamespace(settings.longhornNamespace()).build()) {
+            return inspector.inspect();
+        }
+    }
+
+    /** A binder that restores through {@code via}. */
+    public synchronized VolumeBinder binder(Via via, Duration pollInterval) {
+        return switch (via) {
+            case KUBERNETES -> track(KubernetesVolumeBinder.builder().client(kubernetes())
+                    .namespace(settings.longhornNamespace()).backupTarget(settings.backupTargetName())
+                    .pollInterval(pollInterval).build());
+            case LONGHORN -> track(LonghornVolumeBinder.builder(longhorn()).pollInterval(pollInterval).build());
+        };
+    }
+
+    private <T extends AutoCloseable> T track(T c) {
+        opened.push(c);
+        return c;
+    }
+
+    /** Closes everything opened, newest first; errors on close are ignored. */
+    @Override
+    public synchronized void close() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                // closing is best effort
+            }
+        }
+    }
+}
