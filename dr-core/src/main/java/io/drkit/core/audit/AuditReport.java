@@ -1,6 +1,6 @@
 package io.drkit.core.audit;
 
-import io.drkit.core.internal.TextTable;
+import io.drkit.core.util.TextTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

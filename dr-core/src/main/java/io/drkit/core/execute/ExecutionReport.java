@@ -2,7 +2,7 @@ package io.drkit.core.execute;
 
 import io.drkit.core.DrJson;
 import io.drkit.core.execute.StepResult.StepOutcome;
-import io.drkit.core.internal.TextTable;
+import io.drkit.core.util.TextTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

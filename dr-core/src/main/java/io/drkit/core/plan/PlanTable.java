@@ -1,8 +1,8 @@
 package io.drkit.core.plan;
 
-import io.drkit.core.util.Sizes;
-import io.drkit.core.internal.TextTable;
 import io.drkit.core.model.Backup;
+import io.drkit.core.util.Sizes;
+import io.drkit.core.util.TextTable;
 import java.time.Instant;
 
 /** Renders a {@link RestorePlan} for humans. */
@@ -24,7 +24,7 @@ final class PlanTable {
             TextTable t = new TextTable("PVC", "BACKUP", "TAKEN", "SIZE", "VOLUME", "PV", "CLASS", "GROUPS");
             for (RestoreStep s : plan.steps()) {
                 Backup b = s.backup();
-                t.row(s.id(), b.volumeName() + "/" + b.name(), b.pointInTime().map(Instant::toString).orElse("?"),
+                t.row(s.id(), b.name(), b.pointInTime().map(Instant::toString).orElse("?"),
                         Sizes.human(s.sizeBytes()), s.volumeName(), s.pvName(),
                         s.storageClassName().isEmpty() ? "-" : s.storageClassName(),
                         s.recurringJobGroups().isEmpty() ? "-" : String.join(",", s.recurringJobGroups()));
@@ -32,7 +32,11 @@ final class PlanTable {
             sb.append(t.render());
             sb.append('\n');
             for (RestoreStep s : plan.steps()) {
-                sb.append("  ").append(s.id()).append(": ").append(s.reason()).append('\n');
+                sb.append("  ").append(s.id()).append(": ").append(s.reason());
+                if (!s.backup().volumeName().equals(s.volumeName())) {
+                    sb.append("; restored from backup volume ").append(s.backup().volumeName());
+                }
+                sb.append('\n');
                 for (String n : s.notes()) {
                     sb.append("      note: ").append(n).append('\n');
                 }

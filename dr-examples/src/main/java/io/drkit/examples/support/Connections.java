@@ -75,6 +75,11 @@ public final class Connections implements AutoCloseable {
             return new Settings(Optional.of(backupstore), Optional.empty(), Optional.empty(), false, null, null, env);
         }
 
+        /** Settings for commands that only talk to the cluster (no backup source). */
+        public static Settings clusterOnly(Map<String, String> env) {
+            return new Settings(Optional.empty(), Optional.empty(), Optional.empty(), false, null, null, env);
+        }
+
         @Override
         public String toString() {
             return "Settings[backupstore=" + backupstore.map(BackupTarget::redact).orElse("-") + ", longhorn="

@@ -1,4 +1,4 @@
-package io.drkit.core.internal;
+package io.drkit.core.util;
 
 import java.util.ArrayList;
 import java.util.List;

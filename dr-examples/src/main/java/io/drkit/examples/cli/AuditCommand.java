@@ -1,0 +1,95 @@
+package io.drkit.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drkit.core.audit.AuditEntry;
+import io.drkit.core.audit.AuditReport;
+import io.drkit.core.audit.FreshnessAudit;
+import io.drkit.core.cluster.LabelSelector;
+import io.drkit.core.model.PvcRef;
+import io.drkit.examples.support.Connections;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dr audit}: backup freshness against the policy groups, one line per claim. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Check backup freshness against the policy groups: critical claims need a backup younger than "
+                + "24 h, default ones younger than 7 days (plus slack; all configurable). One line per PVC; exit "
+                + "code 4 when any claim violates its policy.")
+final class AuditCommand implements Callable<Integer> {
+    @ParentCommand
+    DrCli parent;
+    @Mixin
+    SourceOptions source;
+    @Mixin
+    FormatOptions format;
+
+    @Option(names = "--critical-max-age", paramLabel = "DURATION", defaultValue = "24h", converter = DurationConverter.class,
+            description = "Maximum backup age of the critical group. Default: ${DEFAULT-VALUE}.")
+    Duration criticalMaxAge;
+
+    @Option(names = "--default-max-age", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
+            description = "Maximum backup age of the default group. Default: ${DEFAULT-VALUE}.")
+    Duration defaultMaxAge;
+
+    @Option(names = "--max-age", paramLabel = "GROUP=DURATION",
+            description = "Maximum backup age of another group (repeatable), e.g. --max-age hourly=2h.")
+    Map<String, String> otherGroups = new LinkedHashMap<>();
+
+    @Option(names = "--slack", paramLabel = "DURATION", defaultValue = "6h", converter = DurationConverter.class,
+            description = "Extra time allowed on every limit, for the backup's own run time. Default: ${DEFAULT-VALUE}.")
+    Duration slack;
+
+    @Option(names = "--critical-selector", paramLabel = "SELECTOR", defaultValue = "data-tier=critical",
+            description = "Live claims matching it are held to the critical policy. Default: ${DEFAULT-VALUE}.")
+    String criticalSelector;
+
+    @Option(names = "--offline", description = "Do not read the cluster (no never-backed-up or deleted claims).")
+    boolean offline;
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext ctx = parent.context();
+        FreshnessAudit.Builder b = FreshnessAudit.builder().clock(ctx.clock())
+                .maxAge(FreshnessAudit.CRITICAL_GROUP, criticalMaxAge).maxAge(FreshnessAudit.DEFAULT_GROUP, defaultMaxAge)
+                .slack(slack).criticalSelector(LabelSelector.parse(criticalSelector));
+        otherGroups.forEach((g, d) -> b.maxAge(g, DurationConverter.parse(d)));
+        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+            AuditReport report = b.build().audit(c.catalog(), c.clusterState(offline));
+            if (format.json()) {
+                ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectNode root = m.createObjectNode();
+                root.put("kind", "AuditReport");
+                root.put("at", report.at().toString());
+                root.put("source", report.source());
+                root.put("passed", report.passed());
+                ArrayNode arr = root.putArray("entries");
+                for (AuditEntry e : report.entries()) {
+                    ObjectNode n = arr.addObject();
+                    n.put("subject", e.subject());
+                    e.pvc().map(PvcRef::toString).ifPresentOrElse(p -> n.put("pvc", p), () -> n.putNull("pvc"));
+                    n.put("status", e.status().name());
+                    n.put("violation", e.status().isViolation());
+                    n.put("group", e.group());
+                    e.newest().ifPresentOrElse(x -> n.put("newestBackup", x.name()), () -> n.putNull("newestBackup"));
+                    e.newest().ifPresentOrElse(x -> n.put("backupVolume", x.volumeName()), () -> n.putNull("backupVolume"));
+                    e.age().ifPresentOrElse(a -> n.put("ageSeconds", a.toSeconds()), () -> n.putNull("ageSeconds"));
+                    n.put("limitSeconds", e.limit().toSeconds());
+                    n.put("detail", e.detail());
+                }
+                ctx.out().println(m.writeValueAsString(root));
+            } else {
+                ctx.out().print(report.toTable());
+            }
+            return report.passed() ? ExitCodes.OK : ExitCodes.VIOLATIONS;
+        }
+    }
+}

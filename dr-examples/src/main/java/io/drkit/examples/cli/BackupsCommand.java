@@ -1,0 +1,52 @@
+package io.drkit.examples.cli;
+
+import io.drkit.core.DrJson;
+import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.model.Backup;
+import io.drkit.core.util.Sizes;
+import io.drkit.core.util.TextTable;
+import io.drkit.examples.support.Connections;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dr backups VOLUME}: one volume's backups, newest first, with state. */
+@Command(name = "backups", mixinStandardHelpOptions = true,
+        description = "List one backup volume's backups, newest first, with their state.")
+final class BackupsCommand implements Callable<Integer> {
+    @ParentCommand
+    DrCli parent;
+    @Mixin
+    SourceOptions source;
+    @Mixin
+    FormatOptions format;
+    @Parameters(index = "0", paramLabel = "VOLUME", description = "The backup volume (original Longhorn volume name).")
+    String volume;
+
+    @Override
+    public Integer call() {
+        CliContext ctx = parent.context();
+        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+            BackupCatalog catalog = c.catalog();
+            List<Backup> backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
+            if (format.json()) {
+                ctx.out().print(DrJson.backupsToJson(backups));
+            } else {
+                TextTable t = new TextTable("BACKUP", "STATE", "TAKEN", "COMPLETED", "SIZE", "COMPRESSION", "BLOCK");
+                for (Backup b : backups) {
+                    t.row(b.name(), b.state(), b.snapshotCreatedAt().map(Instant::toString).orElse("-"),
+                            b.completedAt().map(Instant::toString).orElse("-"), Sizes.human(b.size()), b.compression(),
+                            Sizes.human(b.blockSize()));
+                }
+                ctx.out().print(t.render());
+                long complete = backups.stream().filter(Backup::isComplete).count();
+                ctx.out().println(backups.size() + " backup(s) of " + volume + ", " + complete + " complete");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.drkit.examples.cli;
+
+import io.drkit.core.DrException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code dr} command line: look at backups, plan and apply restores, verify backups, restore images without
+ * Longhorn, audit backup freshness and policy, and run the disaster-recovery drill. Run {@code dr --help} or
+ * {@code dr <command> --help}.
+ */
+@Command(name = "dr", mixinStandardHelpOptions = true, version = "dr (drkit) 0.1.0",
+        description = "Disaster recovery for Kubernetes clusters that keep their data on Longhorn.",
+        subcommands = {VolumesCommand.class, BackupsCommand.class, PlanCommand.class, ApplyCommand.class,
+            RestoreCommand.class, AuditCommand.class, PolicyCommand.class, LintCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = ExitCodes.HELP)
+public final class DrCli implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    /** A CLI running in {@code context}. */
+    public DrCli(CliContext context) {
+        this.context = context;
+    }
+
+    /** The context commands run in. */
+    public CliContext context() {
+        return context;
+    }
+
+    /** A progress display on the context's error stream: only on a terminal, never with {@code -q} or {@code -o json}. */
+    ProgressDisplay progress(FormatOptions format) {
+        return new ProgressDisplay(context.err(), context.terminal() && !format.quiet);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(context.out());
+        return ExitCodes.USAGE;
+    }
+
+    /** Runs the CLI with {@code args} in {@code context}; returns the exit code. */
+    public static int run(CliContext context, String... args) {
+        DrCli cli = new DrCli(context);
+        CommandLine cmd = new CommandLine(cli);
+        cmd.setOut(new PrintWriter(context.out(), true));
+        cmd.setErr(new PrintWriter(context.err(), true));
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (cli.debug || !(e instanceof DrException)) {
+                e.printStackTrace(context.err());
+            }
+            context.err().println("dr " + commandLine.getCommandName() + ": " + oneLine(e));
+            return ExitCodes.of(e);
+        });
+        cmd.setParameterExceptionHandler((e, args1) -> {
+            context.err().println("dr: " + e.getMessage());
+            e.getCommandLine().usage(context.err());
+            return ExitCodes.USAGE;
+        });
+        return cmd.execute(args);
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replace('\n', ' ');
+    }
+
+    /** Entry point of {@code java -jar dr.jar}. */
+    public static void main(String... args) {
+        System.exit(run(CliContext.system(), args));
+    }
+}

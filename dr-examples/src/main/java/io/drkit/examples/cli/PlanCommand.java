@@ -1,0 +1,49 @@
+package io.drkit.examples.cli;
+
+import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.cluster.ClusterState;
+import io.drkit.core.plan.RestorePlan;
+import io.drkit.core.plan.RestorePlanner;
+import io.drkit.examples.support.Connections;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dr plan}: compute a reviewable restore plan; {@code -o json} writes the document {@code dr apply} accepts. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Compute a restore plan: which backup goes to which PVC, and why every other candidate was "
+                + "skipped. -o json writes the plan document that 'dr apply' accepts.")
+final class PlanCommand implements Callable<Integer> {
+    @ParentCommand
+    DrCli parent;
+    @Mixin
+    SourceOptions source;
+    @Mixin
+    RequestOptions request;
+    @Mixin
+    FormatOptions format;
+
+    @Override
+    public Integer call() {
+        CliContext ctx = parent.context();
+        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
+             ProgressDisplay progress = parent.progress(format)) {
+            RestorePlan plan = plan(ctx, c, request, progress);
+            ctx.out().print(format.json() ? plan.toJson() : plan.toTable());
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Plans with the catalog and (unless offline) the cluster of {@code c}. */
+    static RestorePlan plan(CliContext ctx, Connections c, RequestOptions request, ProgressDisplay progress) {
+        var req = request.request();
+        progress.update("plan", 0, 0, "", "reading backups");
+        BackupCatalog catalog = c.catalog(new CatalogProgress(progress));
+        progress.update("plan", 0, 0, "", request.offline ? "planning offline" : "reading the cluster");
+        ClusterState cluster = c.clusterState(request.offline);
+        RestorePlan plan = RestorePlanner.withClock(ctx.clock()).plan(req, catalog, cluster);
+        progress.finish("plan", null);
+        return plan;
+    }
+}

@@ -1,0 +1,110 @@
+package io.drkit.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drkit.core.DrJson;
+import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupVolume;
+import io.drkit.core.model.KubernetesStatus;
+import io.drkit.core.model.PvcRef;
+import io.drkit.core.util.Sizes;
+import io.drkit.core.util.TextTable;
+import io.drkit.examples.support.Connections;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dr volumes}: every backup volume with its size, newest complete backup and its age, claim, compression. */
+@Command(name = "volumes", mixinStandardHelpOptions = true,
+        description = "List backup volumes: size, newest complete backup and its age, namespace/PVC, compression; "
+                + "entries the scan skipped are listed with reasons.")
+final class VolumesCommand implements Callable<Integer> {
+    @ParentCommand
+    DrCli parent;
+    @Mixin
+    SourceOptions source;
+    @Mixin
+    FormatOptions format;
+
+    @Override
+    public Integer call() throws Exception {
+        CliContext ctx = parent.context();
+        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
+             ProgressDisplay progress = parent.progress(format)) {
+            progress.update("scan", 0, 0, "", "reading backup volumes");
+            BackupCatalog catalog = c.catalog(new CatalogProgress(progress));
+            List<BackupVolume> volumes = catalog.listBackupVolumes();
+            Map<String, Backup> newest = catalog.newestCompleteBackups();
+            List<SkippedEntry> skipped = catalog.skippedEntries();
+            progress.finish("scan", null);
+            Instant now = ctx.clock().instant();
+            if (format.json()) {
+                ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectNode root = m.createObjectNode();
+                root.put("kind", "BackupVolumeList");
+                root.put("source", catalog.describe());
+                ArrayNode arr = root.putArray("volumes");
+                for (BackupVolume v : volumes) {
+                    ObjectNode n = DrJson.volumeNode(v);
+                    pvc(v, newest.get(v.name())).ifPresentOrElse(p -> n.put("pvc", p.toString()), () -> n.putNull("pvc"));
+                    Backup b = newest.get(v.name());
+                    if (b == null) {
+                        n.putNull("newestCompleteBackup");
+                    } else {
+                        n.set("newestCompleteBackup", DrJson.backupNode(b));
+                    }
+                    arr.add(n);
+                }
+                root.set("skipped", DrJson.skippedNode(skipped));
+                ctx.out().println(m.writeValueAsString(root));
+            } else {
+                TextTable t = new TextTable("VOLUME", "SIZE", "NEWEST COMPLETE BACKUP", "AGE", "PVC", "COMPRESSION");
+                for (BackupVolume v : volumes) {
+                    Backup b = newest.get(v.name());
+                    t.row(v.name(), Sizes.human(v.size()), b == null ? "-" : b.name(),
+                            b == null ? "-" : b.pointInTime().map(p -> age(Duration.between(p, now))).orElse("?"),
+                            pvc(v, b).map(PvcRef::toString).orElse("(orphan)"), v.compression());
+                }
+                ctx.out().print(t.render());
+                ctx.out().println(volumes.size() + " backup volume(s) in " + catalog.describe());
+                if (!skipped.isEmpty()) {
+                    ctx.out().println();
+                    ctx.out().println("Skipped:");
+                    TextTable s = new TextTable("LOCATION", "REASON", "DETAIL");
+                    skipped.forEach(e -> s.row(e.location(), e.reason(), e.detail()));
+                    ctx.out().print(s.render());
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private static Optional<PvcRef> pvc(BackupVolume v, Backup newest) {
+        try {
+            return (newest == null ? Optional.<KubernetesStatus>empty() : newest.kubernetesStatus())
+                    .flatMap(KubernetesStatus::pvc).or(() -> v.kubernetesStatus().flatMap(KubernetesStatus::pvc));
+        } catch (InvalidBackupDataException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code 3d 4h}, {@code 5h 12m}, {@code 42m}. */
+    static String age(Duration d) {
+        long m = Math.max(0, d.toMinutes());
+        if (m >= 24 * 60) {
+            return (m / (24 * 60)) + "d " + (m % (24 * 60)) / 60 + "h";
+        }
+        return m >= 60 ? (m / 60) + "h " + (m % 60) + "m" : m + "m";
+    }
+}
