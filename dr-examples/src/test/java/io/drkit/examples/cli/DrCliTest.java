@@ -2,8 +2,8 @@ package io.drkit.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.RestorePlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
