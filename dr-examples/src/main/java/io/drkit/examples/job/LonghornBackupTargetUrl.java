@@ -1,0 +1,63 @@
+package io.drkit.examples.job;
+
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.UnavailableException;
+import io.drkit.core.model.BackupTarget;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.Map;
+
+/**
+ * Reads the URL of one of Longhorn's backup targets from its BackupTarget CR ({@code spec.backupTargetURL}; a CR
+ * named {@code default} exists on every Longhorn version from 1.4, mirroring the settings up to 1.7), so that the
+ * Job reads the very store Longhorn restores from without repeating its URL in the ConfigMap. Needs {@code get} on
+ * {@code backuptargets.longhorn.io}, which the Kubernetes backend's RBAC grants.
+ */
+final class LonghornBackupTargetUrl {
+    static final ResourceDefinitionContext BACKUP_TARGETS = new ResourceDefinitionContext.Builder()
+            .withGroup("longhorn.io").withVersion("v1beta2").withKind("BackupTarget").withPlural("backuptargets")
+            .withNamespaced(true).build();
+
+    private LonghornBackupTargetUrl() {
+    }
+
+    /**
+     * The URL of BackupTarget {@code namespace/name}.
+     *
+     * @throws UnavailableException  when the CR cannot be read or does not exist (yet: Longhorn may still be starting)
+     * @throws InvalidInputException when it has no URL
+     */
+    static String read(KubernetesClient client, String namespace, String name) {
+        String what = "BackupTarget " + namespace + "/" + name;
+        GenericKubernetesResource bt;
+        try {
+            bt = client.genericKubernetesResources(BACKUP_TARGETS).inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            String msg = "cannot read " + what + " to learn the backupstore URL: "
+                    + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " : "") + e.getMessage();
+            throw e.getCode() > 0 ? new UnavailableException(msg, e.getCode(), e) : new UnavailableException(msg, e);
+        }
+        if (bt == null) {
+            throw new UnavailableException(what + " does not exist (is Longhorn installed and started?); it names the "
+                    + "backupstore when " + RestoreJobConfig.Key.BACKUPSTORE.envName() + " is empty");
+        }
+        Object spec = bt.getAdditionalProperties().get("spec");
+        Object url = spec instanceof Map<?, ?> m ? m.get("backupTargetURL") : null;
+        if (url == null || url.toString().isBlank()) {
+            throw new InvalidInputException(RestoreJobConfig.Key.BACKUPSTORE.envName() + " is empty and " + what
+                    + " has no backupTargetURL: set " + RestoreJobConfig.Key.BACKUPSTORE.envName());
+        }
+        String u = url.toString().trim();
+        BackupTarget t = BackupTarget.parse(u);
+        if (t.scheme() != BackupTarget.Scheme.S3) {
+            throw new InvalidInputException(RestoreJobConfig.Key.BACKUPSTORE.envName() + " is empty and " + what + " is "
+                    + t + ", which the Job can only read as a mounted directory: mount it into the Job and set "
+                    + RestoreJobConfig.Key.BACKUPSTORE.envName() + " to the mount point and "
+                    + RestoreJobConfig.Key.TARGET_URL.envName() + " to " + t + ", or set "
+                    + RestoreJobConfig.Key.SOURCE.envName() + "=longhorn-crds");
+        }
+        return u;
+    }
+}
