@@ -2,7 +2,6 @@ package io.drkit.examples.job;
 
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.UnavailableException;
-import io.drkit.core.model.BackupTarget;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,40 +23,31 @@ final class LonghornBackupTargetUrl {
     }
 
     /**
-     * The URL of BackupTarget {@code namespace/name}.
+     * The URL of BackupTarget {@code namespace/name}, for the Job's configuration key {@code key}.
      *
      * @throws UnavailableException  when the CR cannot be read or does not exist (yet: Longhorn may still be starting)
-     * @throws InvalidInputException when it has no URL
+     * @throws InvalidInputException naming {@code key} when the CR has no URL
      */
-    static String read(KubernetesClient client, String namespace, String name) {
+    static String read(KubernetesClient client, String namespace, String name, RestoreJobConfig.Key key) {
         String what = "BackupTarget " + namespace + "/" + name;
         GenericKubernetesResource bt;
         try {
             bt = client.genericKubernetesResources(BACKUP_TARGETS).inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
-            String msg = "cannot read " + what + " to learn the backupstore URL: "
+            String msg = "cannot read " + what + " to learn the backup target URL: "
                     + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " : "") + e.getMessage();
             throw e.getCode() > 0 ? new UnavailableException(msg, e.getCode(), e) : new UnavailableException(msg, e);
         }
         if (bt == null) {
-            throw new UnavailableException(what + " does not exist (is Longhorn installed and started?); it names the "
-                    + "backupstore when " + RestoreJobConfig.Key.BACKUPSTORE.envName() + " is empty");
+            throw new UnavailableException(what + " does not exist (is Longhorn installed and started?); its URL is "
+                    + "needed because " + key.envName() + " is empty");
         }
         Object spec = bt.getAdditionalProperties().get("spec");
         Object url = spec instanceof Map<?, ?> m ? m.get("backupTargetURL") : null;
         if (url == null || url.toString().isBlank()) {
-            throw new InvalidInputException(RestoreJobConfig.Key.BACKUPSTORE.envName() + " is empty and " + what
-                    + " has no backupTargetURL: set " + RestoreJobConfig.Key.BACKUPSTORE.envName());
+            throw new InvalidInputException(key.envName() + " is empty and " + what + " has no backupTargetURL: set "
+                    + key.envName());
         }
-        String u = url.toString().trim();
-        BackupTarget t = BackupTarget.parse(u);
-        if (t.scheme() != BackupTarget.Scheme.S3) {
-            throw new InvalidInputException(RestoreJobConfig.Key.BACKUPSTORE.envName() + " is empty and " + what + " is "
-                    + t + ", which the Job can only read as a mounted directory: mount it into the Job and set "
-                    + RestoreJobConfig.Key.BACKUPSTORE.envName() + " to the mount point and "
-                    + RestoreJobConfig.Key.TARGET_URL.envName() + " to " + t + ", or set "
-                    + RestoreJobConfig.Key.SOURCE.envName() + "=longhorn-crds");
-        }
-        return u;
+        return url.toString().trim();
     }
 }

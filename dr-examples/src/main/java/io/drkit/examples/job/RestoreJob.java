@@ -98,8 +98,9 @@ public final class RestoreJob {
     }
 
     /**
-     * Reads the configuration from {@code env}, looks up the backupstore URL in Longhorn's BackupTarget when
-     * {@code DRKIT_BACKUPSTORE} is empty, opens the connections with {@code open} and runs the Job.
+     * Reads the configuration from {@code env}, looks up the backup target URL in Longhorn's BackupTarget when
+     * {@code DRKIT_BACKUPSTORE} is empty (or is a directory and {@code DRKIT_TARGET_URL} is empty), opens the
+     * connections with {@code open} and runs the Job.
      *
      * @return the exit code ({@link ExitCodes}); {@link ExitCodes#USAGE} with a message naming the key for bad
      *         configuration
@@ -116,10 +117,12 @@ public final class RestoreJob {
         try {
             if (config.needsBackupTargetUrl()) {
                 try (Connections lookup = open.apply(config.settings())) {
-                    String url = LonghornBackupTargetUrl.read(lookup.kubernetes(), config.longhornNamespace(), config.backupTarget());
-                    out.println(NAME + ": " + Key.BACKUPSTORE.envName() + " is empty; using " + BackupTarget.redact(url)
+                    Key key = config.keyFilledByBackupTarget();
+                    String url = LonghornBackupTargetUrl.read(lookup.kubernetes(), config.longhornNamespace(),
+                            config.backupTarget(), key);
+                    config = config.withLonghornTargetUrl(url);
+                    out.println(NAME + ": " + key.envName() + " is empty; using " + BackupTarget.redact(url)
                             + ", the URL of Longhorn's BackupTarget " + config.longhornNamespace() + "/" + config.backupTarget());
-                    config = config.withBackupstore(url);
                 }
             }
             try (Connections connections = open.apply(config.settings())) {
@@ -153,8 +156,8 @@ public final class RestoreJob {
         ProgressLog log = new ProgressLog(out, Clock.systemUTC());
         try {
             if (config.needsBackupTargetUrl()) {
-                throw new InvalidInputException(Key.BACKUPSTORE.envName() + " is empty: set it, or start the Job with "
-                        + "RestoreJob.run(env, open, out), which looks the URL up in Longhorn's BackupTarget");
+                throw new InvalidInputException(config.keyFilledByBackupTarget().envName() + " is empty: set it, or start "
+                        + "the Job with RestoreJob.run(env, open, out), which looks the URL up in Longhorn's BackupTarget");
             }
             out.println(NAME + ": " + config.mode().value() + " " + RestoreJobConfig.describe(config.request()));
             out.println(NAME + ": " + config);

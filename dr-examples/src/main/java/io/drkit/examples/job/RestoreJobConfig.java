@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
  * @param source            where backups are read from
  * @param backupstore       the raw backupstore (URL or mounted directory); empty with {@link Source#BACKUPSTORE}:
  *                          the URL of Longhorn's BackupTarget {@code backupTarget}, looked up at start
- * @param targetUrl         for a directory: the backup target URL Longhorn uses for it (backup URLs are made for it)
+ * @param targetUrl         for a directory: the backup target URL Longhorn uses for it (backup URLs are made for it);
+ *                          empty: looked up in Longhorn's BackupTarget at start
  * @param longhornNamespace Longhorn's namespace
  * @param backupTarget      Longhorn's BackupTarget name (1.8+; older versions have only {@code default})
  * @param request           what to restore and how
@@ -113,7 +114,7 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
                 + "empty: the URL of Longhorn's BackupTarget `DRKIT_BACKUP_TARGET`"),
         /** Target URL of a directory store. */
         TARGET_URL("DRKIT_TARGET_URL", "", "for a directory: the backup target URL Longhorn uses for it "
-                + "(`nfs://server:/export`), so that backup URLs match Longhorn's"),
+                + "(`nfs://server:/export`), so that backup URLs match Longhorn's; empty: the URL of Longhorn's BackupTarget"),
         /** Label selector. */
         PVC_SELECTOR("DRKIT_PVC_SELECTOR", "data-tier=critical", "label selector on the live claims; "
                 + "an empty value selects by the other keys only"),
@@ -235,11 +236,45 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
     }
 
     /**
-     * Whether the backupstore URL must still be looked up in Longhorn's BackupTarget (source {@code backupstore} and
-     * {@code DRKIT_BACKUPSTORE} empty).
+     * Whether a URL must still be looked up in Longhorn's BackupTarget {@link #backupTarget()}: with source
+     * {@code backupstore}, when {@code DRKIT_BACKUPSTORE} is empty (the store is the target itself), or when it is a
+     * mounted directory and {@code DRKIT_TARGET_URL} is empty (backup URLs must name the target Longhorn knows, not
+     * the mount point, or Longhorn cannot restore from them).
      */
     public boolean needsBackupTargetUrl() {
-        return source == Source.BACKUPSTORE && backupstore.isEmpty();
+        return source == Source.BACKUPSTORE && (backupstore.isEmpty() || (isDirectory(backupstore.get()) && targetUrl.isEmpty()));
+    }
+
+    /** The key a BackupTarget lookup fills in, when {@link #needsBackupTargetUrl()}. */
+    Key keyFilledByBackupTarget() {
+        return backupstore.isEmpty() ? Key.BACKUPSTORE : Key.TARGET_URL;
+    }
+
+    /**
+     * This configuration completed with the URL of Longhorn's backup target: as the backupstore when none is set (it
+     * must then be an S3 target, which the Job reads directly), else as the target URL of the mounted directory.
+     *
+     * @throws InvalidInputException naming the keys to set when the target is not S3 and no directory is mounted
+     */
+    public RestoreJobConfig withLonghornTargetUrl(String url) {
+        BackupTarget t = BackupTarget.parse(url);
+        if (backupstore.isPresent()) {
+            return toBuilder().targetUrl(url).build();
+        }
+        if (t.scheme() != BackupTarget.Scheme.S3) {
+            throw new InvalidInputException(Key.BACKUPSTORE.envName() + " is empty and Longhorn's backup target is " + t
+                    + ", which the Job can only read as a mounted directory: mount it into the Job and set "
+                    + Key.BACKUPSTORE.envName() + " to the mount point, or set " + Key.SOURCE.envName() + "=longhorn-crds");
+        }
+        return toBuilder().backupstore(url).build();
+    }
+
+    private static boolean isDirectory(String backupstore) {
+        try {
+            return BackupTarget.parse(backupstore).localDirectory().isPresent();
+        } catch (InvalidInputException e) {
+            return false;
+        }
     }
 
     /** The {@link Connections} settings for this configuration. */

@@ -97,7 +97,8 @@ class DeployManifestsTest {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> spec = (Map<String, Object>) g.getAdditionalProperties().get("spec");
                     assertThat(spec.keySet()).as(where + " spec fields (longhorn-manager recurringjob.go)")
-                            .isSubsetOf("name", "task", "cron", "retain", "concurrency", "groups", "labels", "parameters");
+                            .isSubsetOf("name", "task", "cron", "retain", "retainAge", "retentionPolicy", "concurrency", "groups",
+                                    "labels", "parameters");
                     assertThat(g.getAdditionalProperties().keySet()).as(where).containsOnly("spec");
                 } else {
                     List<String> unknown = new ArrayList<>();

@@ -192,6 +192,33 @@ class RestoreJobConfigTest {
         assertThat(c.withBackupstore("s3://other@eu-west-1/").backupstore()).contains("s3://other@eu-west-1/");
     }
 
+    @ParameterizedTest(name = "backupstore ''{0}'', target ''{1}'': lookup needed {2}, fills {3}")
+    @CsvSource({"'', '', true, DRKIT_BACKUPSTORE", "s3://b@r/, '', false, ", "/mnt/nfs, '', true, DRKIT_TARGET_URL",
+        "/mnt/nfs, nfs://nas:/export, false, "})
+    void longhornsBackupTargetFillsAnEmptyStoreOrTheTargetOfAMountedDirectory(String store, String targetUrl,
+                                                                               boolean lookup, String key) {
+        RestoreJobConfig c = RestoreJobConfig.builder().backupstore(store).targetUrl(targetUrl).build();
+
+        assertThat(c.needsBackupTargetUrl()).isEqualTo(lookup);
+        if (lookup) {
+            assertThat(c.keyFilledByBackupTarget().envName()).isEqualTo(key);
+        }
+    }
+
+    @Test
+    void theLookedUpUrlBecomesTheStoreOrTheDirectorysTargetUrl() {
+        RestoreJobConfig empty = RestoreJobConfig.builder().build();
+        RestoreJobConfig dir = RestoreJobConfig.builder().backupstore("/mnt/nfs").build();
+
+        assertThat(empty.withLonghornTargetUrl("s3://backups@us-east-1/").backupstore()).contains("s3://backups@us-east-1/");
+        assertThat(dir.withLonghornTargetUrl("nfs://nas:/export").targetUrl()).contains("nfs://nas:/export");
+        assertThat(dir.withLonghornTargetUrl("nfs://nas:/export").needsBackupTargetUrl()).isFalse();
+        assertThatThrownBy(() -> empty.withLonghornTargetUrl("nfs://nas:/export"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("DRKIT_BACKUPSTORE is empty and Longhorn's backup target is nfs://nas:/export");
+        assertThat(RestoreJobConfig.builder().source(Source.LONGHORN_CRDS).build().needsBackupTargetUrl()).isFalse();
+    }
+
     @Test
     void theBuilderValidatesLikeTheEnvironment() {
         assertThatThrownBy(() -> RestoreJobConfig.builder().parallelism(65).build())
