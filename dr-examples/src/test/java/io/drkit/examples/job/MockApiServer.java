@@ -1,5 +1,6 @@
 package io.drkit.examples.job;
 
+import io.drkit.kubernetes.RbacManifest;
 import io.drkit.kubernetes.testing.LonghornCrds;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -30,9 +31,44 @@ final class MockApiServer implements AutoCloseable {
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     /** One request. */
-    record Call(long seq, String agent, String method, String path) {
+    record Call(long seq, String agent, String method, String path, String query) {
         boolean isWrite() {
             return WRITES.contains(method);
+        }
+
+        /**
+         * The permission Kubernetes RBAC checks for this request (API group, resource, verb, namespace), or null for
+         * non-resource paths such as discovery.
+         */
+        RbacManifest.Access access() {
+            String[] s = path.replaceAll("^/+", "").split("/");
+            int i;
+            String group;
+            if (s.length >= 3 && s[0].equals("api")) {
+                group = "";
+                i = 2;
+            } else if (s.length >= 4 && s[0].equals("apis")) {
+                group = s[1];
+                i = 3;
+            } else {
+                return null;
+            }
+            String ns = "";
+            if (s.length > i + 2 && s[i].equals("namespaces")) {
+                ns = s[i + 1];
+                i += 2;
+            }
+            boolean named = s.length > i + 1;
+            String resource = s[i] + (s.length > i + 2 ? "/" + s[i + 2] : "");
+            String verb = switch (method) {
+                case "GET" -> query.contains("watch=true") || query.contains("watch=1") ? "watch" : named ? "get" : "list";
+                case "POST" -> "create";
+                case "PUT" -> "update";
+                case "PATCH" -> "patch";
+                case "DELETE" -> named ? "delete" : "deletecollection";
+                default -> method.toLowerCase(java.util.Locale.ROOT);
+            };
+            return new RbacManifest.Access(group, resource, verb, ns);
         }
     }
 
@@ -51,7 +87,7 @@ final class MockApiServer implements AutoCloseable {
                 String path = r.getPath();
                 int q = path.indexOf('?');
                 calls.add(new Call(sequence.incrementAndGet(), String.valueOf(r.getHeader("User-Agent")), r.getMethod(),
-                        q < 0 ? path : path.substring(0, q)));
+                        q < 0 ? path : path.substring(0, q), q < 0 ? "" : path.substring(q + 1)));
                 return super.dispatch(r);
             }
         };
@@ -86,6 +122,11 @@ final class MockApiServer implements AutoCloseable {
     /** Every request so far. */
     List<Call> calls() {
         return List.copyOf(calls);
+    }
+
+    /** Requests by {@code agent}. */
+    List<Call> callsBy(String agent) {
+        return calls.stream().filter(c -> c.agent().equals(agent)).toList();
     }
 
     /** Requests that changed something, by {@code agent}. */

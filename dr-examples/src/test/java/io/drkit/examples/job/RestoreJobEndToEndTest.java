@@ -7,6 +7,7 @@ import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.PvcRef;
 import io.drkit.examples.cli.ExitCodes;
 import io.drkit.examples.support.Connections;
+import io.drkit.kubernetes.RbacManifest;
 import io.drkit.kubernetes.testing.SimulatedLonghorn;
 import io.drkit.s3.BackupstoreCatalog;
 import io.drkit.s3.S3ObjectSource;
@@ -20,6 +21,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -103,6 +106,14 @@ class RestoreJobEndToEndTest {
         claim(CACHE, Map.of("data-tier", "scratch"));
         claim(WIKI, Map.of());
         out = new SequencedOutput(sequence);
+    }
+
+    @AfterEach
+    void everyRequestOfTheJobIsAllowedByTheDeployedRbac() throws Exception {
+        RbacManifest rbac = RbacManifest.parse(Files.readString(Path.of("deploy", "rbac.yaml")));
+        List<RbacManifest.Access> denied = api.callsBy(MockApiServer.JOB).stream().map(MockApiServer.Call::access)
+                .filter(a -> a != null && !rbac.allows(a)).distinct().toList();
+        assertThat(denied).as("requests deploy/rbac.yaml does not allow").isEmpty();
     }
 
     @AfterEach
