@@ -34,8 +34,13 @@ final class LonghornBackupTargetUrl {
         try {
             bt = client.genericKubernetesResources(BACKUP_TARGETS).inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
-            String msg = "cannot read " + what + " to learn the backup target URL: "
-                    + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " : "") + e.getMessage();
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String msg = "cannot read " + what + " to learn the backup target URL: " + (e.getCode() > 0
+                    ? "HTTP " + e.getCode() + " " + e.getMessage()
+                    : "API server not reachable (" + (root == e ? e.getMessage() : root) + ")");
             throw e.getCode() > 0 ? new UnavailableException(msg, e.getCode(), e) : new UnavailableException(msg, e);
         }
         if (bt == null) {

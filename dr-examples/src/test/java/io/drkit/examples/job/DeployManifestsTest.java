@@ -21,10 +21,12 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,12 +37,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * The kustomize base in {@code dr-examples/deploy/}: every manifest loads with fabric8 without unknown fields and is
@@ -57,12 +61,18 @@ class DeployManifestsTest {
     @BeforeAll
     static void load() throws IOException {
         api = new MockApiServer(new AtomicLong());
-        manifests = new TreeMap<>();
+        manifests = loadFiles();
+    }
+
+    /** Every file the kustomization lists, loaded with fabric8, by file name. */
+    private static Map<String, List<HasMetadata>> loadFiles() throws IOException {
+        Map<String, List<HasMetadata>> out = new TreeMap<>();
         for (String file : kustomizationResources()) {
             try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
-                manifests.put(file, api.admin().load(in).items());
+                out.put(file, api.admin().load(in).items());
             }
         }
+        return out;
     }
 
     @AfterAll
@@ -116,6 +126,33 @@ class DeployManifestsTest {
                 "Role/drkit-restore", "ClusterRoleBinding/drkit-restore", "RoleBinding/drkit-restore",
                 "ConfigMap/drkit-restore", "Job/drkit-restore", "RecurringJob/default-snapshot",
                 "RecurringJob/default-backup", "RecurringJob/critical-snapshot", "RecurringJob/critical-backup");
+    }
+
+    @Test
+    @EnabledIf("kubectlIsInstalled")
+    void kubectlKustomizeBuildsExactlyTheManifestsOfTheFiles() throws Exception {
+        Process p = new ProcessBuilder("kubectl", "kustomize", DEPLOY.toString()).redirectErrorStream(true).start();
+        String built = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(built).isZero();
+
+        List<HasMetadata> objects = api.admin().load(new ByteArrayInputStream(built.getBytes(StandardCharsets.UTF_8))).items();
+
+        assertThat(objects).containsExactlyInAnyOrderElementsOf(loadFiles().values().stream().flatMap(Collection::stream).toList());
+    }
+
+    /** Whether {@code kubectl} (with its built-in kustomize) is on the PATH; CI machines without it skip that test. */
+    static boolean kubectlIsInstalled() {
+        try {
+            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- RBAC
