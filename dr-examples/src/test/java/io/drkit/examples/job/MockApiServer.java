@@ -1,0 +1,142 @@
+package io.drkit.examples.job;
+
+import io.drkit.kubernetes.RbacManifest;
+import io.drkit.kubernetes.testing.LonghornCrds;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The fabric8 mock API server in CRUD mode on loopback with Longhorn's CRDs registered, recording every request with
+ * a sequence number from a counter it shares with {@link SequencedOutput}, so that a test can tell whether a line was
+ * printed before or after a request. Clients are told apart by their User-Agent.
+ */
+final class MockApiServer implements AutoCloseable {
+    static final String JOB = "drkit-restore-job";
+    static final String SIMULATOR = "simulated-longhorn";
+    static final String ADMIN = "test-admin";
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    /** One request. */
+    record Call(long seq, String agent, String method, String path, String query) {
+        boolean isWrite() {
+            return WRITES.contains(method);
+        }
+
+        /**
+         * The permission Kubernetes RBAC checks for this request (API group, resource, verb, namespace), or null for
+         * non-resource paths such as discovery.
+         */
+        RbacManifest.Access access() {
+            String[] s = path.replaceAll("^/+", "").split("/");
+            int i;
+            String group;
+            if (s.length >= 3 && s[0].equals("api")) {
+                group = "";
+                i = 2;
+            } else if (s.length >= 4 && s[0].equals("apis")) {
+                group = s[1];
+                i = 3;
+            } else {
+                return null;
+            }
+            String ns = "";
+            if (s.length > i + 2 && s[i].equals("namespaces")) {
+                ns = s[i + 1];
+                i += 2;
+            }
+            boolean named = s.length > i + 1;
+            String resource = s[i] + (s.length > i + 2 ? "/" + s[i + 2] : "");
+            String verb = switch (method) {
+                case "GET" -> query.contains("watch=true") || query.contains("watch=1") ? "watch" : named ? "get" : "list";
+                case "POST" -> "create";
+                case "PUT" -> "update";
+                case "PATCH" -> "patch";
+                case "DELETE" -> named ? "delete" : "deletecollection";
+                default -> method.toLowerCase(java.util.Locale.ROOT);
+            };
+            return new RbacManifest.Access(group, resource, verb, ns);
+        }
+    }
+
+    private final AtomicLong sequence;
+    private final KubernetesMockServer server;
+    private final Config config;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
+    private final KubernetesClient admin;
+
+    MockApiServer(AtomicLong sequence) {
+        this.sequence = sequence;
+        KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+                String path = r.getPath();
+                int q = path.indexOf('?');
+                calls.add(new Call(sequence.incrementAndGet(), String.valueOf(r.getHeader("User-Agent")), r.getMethod(),
+                        q < 0 ? path : path.substring(0, q), q < 0 ? "" : path.substring(q + 1)));
+                return super.dispatch(r);
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        KubernetesClient base = server.createClient();
+        config = base.getConfiguration();
+        base.close();
+        admin = client(ADMIN);
+        LonghornCrds.register(admin);
+    }
+
+    /** A new client with {@code agent} as its User-Agent; the caller closes it (or the server does, at the end). */
+    KubernetesClient client(String agent) {
+        // a short request timeout bounds the cost of a rare request the mock leaves unanswered (fabric8 retries it)
+        KubernetesClient c = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withUserAgent(agent)
+                .withRequestTimeout(5_000).build()).build();
+        clients.add(c);
+        return c;
+    }
+
+    /** The API server's URL. */
+    String url() {
+        return config.getMasterUrl();
+    }
+
+    /** The test's own client. */
+    KubernetesClient admin() {
+        return admin;
+    }
+
+    /** Every request so far. */
+    List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Requests by {@code agent}. */
+    List<Call> callsBy(String agent) {
+        return calls.stream().filter(c -> c.agent().equals(agent)).toList();
+    }
+
+    /** Requests that changed something, by {@code agent}. */
+    List<Call> writesBy(String agent) {
+        return calls.stream().filter(c -> c.agent().equals(agent) && c.isWrite()).toList();
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(KubernetesClient::close);
+        server.destroy();
+    }
+}

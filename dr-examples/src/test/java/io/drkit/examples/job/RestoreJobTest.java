@@ -1,0 +1,47 @@
+package io.drkit.examples.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drkit.examples.cli.ExitCodes;
+import io.drkit.examples.job.RestoreJobConfig.Key;
+import io.drkit.examples.support.Connections;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The restore Job's process-level behaviour that needs no cluster: bad configuration, help. */
+class RestoreJobTest {
+    private static final Function<Connections.Settings, Connections> NO_CLUSTER = s -> {
+        throw new AssertionError("a bad configuration must be refused before connecting to anything");
+    };
+
+    @ParameterizedTest(name = "{0}=''{1}'' exits 2")
+    @CsvSource({"DRKIT_PARALLELISM, 0", "DRKIT_MODE, restore", "DRKIT_MAX_AGE, soon", "DRKIT_SELECTR, data-tier=critical",
+        "DRKIT_BACKUPSTORE, cifs://nas/share", "DRKIT_ALL, true"})
+    void badConfigurationExitsTwoWithOneLineNamingTheKey(String key, String value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        int code = RestoreJob.run(Map.of(key, value), NO_CLUSTER, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(text.lines()).singleElement().satisfies(line ->
+                assertThat(line).startsWith("restore-job: bad configuration: ").contains(key));
+    }
+
+    @Test
+    void helpListsEveryKeyWithItsDefaultAndTheExitCodes() {
+        String help = RestoreJob.help();
+
+        for (Key k : Key.values()) {
+            assertThat(help).contains(k.envName());
+        }
+        assertThat(help).contains("default data-tier=critical").contains("default apply").contains("AWS_SECRET_ACCESS_KEY")
+                .contains("2  usage error").contains("5  a backend was unreachable");
+    }
+}
