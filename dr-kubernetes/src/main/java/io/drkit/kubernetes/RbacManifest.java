@@ -55,7 +55,7 @@ public final class RbacManifest {
          * The permission an HTTP request to the API server needs, or null for non-resource paths (discovery,
          * {@code /version}). {@code namespace} is the request's namespace ({@code ""} for cluster-scoped resources).
          */
-        static Access of(String method, String path, String query) {
+        public static Access of(String method, String path, String query) {
             String[] s = path.replaceAll("^/+", "").split("/");
             int i;
             String group;

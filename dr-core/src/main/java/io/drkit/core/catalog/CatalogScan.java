@@ -32,6 +32,17 @@ public record CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> 
         return backups.values().stream().mapToInt(List::size).sum();
     }
 
+    /**
+     * This scan seen as a {@link BackupCatalog} (read-only, owns nothing): plan from exactly the backups that were
+     * scanned, without reading the store again. A full scan also sees backups a store's last-backup pointer does not
+     * name yet, so the catalog's newest-backup answers come from the scanned listings.
+     *
+     * @param description what {@link BackupCatalog#describe()} says, e.g. the scanned catalog's own description
+     */
+    public BackupCatalog asCatalog(String description) {
+        return new ScanCatalog(description, this);
+    }
+
     /** The backups of one volume, newest first (empty if the volume is unknown). */
     public List<Backup> backupsOf(String volumeName) {
         return backups.getOrDefault(volumeName, List.of());

@@ -173,7 +173,7 @@ public final class RestoreJob {
                     + cluster.volumes().size() + " Longhorn volumes");
 
             // 3. plan, and print it before anything changes
-            RestorePlan plan = RestorePlanner.standard().plan(config.request(), new ScannedCatalog(catalog.describe(), scan), cluster);
+            RestorePlan plan = RestorePlanner.standard().plan(config.request(), scan.asCatalog(catalog.describe()), cluster);
             out.println();
             out.print(plan.toTable());
             out.println();

@@ -41,34 +41,7 @@ final class MockApiServer implements AutoCloseable {
          * non-resource paths such as discovery.
          */
         RbacManifest.Access access() {
-            String[] s = path.replaceAll("^/+", "").split("/");
-            int i;
-            String group;
-            if (s.length >= 3 && s[0].equals("api")) {
-                group = "";
-                i = 2;
-            } else if (s.length >= 4 && s[0].equals("apis")) {
-                group = s[1];
-                i = 3;
-            } else {
-                return null;
-            }
-            String ns = "";
-            if (s.length > i + 2 && s[i].equals("namespaces")) {
-                ns = s[i + 1];
-                i += 2;
-            }
-            boolean named = s.length > i + 1;
-            String resource = s[i] + (s.length > i + 2 ? "/" + s[i + 2] : "");
-            String verb = switch (method) {
-                case "GET" -> query.contains("watch=true") || query.contains("watch=1") ? "watch" : named ? "get" : "list";
-                case "POST" -> "create";
-                case "PUT" -> "update";
-                case "PATCH" -> "patch";
-                case "DELETE" -> named ? "delete" : "deletecollection";
-                default -> method.toLowerCase(java.util.Locale.ROOT);
-            };
-            return new RbacManifest.Access(group, resource, verb, ns);
+            return RbacManifest.Access.of(method, path, query);
         }
     }
 

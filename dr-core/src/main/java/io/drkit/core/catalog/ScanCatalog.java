@@ -1,26 +1,18 @@
-package io.drkit.examples.job;
+package io.drkit.core.catalog;
 
 import io.drkit.core.Cancellation;
 import io.drkit.core.NotFoundException;
-import io.drkit.core.catalog.BackupCatalog;
-import io.drkit.core.catalog.CatalogListener;
-import io.drkit.core.catalog.CatalogScan;
-import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
 import java.util.List;
 import java.util.Objects;
 
-/**
- * The result of one full scan seen as a {@link BackupCatalog}: the Job plans from exactly the backups it scanned
- * (and printed counts of), without reading the store a second time. A full scan also sees backups that a store's
- * last-backup pointer does not name yet. Owns nothing; {@link #close()} does nothing.
- */
-final class ScannedCatalog implements BackupCatalog {
+/** A {@link CatalogScan} seen as a {@link BackupCatalog}; see {@link CatalogScan#asCatalog(String)}. */
+final class ScanCatalog implements BackupCatalog {
     private final String description;
     private final CatalogScan scan;
 
-    ScannedCatalog(String description, CatalogScan scan) {
+    ScanCatalog(String description, CatalogScan scan) {
         this.description = Objects.requireNonNull(description, "description");
         this.scan = Objects.requireNonNull(scan, "scan");
     }
@@ -37,7 +29,7 @@ final class ScannedCatalog implements BackupCatalog {
 
     @Override
     public List<Backup> listBackups(String volumeName) {
-        if (findBackupVolume(volumeName).isEmpty()) {
+        if (scan.volumes().stream().noneMatch(v -> v.name().equals(volumeName))) {
             throw new NotFoundException("backup volume " + volumeName + " not found in " + description);
         }
         return scan.backupsOf(volumeName);
@@ -45,6 +37,14 @@ final class ScannedCatalog implements BackupCatalog {
 
     @Override
     public CatalogScan scanAll(CatalogListener listener, Cancellation cancellation) {
+        CatalogListener l = listener == null ? CatalogListener.NONE : listener;
+        int total = scan.volumes().size();
+        l.scanStarted(total);
+        int done = 0;
+        for (BackupVolume v : scan.volumes()) {
+            l.volumeScanned(v.name(), ++done, total);
+        }
+        l.scanFinished(total, scan.backupCount(), scan.skipped().size());
         return scan;
     }
 
@@ -55,6 +55,6 @@ final class ScannedCatalog implements BackupCatalog {
 
     @Override
     public void close() {
-        // nothing held
+        // owns nothing
     }
 }
