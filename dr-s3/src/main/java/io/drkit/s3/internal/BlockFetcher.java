@@ -20,6 +20,8 @@ import java.util.zip.Inflater;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
+import net.jpountz.xxhash.XXHash32;
+import net.jpountz.xxhash.XXHashFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * workspaces x about two blocks, whatever the volume size).
  *
  * <p>The common case takes a fast path: the recorded codec decoded straight into the workspace (LZ4 frames with
- * independent blocks through lz4-java's block decompressor, gzip through a reused {@link Inflater}), then one SHA-512.
+ * independent blocks through lz4-java's block decompressor, gzip through a reused {@link Inflater}), with the codec's
+ * own checks (LZ4 header, block and content checksums; gzip CRC-32 and length, which Longhorn's Go readers enforce
+ * too), then one SHA-512.
  * Anything unusual (a checksum that does not match, a frame with linked blocks, a codec other than recorded, a
  * multi-member gzip) goes through {@link BlockCodec#decode}, which sniffs, falls back between codecs like Longhorn
  * does (#7687) and says exactly what is wrong. Transient read failures (a connection reset mid-body, a 5xx after the
@@ -38,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class BlockFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFetcher.class);
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
+    private static final XXHash32 XXH32 = XXHashFactory.fastestInstance().hash32();
     private static final int LZ4_MAGIC = 0x184D2204;
 
     private final ObjectSource source;
@@ -243,7 +248,7 @@ public final class BlockFetcher {
         };
     }
 
-    /** An LZ4 frame with independent blocks and no dictionary, decoded block by block (checksums left to SHA-512). */
+    /** An LZ4 frame with independent blocks and no dictionary, decoded block by block, its checksums verified. */
     private static boolean lz4(Workspace ws, int len, int blockSize) {
         byte[] b = ws.stored;
         if (len < 7 || intLE(b, 0) != LZ4_MAGIC) {
@@ -259,7 +264,11 @@ public final class BlockFetcher {
         }
         int maxBlock = 1 << (8 + 2 * bd);
         boolean blockChecksums = (flg & 0x10) != 0;
-        int pos = 6 + ((flg & 0x08) != 0 ? 8 : 0) + 1; // descriptor, optional content size, header checksum
+        int descriptor = 2 + ((flg & 0x08) != 0 ? 8 : 0); // FLG, BD, optional content size
+        if (len < 4 + descriptor + 1 || (b[4 + descriptor] & 0xff) != ((XXH32.hash(b, 4, descriptor, 0) >> 8) & 0xff)) {
+            return false;
+        }
+        int pos = 4 + descriptor + 1;
         int out = 0;
         byte[] data = ws.data;
         try {
@@ -277,6 +286,9 @@ public final class BlockFetcher {
                 if (n > maxBlock || pos + n > len || out + (raw ? n : 0) > blockSize) {
                     return false;
                 }
+                if (blockChecksums && (pos + n + 4 > len || intLE(b, pos + n) != XXH32.hash(b, pos, n, 0))) {
+                    return false;
+                }
                 if (raw) {
                     System.arraycopy(b, pos, data, out, n);
                     out += n;
@@ -288,12 +300,17 @@ public final class BlockFetcher {
         } catch (LZ4Exception e) {
             return false;
         }
-        pos += (flg & 0x04) != 0 ? 4 : 0;
+        if ((flg & 0x04) != 0) {
+            if (pos + 4 > len || intLE(b, pos) != XXH32.hash(data, 0, out, 0)) {
+                return false;
+            }
+            pos += 4;
+        }
         ws.result = data;
         return pos == len && out == blockSize;
     }
 
-    /** One gzip member decoded with the workspace's inflater (its CRC left to SHA-512). */
+    /** One gzip member decoded with the workspace's inflater, its CRC-32 and length verified. */
     private static boolean gzip(Workspace ws, int len, int blockSize) {
         byte[] b = ws.stored;
         if (len < 18 || (b[0] & 0xff) != 0x1f || (b[1] & 0xff) != 0x8b || b[2] != 8) {
@@ -346,7 +363,12 @@ public final class BlockFetcher {
             return false;
         }
         ws.result = ws.data;
-        return out == blockSize && inf.getRemaining() == 8; // exactly one member: only the trailer is left
+        if (out != blockSize || inf.getRemaining() != 8) {
+            return false; // not exactly one member: only the trailer may be left
+        }
+        ws.crc.reset();
+        ws.crc.update(ws.data, 0, out);
+        return intLE(b, len - 8) == (int) ws.crc.getValue() && intLE(b, len - 4) == out;
     }
 
     private static int intLE(byte[] b, int off) {
@@ -362,6 +384,7 @@ public final class BlockFetcher {
         private byte[] data = new byte[0];
         private byte[] result;
         private final byte[] scratch = new byte[1];
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         private long reportedSize;
         private Inflater inflater;
         private final MessageDigest sha512;
