@@ -86,6 +86,14 @@ public final class BackupstoreLock implements AutoCloseable {
             return c != 0 ? c : name.compareTo(other.name);
         }
 
+        /**
+         * Longhorn's {@code canAcquire} for one lock: whether this lock, found in the store, stops {@code candidate}
+         * from being acquired at {@code now}: it is of another type, has priority and has not expired.
+         */
+        public boolean blocks(LockFile candidate, Instant now) {
+            return type != candidate.type && compareTo(candidate) < 0 && !expiredAt(now);
+        }
+
         /** Longhorn's {@code isExpired}: older than 150 s at {@code now}. */
         public boolean expiredAt(Instant now) {
             return Duration.between(serverTime, now).compareTo(EXPIRY) > 0;
@@ -125,7 +133,7 @@ public final class BackupstoreLock implements AutoCloseable {
                 if (other.name().equals(name)) {
                     continue;
                 }
-                if (other.type() != type && other.compareTo(ours) < 0 && !other.expiredAt(now)) {
+                if (other.blocks(ours, now)) {
                     throw new ConflictException("backupstore lock on volume " + volume + " refused: Longhorn holds "
                             + describe(other) + " (" + other.key() + ", written " + other.serverTime() + ")");
                 }
