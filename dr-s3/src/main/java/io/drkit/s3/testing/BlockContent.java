@@ -80,15 +80,16 @@ public record BlockContent(Kind kind, long seed, byte[] data) {
         return b;
     }
 
-    private static final String[] WORDS = {"longhorn ", "backup ", "volume ", "replica ", "snapshot ", "engine ",
-        "restore ", "block ", "kubernetes ", "persistent ", "claim ", "cluster\n"};
+    private static final byte[][] WORDS = java.util.stream.Stream.of("longhorn ", "backup ", "volume ", "replica ",
+            "snapshot ", "engine ", "restore ", "block ", "kubernetes ", "persistent ", "claim ", "cluster\n")
+            .map(w -> w.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
     private static void text(byte[] b, int from, int len, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int i = from;
         int end = from + len;
         while (i < end) {
-            byte[] w = WORDS[r.nextInt(WORDS.length)].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] w = WORDS[r.nextInt(WORDS.length)];
             int n = Math.min(w.length, end - i);
             System.arraycopy(w, 0, b, i, n);
             i += n;

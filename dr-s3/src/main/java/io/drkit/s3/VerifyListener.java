@@ -1,0 +1,35 @@
+package io.drkit.s3;
+
+/**
+ * Receives the progress of a verification ({@link BackupVerifier}). Methods have no-op defaults, must be fast and
+ * must not throw (exceptions are caught and logged). {@link #blocksChecked} and {@link #badBlock} come from worker
+ * threads, one call at a time.
+ */
+public interface VerifyListener {
+    /** A listener that ignores everything. */
+    VerifyListener NONE = new VerifyListener() { };
+
+    /** The verification starts with {@code backups} backups in {@code volumes} volumes. */
+    default void verificationStarted(VerifyLevel level, int volumes, int backups) {
+    }
+
+    /** The blocks of one volume are being checked; {@code blocks} distinct blocks are referenced. */
+    default void volumeStarted(String volumeName, int backups, long blocks) {
+    }
+
+    /** Progress within the current volume: distinct blocks checked so far, and block bytes downloaded. */
+    default void blocksChecked(String volumeName, long done, long total, long bytesDownloaded) {
+    }
+
+    /** A block was found missing or corrupt. */
+    default void badBlock(String volumeName, String checksum, BlockProblem problem, String detail) {
+    }
+
+    /** One backup's report is ready. */
+    default void backupVerified(BackupVerification report) {
+    }
+
+    /** The verification finished. */
+    default void verificationFinished(VerificationResult result) {
+    }
+}

@@ -1,0 +1,33 @@
+package io.drkit.s3;
+
+/**
+ * The verdict on a backup or a whole verification, with the process exit code a CI job or a restore job can act on.
+ * Ordered from best to worst.
+ */
+public enum VerifyStatus {
+    /** Every checked block is present and intact. Exit code 0. */
+    OK(0),
+    /**
+     * Restorable, but some blocks are stored in another codec than recorded (Longhorn #7687): Longhorn before 1.5.5 /
+     * 1.6.2 and other tools that trust the recorded codec fail on them. Exit code 3.
+     */
+    WARNING(3),
+    /** Missing or corrupt blocks, or an unreadable backup cfg: a restore of the backup fails. Exit code 4. */
+    DAMAGED(4);
+
+    private final int exitCode;
+
+    VerifyStatus(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    /** The exit code: 0 OK, 3 warning, 4 damaged (1 and 2 are left to the CLI for errors and usage). */
+    public int exitCode() {
+        return exitCode;
+    }
+
+    /** The worse of two verdicts. */
+    public VerifyStatus worst(VerifyStatus other) {
+        return other.ordinal() > ordinal() ? other : this;
+    }
+}

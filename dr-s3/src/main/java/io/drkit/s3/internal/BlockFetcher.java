@@ -1,0 +1,441 @@
+package io.drkit.s3.internal;
+
+import io.drkit.core.Cancellation;
+import io.drkit.core.CancelledException;
+import io.drkit.core.DrTimeoutException;
+import io.drkit.core.NotFoundException;
+import io.drkit.core.UnavailableException;
+import io.drkit.core.model.CompressionMethod;
+import io.drkit.s3.BlockProblem;
+import io.drkit.s3.ObjectSource;
+import io.drkit.s3.ObjectStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+import net.jpountz.xxhash.XXHash32;
+import net.jpountz.xxhash.XXHashFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads one block object, decodes it and verifies its checksum, into a caller-owned {@link Workspace} whose
+ * buffers are reused from block to block (so a restore allocates nothing per block and its memory is
+ * workspaces x about two blocks, whatever the volume size).
+ *
+ * <p>The common case takes a fast path: the recorded codec decoded straight into the workspace (LZ4 frames with
+ * independent blocks through lz4-java's block decompressor, gzip through a reused {@link Inflater}), with the codec's
+ * own checks (LZ4 header, block and content checksums; gzip CRC-32 and length, which Longhorn's Go readers enforce
+ * too), then one SHA-512.
+ * Anything unusual (a checksum that does not match, a frame with linked blocks, a codec other than recorded, a
+ * multi-member gzip) goes through {@link BlockCodec#decode}, which sniffs, falls back between codecs like Longhorn
+ * does (#7687) and says exactly what is wrong. Transient read failures (a connection reset mid-body, a 5xx after the
+ * SDK's own retries) are retried; a missing object is reported, never retried. Thread-safe; workspaces are not.
+ */
+public final class BlockFetcher {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockFetcher.class);
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
+    private static final XXHash32 XXH32 = XXHashFactory.fastestInstance().hash32();
+    private static final int LZ4_MAGIC = 0x184D2204;
+
+    private final ObjectSource source;
+    private final int attempts;
+    private final Duration backoff;
+
+    /** What became of one block. */
+    public enum Status {
+        /** Decoded and verified; the data is in {@link Workspace#data()}. */
+        OK,
+        /** The object does not exist. */
+        MISSING,
+        /** The object exists but does not hold the block. */
+        CORRUPT
+    }
+
+    /**
+     * The outcome of fetching one block.
+     *
+     * @param status      what became of it
+     * @param problem     for {@link Status#MISSING} and {@link Status#CORRUPT}, what is wrong
+     * @param detail      a message saying what is wrong (empty when OK)
+     * @param storedBytes bytes downloaded
+     * @param codec       the codec that decoded it (OK only)
+     * @param fallback    whether that codec differs from the recorded one
+     */
+    public record Outcome(Status status, BlockProblem problem, String detail, long storedBytes, CompressionMethod codec,
+                          boolean fallback) {
+    }
+
+    /**
+     * A fetcher reading through {@code source}.
+     *
+     * @param attempts how often a block whose read fails transiently is tried (at least 1)
+     * @param backoff  wait before the second attempt; doubles each time
+     */
+    public BlockFetcher(ObjectSource source, int attempts, Duration backoff) {
+        this.source = source;
+        this.attempts = Math.max(1, attempts);
+        this.backoff = backoff;
+    }
+
+    /** Upper bound of the heap one {@link Workspace} takes for blocks of {@code blockSize} bytes. */
+    public static long workspaceBytes(int blockSize) {
+        return (long) blockSize + initialStoredCapacity(blockSize);
+    }
+
+    private static int initialStoredCapacity(int blockSize) {
+        // incompressible data: lz4 adds 4 bytes per 4 MiB frame block + 19, gzip about 5 bytes per 64 KiB + 18
+        return blockSize + (blockSize >> 6) + 4096;
+    }
+
+    /** The largest object that could still be one encoded block; larger objects are not downloaded. */
+    static long maxStoredBytes(int blockSize) {
+        return 2L * blockSize + (1 << 20);
+    }
+
+    /**
+     * Fetches, decodes and verifies the block stored at {@code key}.
+     *
+     * @param checksumHex the expected checksum (the object's name), for messages
+     * @param checksum    the same as 32 bytes
+     * @param recorded    the codec the backup cfg records
+     * @param blockSize   the block size of the backup
+     * @throws UnavailableException when the store cannot be read even after retries
+     * @throws CancelledException   when cancelled between attempts
+     */
+    public Outcome fetch(String key, String checksumHex, byte[] checksum, CompressionMethod recorded, int blockSize,
+                         Workspace ws, Cancellation cancel) {
+        ws.ensure(blockSize);
+        int stored = -1;
+        for (int attempt = 1; stored < 0; attempt++) {
+            cancel.throwIfCancelled("reading block " + key);
+            try {
+                stored = download(key, blockSize, ws);
+                if (stored == Integer.MIN_VALUE) {
+                    return new Outcome(Status.CORRUPT, BlockProblem.WRONG_SIZE, "block " + checksumHex
+                            + " is stored as an object of " + ws.reportedSize + " bytes, more than any encoding of a "
+                            + blockSize + "-byte block (not downloaded)", 0, null, false);
+                }
+            } catch (NotFoundException e) {
+                return new Outcome(Status.MISSING, BlockProblem.MISSING, "block " + checksumHex + " does not exist", 0,
+                        null, false);
+            } catch (IOException | UnavailableException | DrTimeoutException e) {
+                if (!retryable(e) || attempt >= attempts) {
+                    if (e instanceof UnavailableException u) {
+                        throw u;
+                    }
+                    if (e instanceof DrTimeoutException t) {
+                        throw t;
+                    }
+                    throw new UnavailableException("reading block " + key + " failed after " + attempt + " attempts: "
+                            + e.getMessage(), e);
+                }
+                LOG.debug("reading block {} failed (attempt {} of {}), retrying: {}", key, attempt, attempts, e.toString());
+                sleep(backoff.multipliedBy(1L << Math.min(attempt - 1, 10)), key);
+            }
+        }
+        if (stored == 0) {
+            return new Outcome(Status.CORRUPT, BlockProblem.WRONG_SIZE, "block " + checksumHex + " is an empty object", 0,
+                    null, false);
+        }
+        return decode(checksumHex, checksum, recorded, blockSize, stored, ws);
+    }
+
+    private static boolean retryable(Exception e) {
+        if (e instanceof UnavailableException u) {
+            int status = u.status().orElse(-1);
+            return status < 0 || status >= 500 || status == 429;
+        }
+        return true;
+    }
+
+    private static void sleep(Duration d, String key) {
+        try {
+            Thread.sleep(Math.max(1, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("reading block " + key + " was interrupted", e);
+        }
+    }
+
+    /** Reads the object into the workspace; returns its length, or {@link Integer#MIN_VALUE} when it is too large. */
+    private int download(String key, int blockSize, Workspace ws) throws IOException {
+        try (ObjectStream in = source.get(key)) {
+            long size = in.info().size();
+            ws.reportedSize = size;
+            long max = maxStoredBytes(blockSize);
+            if (size > max) {
+                return Integer.MIN_VALUE;
+            }
+            if (size >= 0) {
+                ws.ensureStored((int) size);
+                int n = readFully(in, ws.stored, (int) size);
+                if (n < size) {
+                    throw new IOException("object ended after " + n + " of " + size + " bytes");
+                }
+                return n;
+            }
+            // size unknown: read up to the limit
+            int n = 0;
+            while (true) {
+                if (n == ws.stored.length) {
+                    if (n >= max) {
+                        return Integer.MIN_VALUE;
+                    }
+                    ws.ensureStored((int) Math.min(max + 1, (long) n * 2));
+                }
+                int r = in.read(ws.stored, n, ws.stored.length - n);
+                if (r < 0) {
+                    return n;
+                }
+                n += r;
+            }
+        }
+    }
+
+    private static int readFully(InputStream in, byte[] b, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(b, n, len - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    private Outcome decode(String checksumHex, byte[] checksum, CompressionMethod recorded, int blockSize, int stored,
+                           Workspace ws) {
+        if (fastDecode(recorded, ws, stored, blockSize) && ws.matches(checksum, blockSize)) {
+            return new Outcome(Status.OK, null, "", stored, recorded, false);
+        }
+        try {
+            BlockCodec.Decoded d = BlockCodec.decode(recorded, ws.stored, stored, blockSize, checksumHex);
+            System.arraycopy(d.data(), 0, ws.data, 0, blockSize);
+            ws.result = ws.data;
+            return new Outcome(Status.OK, null, "", stored, d.codec(), d.recoveredByFallback());
+        } catch (BlockCodec.BlockDecodeException e) {
+            return new Outcome(Status.CORRUPT, problem(e.problem()), e.getMessage(), stored, null, false);
+        }
+    }
+
+    private static BlockProblem problem(BlockCodec.Problem p) {
+        return switch (p) {
+            case CHECKSUM_MISMATCH -> BlockProblem.CHECKSUM_MISMATCH;
+            case BAD_FRAME -> BlockProblem.BAD_FRAME;
+            case WRONG_CODEC -> BlockProblem.WRONG_CODEC;
+            case WRONG_SIZE -> BlockProblem.WRONG_SIZE;
+        };
+    }
+
+    /** Decodes with the recorded codec into the workspace; false when the slow path must decide. */
+    private static boolean fastDecode(CompressionMethod recorded, Workspace ws, int stored, int blockSize) {
+        return switch (recorded) {
+            case NONE -> {
+                ws.result = ws.stored;
+                yield stored == blockSize;
+            }
+            case LZ4 -> lz4(ws, stored, blockSize);
+            case GZIP -> gzip(ws, stored, blockSize);
+        };
+    }
+
+    /** An LZ4 frame with independent blocks and no dictionary, decoded block by block, its checksums verified. */
+    private static boolean lz4(Workspace ws, int len, int blockSize) {
+        byte[] b = ws.stored;
+        if (len < 7 || intLE(b, 0) != LZ4_MAGIC) {
+            return false;
+        }
+        int flg = b[4] & 0xff;
+        if ((flg >> 6) != 1 || (flg & 0x20) == 0 || (flg & 0x01) != 0 || (flg & 0x02) != 0) {
+            return false; // version, linked blocks, dictionary id, reserved bit
+        }
+        int bd = (b[5] >> 4) & 7;
+        if (bd < 4) {
+            return false;
+        }
+        int maxBlock = 1 << (8 + 2 * bd);
+        boolean blockChecksums = (flg & 0x10) != 0;
+        int descriptor = 2 + ((flg & 0x08) != 0 ? 8 : 0); // FLG, BD, optional content size
+        if (len < 4 + descriptor + 1 || (b[4 + descriptor] & 0xff) != ((XXH32.hash(b, 4, descriptor, 0) >> 8) & 0xff)) {
+            return false;
+        }
+        int pos = 4 + descriptor + 1;
+        int out = 0;
+        byte[] data = ws.data;
+        try {
+            while (true) {
+                if (pos + 4 > len) {
+                    return false;
+                }
+                int size = intLE(b, pos);
+                pos += 4;
+                if (size == 0) {
+                    break;
+                }
+                boolean raw = size < 0;
+                int n = size & 0x7fffffff;
+                if (n > maxBlock || pos + n > len || out + (raw ? n : 0) > blockSize) {
+                    return false;
+                }
+                if (blockChecksums && (pos + n + 4 > len || intLE(b, pos + n) != XXH32.hash(b, pos, n, 0))) {
+                    return false;
+                }
+                if (raw) {
+                    System.arraycopy(b, pos, data, out, n);
+                    out += n;
+                } else {
+                    out += LZ4.decompress(b, pos, n, data, out, Math.min(maxBlock, blockSize - out));
+                }
+                pos += n + (blockChecksums ? 4 : 0);
+            }
+        } catch (LZ4Exception e) {
+            return false;
+        }
+        if ((flg & 0x04) != 0) {
+            if (pos + 4 > len || intLE(b, pos) != XXH32.hash(data, 0, out, 0)) {
+                return false;
+            }
+            pos += 4;
+        }
+        ws.result = data;
+        return pos == len && out == blockSize;
+    }
+
+    /** One gzip member decoded with the workspace's inflater, its CRC-32 and length verified. */
+    private static boolean gzip(Workspace ws, int len, int blockSize) {
+        byte[] b = ws.stored;
+        if (len < 18 || (b[0] & 0xff) != 0x1f || (b[1] & 0xff) != 0x8b || b[2] != 8) {
+            return false;
+        }
+        int flg = b[3] & 0xff;
+        if ((flg & 0xe0) != 0) {
+            return false;
+        }
+        int pos = 10;
+        if ((flg & 0x04) != 0) {
+            if (pos + 2 > len) {
+                return false;
+            }
+            pos += 2 + ((b[pos] & 0xff) | (b[pos + 1] & 0xff) << 8);
+        }
+        for (int bit : new int[] {0x08, 0x10}) {
+            if ((flg & bit) != 0) {
+                while (pos < len && b[pos] != 0) {
+                    pos++;
+                }
+                pos++;
+            }
+        }
+        if ((flg & 0x02) != 0) {
+            pos += 2;
+        }
+        if (pos >= len) {
+            return false;
+        }
+        Inflater inf = ws.inflater();
+        inf.reset();
+        inf.setInput(b, pos, len - pos);
+        int out = 0;
+        try {
+            while (out < blockSize && !inf.finished()) {
+                int n = inf.inflate(ws.data, out, blockSize - out);
+                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                    return false;
+                }
+                out += n;
+            }
+            if (!inf.finished()) {
+                // the block is full: the stream must end here, without one more byte of output
+                if (inf.inflate(ws.scratch, 0, 1) != 0 || !inf.finished()) {
+                    return false;
+                }
+            }
+        } catch (DataFormatException e) {
+            return false;
+        }
+        ws.result = ws.data;
+        if (out != blockSize || inf.getRemaining() != 8) {
+            return false; // not exactly one member: only the trailer may be left
+        }
+        ws.crc.reset();
+        ws.crc.update(ws.data, 0, out);
+        return intLE(b, len - 8) == (int) ws.crc.getValue() && intLE(b, len - 4) == out;
+    }
+
+    private static int intLE(byte[] b, int off) {
+        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+    }
+
+    /**
+     * The reusable buffers of one worker: the stored bytes of a block, its decoded data, a SHA-512 digest and an
+     * inflater. Not thread-safe; one per worker thread. {@link #close()} frees the inflater's native memory.
+     */
+    public static final class Workspace implements AutoCloseable {
+        private byte[] stored = new byte[0];
+        private byte[] data = new byte[0];
+        private byte[] result;
+        private final byte[] scratch = new byte[1];
+        private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        private long reportedSize;
+        private Inflater inflater;
+        private final MessageDigest sha512;
+
+        /** An empty workspace; buffers are allocated for the first block. */
+        public Workspace() {
+            try {
+                sha512 = MessageDigest.getInstance("SHA-512");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-512 is missing from this JVM", e);
+            }
+        }
+
+        void ensure(int blockSize) {
+            if (data.length != blockSize) {
+                data = new byte[blockSize];
+                stored = new byte[initialStoredCapacity(blockSize)];
+            }
+        }
+
+        void ensureStored(int n) {
+            if (stored.length < n) {
+                stored = Arrays.copyOf(stored, n);
+            }
+        }
+
+        Inflater inflater() {
+            if (inflater == null) {
+                inflater = new Inflater(true);
+            }
+            return inflater;
+        }
+
+        boolean matches(byte[] checksum, int blockSize) {
+            sha512.reset();
+            sha512.update(result, 0, blockSize);
+            byte[] d = sha512.digest();
+            return Arrays.equals(d, 0, Checksums.LENGTH, checksum, 0, Checksums.LENGTH);
+        }
+
+        /** The decoded block after an {@link Status#OK} outcome: its first block-size bytes (the array may be longer). */
+        public byte[] data() {
+            return result;
+        }
+
+        @Override
+        public void close() {
+            if (inflater != null) {
+                inflater.end();
+                inflater = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package io.drkit.s3.internal;
+
+import io.drkit.core.ConflictException;
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.UnavailableException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a restored image goes: a file (written as a sparse temporary file next to it, fsynced and renamed into place,
+ * removed on failure) or a caller's channel (written in place; the caller owns it). Writes are positional and may
+ * come from several threads at once.
+ */
+public abstract class ImageDestination {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDestination.class);
+    /** Granularity at which all-zero data is skipped on a destination that already reads as zeros. */
+    private static final int SPARSE_CHUNK = 64 << 10;
+    private static final byte[] ZEROS = new byte[1 << 20];
+
+    /** Whether unwritten ranges read as zeros (a new sparse file): then zeros need not be written. */
+    public abstract boolean readsAsZeros();
+
+    /** A description for messages and results. */
+    public abstract String describe();
+
+    /** Fails early, before anything is downloaded, when the destination cannot be used (an existing file). */
+    public void check() {
+    }
+
+    /** Creates what is needed to write an image of {@code size} bytes. */
+    public abstract void open(long size);
+
+    /** Flushes, syncs and puts the image in place. */
+    public abstract void commit();
+
+    /** Gives up after a failure: removes what {@link #open} created; never throws. */
+    public abstract void abort();
+
+    /** Writes {@code len} bytes at {@code position}. */
+    protected abstract void writeAt(byte[] data, int off, int len, long position) throws IOException;
+
+    /** Writes data, skipping all-zero chunks when the destination reads as zeros (keeps the file sparse). */
+    public final void write(byte[] data, int len, long position) {
+        try {
+            if (!readsAsZeros()) {
+                writeAt(data, 0, len, position);
+                return;
+            }
+            int off = 0;
+            while (off < len) {
+                while (off < len && isZero(data, off, Math.min(SPARSE_CHUNK, len - off))) {
+                    off += Math.min(SPARSE_CHUNK, len - off);
+                }
+                int start = off;
+                while (off < len && !isZero(data, off, Math.min(SPARSE_CHUNK, len - off))) {
+                    off += Math.min(SPARSE_CHUNK, len - off);
+                }
+                if (off > start) {
+                    writeAt(data, start, off - start, position + start);
+                }
+            }
+        } catch (IOException e) {
+            throw new UnavailableException("writing " + len + " bytes at offset " + position + " of " + describe()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code len} zero bytes at {@code position}, unless the destination already reads as zeros. */
+    public final void zeros(long len, long position) {
+        if (readsAsZeros()) {
+            return;
+        }
+        try {
+            long done = 0;
+            while (done < len) {
+                int n = (int) Math.min(ZEROS.length, len - done);
+                writeAt(ZEROS, 0, n, position + done);
+                done += n;
+            }
+        } catch (IOException e) {
+            throw new UnavailableException("writing zeros at offset " + position + " of " + describe() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isZero(byte[] b, int off, int len) {
+        int done = 0;
+        while (done < len) {
+            int n = Math.min(ZEROS.length, len - done);
+            if (Arrays.mismatch(b, off + done, off + done + n, ZEROS, 0, n) >= 0) {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    static void writeFully(FileChannel ch, byte[] data, int off, int len, long position) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(data, off, len);
+        long pos = position;
+        while (buf.hasRemaining()) {
+            pos += ch.write(buf, pos);
+        }
+    }
+
+    /** An image file, written through a temporary file in the same directory. */
+    public static ImageDestination file(Path target, boolean overwrite) {
+        return new FileTarget(target, overwrite);
+    }
+
+    /** A caller's channel, written in place and never closed. */
+    public static ImageDestination channel(SeekableByteChannel channel, boolean zeroed) {
+        return new ChannelTarget(channel, zeroed);
+    }
+
+    private static final class FileTarget extends ImageDestination {
+        private final Path target;
+        private final boolean overwrite;
+        private Path temp;
+        private RandomAccessFile raf;
+        private FileChannel ch;
+
+        FileTarget(Path target, boolean overwrite) {
+            this.target = target.toAbsolutePath().normalize();
+            this.overwrite = overwrite;
+        }
+
+        @Override
+        public void check() {
+            Path dir = target.getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new InvalidInputException("cannot restore to " + target + ": directory " + dir + " does not exist");
+            }
+            if (Files.isDirectory(target)) {
+                throw new InvalidInputException("cannot restore to " + target + ": it is a directory");
+            }
+            if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ConflictException("image file " + target + " already exists; allow overwriting to replace it");
+            }
+        }
+
+        @Override
+        public boolean readsAsZeros() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return target.toString();
+        }
+
+        @Override
+        public void open(long size) {
+            check();
+            temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8)
+                    + ".drkit-partial");
+            try {
+                Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        StandardOpenOption.SPARSE).close();
+                raf = new RandomAccessFile(temp.toFile(), "rw");
+                raf.setLength(size); // sparse: no block allocated until written
+                ch = raf.getChannel();
+            } catch (IOException e) {
+                abort();
+                throw new UnavailableException("cannot create temporary image " + temp + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        protected void writeAt(byte[] data, int off, int len, long position) throws IOException {
+            writeFully(ch, data, off, len, position);
+        }
+
+        @Override
+        public void commit() {
+            try {
+                ch.force(true);
+                raf.close();
+                raf = null;
+                if (overwrite) {
+                    try {
+                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } else {
+                    moveNoReplace();
+                }
+                temp = null;
+                syncDirectory(target.getParent());
+            } catch (FileAlreadyExistsException e) {
+                abort();
+                throw new ConflictException("image file " + target + " appeared during the restore; not replaced", e);
+            } catch (IOException e) {
+                abort();
+                throw new UnavailableException("putting the restored image in place as " + target + " failed: "
+                        + e.getMessage(), e);
+            }
+        }
+
+        /** Atomic rename that never replaces a file: a hard link (fails if the target exists), then unlink. */
+        private void moveNoReplace() throws IOException {
+            try {
+                Files.createLink(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | IOException e) {
+                // file systems without hard links (some FUSE/SMB mounts): a rename that refuses an existing target
+                LOG.debug("cannot hard-link {} as {} ({}); renaming", temp, target, e.toString());
+                Files.move(temp, target);
+                return;
+            }
+            Files.delete(temp);
+        }
+
+        private static void syncDirectory(Path dir) {
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.debug("cannot fsync directory {}: {}", dir, e.toString());
+            }
+        }
+
+        @Override
+        public void abort() {
+            try {
+                if (raf != null) {
+                    raf.close();
+                    raf = null;
+                }
+            } catch (IOException e) {
+                // deleting anyway
+            }
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove temporary image {}: {}", temp, e.getMessage());
+                }
+                temp = null;
+            }
+        }
+    }
+
+    private static final class ChannelTarget extends ImageDestination {
+        private final SeekableByteChannel channel;
+        private final FileChannel file;
+        private final boolean zeroed;
+
+        ChannelTarget(SeekableByteChannel channel, boolean zeroed) {
+            this.channel = channel;
+            this.file = channel instanceof FileChannel f ? f : null;
+            this.zeroed = zeroed;
+        }
+
+        @Override
+        public boolean readsAsZeros() {
+            return zeroed;
+        }
+
+        @Override
+        public String describe() {
+            return "caller's channel (" + channel.getClass().getSimpleName() + ")";
+        }
+
+        @Override
+        public void open(long size) {
+            if (!channel.isOpen()) {
+                throw new InvalidInputException("cannot restore to a closed channel");
+            }
+            try {
+                if (channel.size() < size && zeroed) {
+                    // make a growable channel (a file) as long as the image; a device is as long as it is
+                    writeAt(new byte[1], 0, 1, size - 1);
+                }
+            } catch (IOException e) {
+                throw new UnavailableException("preparing " + describe() + " for " + size + " bytes failed: "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        protected void writeAt(byte[] data, int off, int len, long position) throws IOException {
+            if (file != null) {
+                writeFully(file, data, off, len, position);
+                return;
+            }
+            synchronized (channel) {
+                channel.position(position);
+                ByteBuffer buf = ByteBuffer.wrap(data, off, len);
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            }
+        }
+
+        @Override
+        public void commit() {
+            if (file != null) {
+                try {
+                    file.force(true);
+                } catch (IOException e) {
+                    throw new UnavailableException("syncing " + describe() + " failed: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        @Override
+        public void abort() {
+            // the caller's channel: what was written stays; the caller decides
+        }
+    }
+}
