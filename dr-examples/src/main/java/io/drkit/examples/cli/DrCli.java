@@ -1,6 +1,7 @@
 package io.drkit.examples.cli;
 
 import io.drkit.core.DrException;
+import io.drkit.examples.support.Logging;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "dr", mixinStandardHelpOptions = true, version = "dr (drkit) 0.1.0",
         description = "Disaster recovery for Kubernetes clusters that keep their data on Longhorn.",
         subcommands = {VolumesCommand.class, BackupsCommand.class, PlanCommand.class, ApplyCommand.class,
-            RestoreCommand.class, AuditCommand.class, PolicyCommand.class, LintCommand.class,
+            RestoreCommand.class, AuditCommand.class, PolicyCommand.class, LintCommand.class, DrillCommand.class,
             CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class DrCli implements Callable<Integer> {
@@ -73,6 +74,7 @@ public final class DrCli implements Callable<Integer> {
 
     /** Entry point of {@code java -jar dr.jar}. */
     public static void main(String... args) {
+        Logging.quiet();
         System.exit(run(CliContext.system(), args));
     }
 }

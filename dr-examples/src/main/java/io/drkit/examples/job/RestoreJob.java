@@ -18,6 +18,7 @@ import io.drkit.core.plan.RestorePlanner;
 import io.drkit.examples.cli.ExitCodes;
 import io.drkit.examples.job.RestoreJobConfig.Key;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Logging;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -58,6 +59,7 @@ public final class RestoreJob {
      * deletion) cancels running steps and still prints the report.
      */
     public static void main(String... args) {
+        Logging.quiet();
         quietLibraryWarnings();
         if (args.length > 0) {
             if (args[0].equals("--help") || args[0].equals("-h")) {
