@@ -1,8 +1,6 @@
 package io.drkit.examples.drill;
 
 import io.drkit.core.model.BackupTarget;
-import io.drkit.core.model.CompressionMethod;
-import io.drkit.core.model.RecurringJobInfo;
 import io.drkit.examples.cli.ExitCodes;
 import io.drkit.examples.job.RestoreJob;
 import io.drkit.examples.support.Connections;
@@ -69,7 +67,6 @@ public final class Drill {
     private static final String BUCKET = "longhorn-backups";
     private static final ResourceDefinitionContext VOLUMES = new ResourceDefinitionContext.Builder()
             .withGroup("longhorn.io").withVersion("v1beta2").withKind("Volume").withPlural("volumes").withNamespaced(true).build();
-    private static final long MIB = 1L << 20;
 
     /**
      * Drill options.
@@ -89,14 +86,6 @@ public final class Drill {
         /** Defaults: a temporary work directory, removed afterwards, seed 2026. */
         public static Options defaults() {
             return new Options(Optional.empty(), false, 2026, false);
-        }
-    }
-
-    /** One app of the drill and what it must look like after the recovery. */
-    private record App(String namespace, String pvc, boolean critical, String volume, Optional<WrittenBackup> expected,
-                       long pvcSize) {
-        String ref() {
-            return namespace + "/" + pvc;
         }
     }
 
@@ -153,9 +142,9 @@ public final class Drill {
             s3.createBucket(BUCKET).close();
 
             banner("1. Before the disaster: Longhorn's recurring jobs back up the apps to " + target);
-            List<App> apps;
+            List<HomelabStore.App> apps;
             try (S3ObjectSource sink = S3ObjectSource.forTarget(target, secret)) {
-                apps = writeBackups(BackupstoreWriter.create(sink, target, options.seed()));
+                apps = HomelabStore.write(BackupstoreWriter.create(sink, target, options.seed()), options.bitRot());
             }
             if (options.bitRot()) {
                 out.println("  --bit-rot: one stored block of karakeep/data-pvc's newest backup is corrupted on purpose");
@@ -166,7 +155,7 @@ public final class Drill {
             banner("2. Disaster: the cluster is gone. A new cluster starts [simulated API server]; GitOps creates the claims");
             try (InProcessKubernetes k8s = InProcessKubernetes.start()) {
                 KubernetesClient admin = k8s.newClient("drill-admin");
-                for (App a : apps) {
+                for (HomelabStore.App a : apps) {
                     if (a.pvcSize() > 0) {
                         createClaim(admin, a);
                         out.printf("  PVC %-20s %s, Pending: a provisioner would hand it an empty volume%n", a.ref(),
@@ -201,74 +190,7 @@ public final class Drill {
         }
     }
 
-    private List<App> writeBackups(BackupstoreWriter w) {
-        List<App> apps = new ArrayList<>();
-        Instant day = Instant.parse("2026-11-20T03:00:00Z");
-
-        BackupstoreWriter.VolumeWriter karakeep = w.volume("pvc-karakeep-data").size(32 * MIB)
-                .compression(CompressionMethod.LZ4).labels(group("critical")).pvc("karakeep/data-pvc").storageClass("longhorn");
-        karakeep.backup("backup-ka00000000000001", day, d -> d.text(0).random(2 * MIB).text(8 * MIB));
-        karakeep.backup("backup-ka00000000000002", day.plus(Duration.ofDays(1)), d -> d.mixed(4 * MIB).zero(8 * MIB));
-        WrittenBackup karakeepNewest = karakeep.backup("backup-ka00000000000003", day.plus(Duration.ofDays(2)), d -> {
-            d.text(2 * MIB).random(20 * MIB);
-            if (options.bitRot()) {
-                d.storedBytes(20 * MIB, "bit rot: these bytes are not the block".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            }
-        });
-        karakeep.inProgressBackup("backup-ka00000000000004", day.plus(Duration.ofDays(3)));
-        apps.add(new App("karakeep", "data-pvc", true, "pvc-karakeep-data", Optional.of(karakeepNewest), 32 * MIB));
-
-        BackupstoreWriter.VolumeWriter library = w.volume("pvc-immich-library").size(64 * MIB).blockSize(16 * MIB)
-                .compression(CompressionMethod.GZIP).labels(group("critical")).pvc("immich/library").storageClass("longhorn");
-        library.backup("backup-il00000000000001", day, d -> d.random(0).text(32 * MIB));
-        WrittenBackup libraryNewest = library.backup("backup-il00000000000002", day.plus(Duration.ofDays(2)),
-                d -> d.mixed(16 * MIB));
-        apps.add(new App("immich", "library", true, "pvc-immich-library", Optional.of(libraryNewest), 64 * MIB));
-
-        BackupstoreWriter.VolumeWriter postgres = w.volume("pvc-immich-postgres").size(16 * MIB)
-                .compression(CompressionMethod.LZ4).labels(group("critical")).pvc("immich/postgres").storageClass("longhorn");
-        WrittenBackup pgOld = postgres.backup("backup-ip00000000000001", day, d -> d.text(0).text(2 * MIB));
-        WrittenBackup pgNewest = postgres.backup("backup-ip00000000000002", day.plus(Duration.ofDays(2)),
-                d -> d.random(4 * MIB).text(6 * MIB));
-        postgres.pointer(pgOld.name()); // a stale last-backup pointer: the listing is the truth
-        apps.add(new App("immich", "postgres", true, "pvc-immich-postgres", Optional.of(pgNewest), 16 * MIB));
-
-        // vaultwarden's claim was recreated after an earlier rebuild without restore: a fresh, almost empty volume was
-        // backed up on top. The data-loss guard must bring back the real data from the older volume.
-        BackupstoreWriter.VolumeWriter vwOld = w.volume("pvc-vaultwarden-old").size(8 * MIB)
-                .compression(CompressionMethod.LZ4).labels(group("critical")).pvc("vaultwarden/data").storageClass("longhorn");
-        vwOld.backup("backup-vo00000000000001", day, d -> d.text(0).random(2 * MIB).mixed(4 * MIB));
-        WrittenBackup vwReal = vwOld.backup("backup-vo00000000000002", day.plus(Duration.ofDays(1)), d -> d.text(6 * MIB));
-        BackupstoreWriter.VolumeWriter vwNew = w.volume("pvc-vaultwarden-new").size(8 * MIB)
-                .compression(CompressionMethod.LZ4).labels(group("critical")).pvc("vaultwarden/data").storageClass("longhorn");
-        vwNew.backup("backup-vn00000000000001", day.plus(Duration.ofDays(2)), d -> d.zero(0));
-        apps.add(new App("vaultwarden", "data", true, "pvc-vaultwarden-old", Optional.of(vwReal), 8 * MIB));
-
-        BackupstoreWriter.VolumeWriter paperless = w.volume("pvc-paperless-data").size(16 * MIB)
-                .compression(CompressionMethod.GZIP).labels(group("default")).pvc("paperless/data").storageClass("longhorn");
-        paperless.backup("backup-pd00000000000001", day, d -> d.text(0));
-        apps.add(new App("paperless", "data", false, "pvc-paperless-data", Optional.empty(), 16 * MIB));
-
-        BackupstoreWriter.VolumeWriter jellyfin = w.volume("pvc-jellyfin-config").size(8 * MIB)
-                .compression(CompressionMethod.GZIP).labels(group("default")).pvc("jellyfin/config").storageClass("longhorn");
-        jellyfin.backup("backup-jc00000000000001", day.plus(Duration.ofDays(1)), d -> d.text(0));
-        apps.add(new App("jellyfin", "config", false, "pvc-jellyfin-config", Optional.empty(), 0));
-
-        w.volume("pvc-orphan-0001").size(4 * MIB).backup("backup-or00000000000001", day.minus(Duration.ofDays(90)),
-                d -> d.random(0));
-        w.dsStore();
-        w.tempFile("pvc-karakeep-data");
-        return apps;
-    }
-
-    private static Map<String, String> group(String g) {
-        String job = g + "-backup";
-        return new RecurringJobInfo(Optional.of(job), Map.of(job, new RecurringJobInfo.VolumeJob(job, "backup",
-                "critical".equals(g) ? "0 3 * * *" : "0 3 * * 0", "critical".equals(g) ? 7 : 4, List.of(g), List.of(g),
-                false))).toLabels();
-    }
-
-    private static void createClaim(KubernetesClient admin, App a) {
+    private static void createClaim(KubernetesClient admin, HomelabStore.App a) {
         PersistentVolumeClaim pvc = new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(a.namespace())
                 .withName(a.pvc()).addToLabels("data-tier", a.critical() ? "critical" : "bulk")
                 .addToLabels("app.kubernetes.io/name", a.namespace()).endMetadata()
@@ -292,11 +214,11 @@ public final class Drill {
                 images.resolve(job.volumeName() + ".img"));
     }
 
-    private int check(List<App> apps, KubernetesClient admin, Path images, int jobExit, Instant started) {
+    private int check(List<HomelabStore.App> apps, KubernetesClient admin, Path images, int jobExit, Instant started) {
         int ok = 0;
         int critical = 0;
         List<String> problems = new ArrayList<>();
-        for (App a : apps) {
+        for (HomelabStore.App a : apps) {
             PersistentVolumeClaim pvc = a.pvcSize() > 0
                     ? admin.persistentVolumeClaims().inNamespace(a.namespace()).withName(a.pvc()).get() : null;
             if (!a.critical()) {
@@ -359,7 +281,7 @@ public final class Drill {
      * The claim once the (simulated) PV controller has bound it to the PV reserved for it; as it is when no PV is
      * reserved for it or {@code timeout} passes.
      */
-    private static PersistentVolumeClaim awaitBound(KubernetesClient admin, App a, Duration timeout) {
+    private static PersistentVolumeClaim awaitBound(KubernetesClient admin, HomelabStore.App a, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             PersistentVolumeClaim pvc = admin.persistentVolumeClaims().inNamespace(a.namespace()).withName(a.pvc()).get();

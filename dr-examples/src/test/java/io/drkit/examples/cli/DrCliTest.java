@@ -25,7 +25,8 @@ class DrCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"volumes", "backups", "plan", "apply", "restore", "audit", "policy", "lint"})
+    @ValueSource(strings = {"volumes", "backups", "plan", "apply", "restore", "audit", "policy", "lint", "verify",
+        "restore-to-file", "drill"})
     void everyCommandHasHelp(String command) {
         CliHarness.Result r = cli.run(command, "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -202,7 +202,7 @@ public final class RestoreWaiter {
             double v = p instanceof Number n ? n.doubleValue() : parse(p);
             sum += Math.max(0, Math.min(100, v));
             Object err = s.get("error");
-            if (err != null && !err.toString().isEmpty()) {
+            if (err != null && !err.toString().isEmpty() && !errors.contains(err.toString())) {
                 errors.add(err.toString());
             }
         }
@@ -215,16 +215,19 @@ public final class RestoreWaiter {
 
     private String engineErrors(String ns, String volume) {
         try {
-            List<String> errors = new ArrayList<>();
+            // replica address -> error, grouped by error text so that N replicas failing the same way read once
+            Map<String, List<String>> byError = new java.util.TreeMap<>();
             for (GenericKubernetesResource e : client.genericKubernetesResources(Longhorn.ENGINES).inNamespace(ns)
                     .withLabel(Longhorn.LABEL_VOLUME, volume).list().getItems()) {
                 Cr.mapOfMaps(e, "status", "restoreStatus").forEach((replica, s) -> {
                     Object err = s.get("error");
                     if (err != null && !err.toString().isEmpty()) {
-                        errors.add(replica + ": " + err);
+                        byError.computeIfAbsent(err.toString(), k -> new ArrayList<>()).add(replica);
                     }
                 });
             }
+            List<String> errors = new ArrayList<>();
+            byError.forEach((err, replicas) -> errors.add(String.join(", ", new java.util.TreeSet<>(replicas)) + ": " + err));
             return errors.isEmpty() ? "" : "; replica errors: " + String.join("; ", errors);
         } catch (KubernetesClientException e) {
             return "";
