@@ -50,6 +50,14 @@ final class PolicyCommand {
         }
     }
 
+    /** Applies or audits the policy in the cluster and prints the report. */
+    static int run(CliContext ctx, PolicyOptions options, FormatOptions format, boolean apply) throws Exception {
+        try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), ctx.kubernetes())) {
+            RecurringJobPolicy policy = options.policy();
+            return print(ctx, format, apply ? policy.apply(c.kubernetes()) : policy.audit(c.kubernetes()));
+        }
+    }
+
     static int print(CliContext ctx, FormatOptions format, PolicyReport r) throws Exception {
         if (format.json()) {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -95,10 +103,7 @@ final class PolicyCommand {
 
         @Override
         public Integer call() throws Exception {
-            CliContext ctx = policyCommand.parent.context();
-            try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), ctx.kubernetes())) {
-                return print(ctx, format, options.policy().apply(c.kubernetes()));
-            }
+            return run(policyCommand.parent.context(), options, format, true);
         }
     }
 
@@ -115,10 +120,7 @@ final class PolicyCommand {
 
         @Override
         public Integer call() throws Exception {
-            CliContext ctx = policyCommand.parent.context();
-            try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), ctx.kubernetes())) {
-                return print(ctx, format, options.policy().audit(c.kubernetes()));
-            }
+            return run(policyCommand.parent.context(), options, format, false);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.drkit.core.model.BackupTarget;
 import io.drkit.examples.cli.ExitCodes;
 import io.drkit.examples.job.RestoreJob;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Hashes;
 import io.drkit.examples.support.InProcessKubernetes;
 import io.drkit.examples.support.Logging;
 import io.drkit.kubernetes.testing.SimulatedLonghorn;
@@ -25,17 +26,13 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -255,7 +252,7 @@ public final class Drill {
             }
             Path image = images.resolve(a.volume() + ".img");
             ExpectedImage expected = want.image().orElseThrow();
-            String got = Files.exists(image) ? sha256(image) : "no image";
+            String got = Files.exists(image) ? Hashes.sha256(image) : "no image";
             if (!expected.sha256().equals(got)) {
                 why.add("image " + image.getFileName() + " differs from the backed-up data");
             }
@@ -298,21 +295,6 @@ public final class Drill {
                 Thread.currentThread().interrupt();
                 return pvc;
             }
-        }
-    }
-
-    private static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

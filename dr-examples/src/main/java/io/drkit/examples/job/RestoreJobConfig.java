@@ -8,9 +8,9 @@ import io.drkit.core.plan.NameTemplate;
 import io.drkit.core.plan.RestoreRequest;
 import io.drkit.core.util.Times;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Durations;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -21,8 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -62,7 +60,6 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
             "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "AWS_REGION", "AWS_DEFAULT_REGION");
 
     private static final String PREFIX = "DRKIT_";
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     /** What the Job does with its plan. */
     public enum Mode {
@@ -380,39 +377,9 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
         return r.build();
     }
 
-    /**
-     * Parses a duration: Go-style ({@code 90s}, {@code 5m}, {@code 2h}, {@code 1h30m}, {@code 7d}, {@code 500ms}) or
-     * ISO-8601 ({@code PT2H}, {@code P7D}).
-     *
-     * @throws IllegalArgumentException when the text is neither
-     */
+    /** Parses a duration as {@link Durations#parse} does; throws {@link IllegalArgumentException} naming the text. */
     static Duration parseDuration(String text) {
-        String t = text.trim();
-        if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
-            try {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException ex) {
-                throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 duration", ex);
-            }
-        }
-        Matcher m = DURATION_PART.matcher(t);
-        Duration d = Duration.ZERO;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
-            end = m.end();
-        }
-        if (end == 0 || end != t.length()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 30s, 5m, 2h, 1h30m, 7d or PT2H)");
-        }
-        return d;
+        return Durations.parse(text);
     }
 
     @Override

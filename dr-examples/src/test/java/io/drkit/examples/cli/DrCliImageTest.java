@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.CompressionMethod;
+import io.drkit.examples.support.Hashes;
 import io.drkit.s3.DirectoryObjectSource;
 import io.drkit.s3.testing.BackupstoreWriter;
 import io.drkit.s3.testing.WrittenBackup;
@@ -69,17 +70,17 @@ class DrCliImageTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("restored pvc-db/backup-0000000000000002");
         assertThat(Files.size(image)).isEqualTo(12L << 20);
-        assertThat(Sha.of(image)).isEqualTo(second.image().orElseThrow().sha256());
+        assertThat(Hashes.sha256(image)).isEqualTo(second.image().orElseThrow().sha256());
 
         CliHarness.Result again = cli.run("restore-to-file", "pvc-db", "--backupstore", store.toString(), "--output", image.toString());
         assertThat(again.exitCode()).isEqualTo(ExitCodes.CONFLICT);
-        assertThat(Sha.of(image)).isEqualTo(second.image().orElseThrow().sha256());
+        assertThat(Hashes.sha256(image)).isEqualTo(second.image().orElseThrow().sha256());
 
         Path older = dir.resolve("older.img");
         CliHarness.Result asOf = cli.run("restore-to-file", "pvc-db", "--backupstore", store.toString(), "--as-of",
                 "2026-11-24T12:00:00Z", "--output", older.toString());
         assertThat(asOf.exitCode()).as(asOf.toString()).isZero();
-        assertThat(Sha.of(older)).isEqualTo(first.image().orElseThrow().sha256());
+        assertThat(Hashes.sha256(older)).isEqualTo(first.image().orElseThrow().sha256());
     }
 
     @Test
