@@ -30,6 +30,12 @@ public abstract class ImageDestination {
     /** Granularity at which all-zero data is skipped on a destination that already reads as zeros. */
     private static final int SPARSE_CHUNK = 64 << 10;
     private static final byte[] ZEROS = new byte[1 << 20];
+    /**
+     * Data written between two background syncs. Without them the kernel writes a fresh image back only when the
+     * final fsync asks (below its dirty thresholds, gigabytes on a large machine), so the restore would download
+     * first and wait for the disk afterwards; syncing as it goes overlaps the two.
+     */
+    static final long SYNC_EVERY = 64L << 20;
 
     /** Whether unwritten ranges read as zeros (a new sparse file): then zeros need not be written. */
     public abstract boolean readsAsZeros();
@@ -127,12 +133,84 @@ public abstract class ImageDestination {
         return new ChannelTarget(channel, zeroed);
     }
 
+    /**
+     * Syncs a file channel in the background every {@link #SYNC_EVERY} bytes written, one sync at a time, so that the
+     * disk writes while the restore downloads. A failed sync is reported by {@link #finish()}.
+     */
+    private static final class BackgroundSync {
+        private final FileChannel ch;
+        private final String name;
+        private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile IOException error;
+        private volatile Thread thread;
+        private volatile boolean stopped;
+
+        BackgroundSync(FileChannel ch, String name) {
+            this.ch = ch;
+            this.name = name;
+        }
+
+        void wrote(long n) {
+            if (pending.addAndGet(n) >= SYNC_EVERY && !stopped && running.compareAndSet(false, true)) {
+                pending.set(0);
+                Thread t = new Thread(() -> {
+                    try {
+                        ch.force(false);
+                    } catch (IOException e) {
+                        if (!stopped) {
+                            error = e;
+                        }
+                    } finally {
+                        running.set(false);
+                    }
+                }, "drkit-image-sync");
+                t.setDaemon(true);
+                thread = t;
+                t.start();
+            }
+        }
+
+        /** Waits for a sync in progress; rethrows a failed one. */
+        void finish() throws IOException {
+            join();
+            if (error != null) {
+                throw new IOException("syncing " + name + " failed: " + error.getMessage(), error);
+            }
+        }
+
+        /** No more syncs; waits for one in progress (the channel is about to be closed). */
+        void stop() {
+            stopped = true;
+            join();
+        }
+
+        private void join() {
+            Thread t = thread;
+            if (t == null) {
+                return;
+            }
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static final class FileTarget extends ImageDestination {
         private final Path target;
         private final boolean overwrite;
         private Path temp;
         private RandomAccessFile raf;
         private FileChannel ch;
+        private BackgroundSync sync;
 
         FileTarget(Path target, boolean overwrite) {
             this.target = target.toAbsolutePath().normalize();
@@ -174,6 +252,7 @@ public abstract class ImageDestination {
                 raf = new RandomAccessFile(temp.toFile(), "rw");
                 raf.setLength(size); // sparse: no block allocated until written
                 ch = raf.getChannel();
+                sync = new BackgroundSync(ch, temp.toString());
             } catch (IOException e) {
                 abort();
                 throw new UnavailableException("cannot create temporary image " + temp + ": " + e.getMessage(), e);
@@ -183,11 +262,13 @@ public abstract class ImageDestination {
         @Override
         protected void writeAt(byte[] data, int off, int len, long position) throws IOException {
             writeFully(ch, data, off, len, position);
+            sync.wrote(len);
         }
 
         @Override
         public void commit() {
             try {
+                sync.finish();
                 ch.force(true);
                 raf.close();
                 raf = null;
@@ -237,6 +318,9 @@ public abstract class ImageDestination {
 
         @Override
         public void abort() {
+            if (sync != null) {
+                sync.stop();
+            }
             try {
                 if (raf != null) {
                     raf.close();
@@ -260,6 +344,7 @@ public abstract class ImageDestination {
         private final SeekableByteChannel channel;
         private final FileChannel file;
         private final boolean zeroed;
+        private BackgroundSync sync;
 
         ChannelTarget(SeekableByteChannel channel, boolean zeroed) {
             this.channel = channel;
@@ -282,6 +367,9 @@ public abstract class ImageDestination {
             if (!channel.isOpen()) {
                 throw new InvalidInputException("cannot restore to a closed channel");
             }
+            if (file != null) {
+                sync = new BackgroundSync(file, describe());
+            }
             try {
                 if (channel.size() < size && zeroed) {
                     // make a growable channel (a file) as long as the image; a device is as long as it is
@@ -297,6 +385,7 @@ public abstract class ImageDestination {
         protected void writeAt(byte[] data, int off, int len, long position) throws IOException {
             if (file != null) {
                 writeFully(file, data, off, len, position);
+                sync.wrote(len);
                 return;
             }
             synchronized (channel) {
@@ -312,6 +401,7 @@ public abstract class ImageDestination {
         public void commit() {
             if (file != null) {
                 try {
+                    sync.finish();
                     file.force(true);
                 } catch (IOException e) {
                     throw new UnavailableException("syncing " + describe() + " failed: " + e.getMessage(), e);
@@ -322,6 +412,9 @@ public abstract class ImageDestination {
         @Override
         public void abort() {
             // the caller's channel: what was written stays; the caller decides
+            if (sync != null) {
+                sync.stop();
+            }
         }
     }
 }
