@@ -204,13 +204,24 @@ public abstract class ImageDestination {
         }
     }
 
+    /**
+     * An image file. Blocks are written with direct I/O ({@code O_DIRECT}) where the file system supports it: they go
+     * from a small aligned buffer per writer straight to the device instead of through the page cache, which on
+     * virtualised disks costs several times less CPU and keeps the cost steady; anything unaligned (the tail of a base
+     * image) and file systems without direct I/O use ordinary buffered writes, synced in the background.
+     */
     private static final class FileTarget extends ImageDestination {
+        private static final int DIRECT_CHUNK = 1 << 20;
         private final Path target;
         private final boolean overwrite;
         private Path temp;
         private RandomAccessFile raf;
         private FileChannel ch;
         private BackgroundSync sync;
+        private FileChannel direct;
+        private int align;
+        private volatile boolean directFailed;
+        private final ThreadLocal<ByteBuffer> directBuffers = new ThreadLocal<>();
 
         FileTarget(Path target, boolean overwrite) {
             this.target = target.toAbsolutePath().normalize();
@@ -253,22 +264,70 @@ public abstract class ImageDestination {
                 raf.setLength(size); // sparse: no block allocated until written
                 ch = raf.getChannel();
                 sync = new BackgroundSync(ch, temp.toString());
+                openDirect();
             } catch (IOException e) {
                 abort();
                 throw new UnavailableException("cannot create temporary image " + temp + ": " + e.getMessage(), e);
             }
         }
 
+        private void openDirect() {
+            try {
+                long blockSize = Files.getFileStore(temp.getParent()).getBlockSize();
+                if (blockSize <= 0 || blockSize > DIRECT_CHUNK || Long.bitCount(blockSize) != 1) {
+                    return;
+                }
+                align = (int) blockSize;
+                direct = FileChannel.open(temp, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            } catch (IOException | UnsupportedOperationException | LinkageError e) {
+                LOG.debug("no direct I/O for {} ({}); writing through the page cache", temp, e.toString());
+                direct = null;
+            }
+        }
+
         @Override
         protected void writeAt(byte[] data, int off, int len, long position) throws IOException {
+            if (direct != null && !directFailed && position % align == 0 && len % align == 0) {
+                try {
+                    writeDirect(data, off, len, position);
+                    return;
+                } catch (IOException e) {
+                    directFailed = true; // e.g. EINVAL from a file system that wants larger alignment
+                    LOG.debug("direct write to {} failed ({}); writing through the page cache", temp, e.toString());
+                }
+            }
             writeFully(ch, data, off, len, position);
             sync.wrote(len);
+        }
+
+        private void writeDirect(byte[] data, int off, int len, long position) throws IOException {
+            ByteBuffer buf = directBuffers.get();
+            if (buf == null) {
+                buf = ByteBuffer.allocateDirect(DIRECT_CHUNK + align).alignedSlice(align);
+                directBuffers.set(buf);
+            }
+            int done = 0;
+            while (done < len) {
+                int n = Math.min(buf.capacity(), len - done);
+                buf.clear();
+                buf.put(data, off + done, n);
+                buf.flip();
+                long pos = position + done;
+                while (buf.hasRemaining()) {
+                    pos += direct.write(buf, pos);
+                }
+                done += n;
+            }
         }
 
         @Override
         public void commit() {
             try {
                 sync.finish();
+                if (direct != null) {
+                    direct.close();
+                    direct = null;
+                }
                 ch.force(true);
                 raf.close();
                 raf = null;
@@ -320,6 +379,14 @@ public abstract class ImageDestination {
         public void abort() {
             if (sync != null) {
                 sync.stop();
+            }
+            try {
+                if (direct != null) {
+                    direct.close();
+                    direct = null;
+                }
+            } catch (IOException e) {
+                // closing anyway
             }
             try {
                 if (raf != null) {
