@@ -14,7 +14,6 @@ import io.drkit.s3.testing.CfgFormat;
 import io.drkit.s3.testing.ExpectedImage;
 import io.drkit.s3.testing.WrittenBackup;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -104,6 +104,7 @@ public final class VolumeCheck {
     private final String volume;
     private final BlockTable table = new BlockTable();
     private final Map<Integer, String> details = new ConcurrentHashMap<>();
+    private final Map<Integer, BlockProblem> problems = new ConcurrentHashMap<>();
     private final List<Backup> scope;
     private final long[] referenced;
     private final long[] picked;
@@ -343,8 +344,6 @@ public final class VolumeCheck {
     private int workers(int max) {
         return Math.max(1, Math.min(max, table.size()));
     }
-
-    private final Map<Integer, BlockProblem> problems = new ConcurrentHashMap<>();
 
     private void markBad(int id, byte state, BlockProblem p, String detail) {
         table.state(id, state);
