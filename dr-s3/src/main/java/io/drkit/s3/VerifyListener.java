@@ -17,7 +17,11 @@ public interface VerifyListener {
     default void volumeStarted(String volumeName, int backups, long blocks) {
     }
 
-    /** Progress within the current volume: distinct blocks checked so far, and block bytes downloaded. */
+    /**
+     * Progress within the current volume: checks done of those planned (one existence check per distinct block at the
+     * {@code METADATA} and {@code SAMPLED} levels, plus one download per block in the sample or, at {@code FULL}, per
+     * distinct block), and block bytes downloaded so far. Both only grow.
+     */
     default void blocksChecked(String volumeName, long done, long total, long bytesDownloaded) {
     }
 

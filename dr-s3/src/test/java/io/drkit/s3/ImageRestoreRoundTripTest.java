@@ -14,7 +14,6 @@ import io.drkit.s3.testing.CfgFormat;
 import io.drkit.s3.testing.ExpectedImage;
 import io.drkit.s3.testing.WrittenBackup;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -287,6 +286,35 @@ class ImageRestoreRoundTripTest {
                     ImageRestoreOptions.builder().baseImage(big).build()))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("more than volume");
             assertThat(Images.list(out)).isEmpty();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "offset not on a block boundary | {\"Offset\":1048576,\"BlockChecksum\":\"%s\"} | not a multiple of the block size",
+        "offset beyond the volume      | {\"Offset\":8388608,\"BlockChecksum\":\"%s\"} | beyond the volume size",
+        "offset listed twice           | {\"Offset\":0,\"BlockChecksum\":\"%s\"},{\"Offset\":0,\"BlockChecksum\":\"%s\"} | listed twice",
+        "checksum not hex              | {\"Offset\":0,\"BlockChecksum\":\"XYZ\"} | not 64 lower-case hex digits"})
+    void aMalformedBlockListFailsTheRestoreBeforeAnyFileIsWrittenAndIsDamageToVerification(String what, String blocks,
+                                                                                         String message) {
+        try (Stores.Store store = Stores.DIRECTORY.create()) {
+            BackupstoreWriter w = BackupstoreWriter.create(store.source(), store.target(), 3);
+            WrittenBackup b = w.volume("pvc-bad-list").size(8 * MIB).backup("backup-0000000000000001", T0, c -> c.random(0));
+            String sum = b.blocks().get(0L);
+            String cfg = "{\"Name\":\"backup-0000000000000002\",\"VolumeName\":\"pvc-bad-list\",\"SnapshotCreatedAt\":"
+                    + "\"2026-11-02T03:00:00Z\",\"CreatedTime\":\"2026-11-02T03:01:00Z\",\"CompressionMethod\":\"lz4\","
+                    + "\"Blocks\":[" + blocks.replace("%s", sum) + "]}";
+            w.put(w.layout().backupCfg("pvc-bad-list", "backup-0000000000000002"), cfg.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            VolumeImageRestorer restorer = VolumeImageRestorer.create(store.source(), store.target());
+            assertThatThrownBy(() -> restorer.restoreToFile(BackupSelection.named("pvc-bad-list", "backup-0000000000000002"),
+                    dir.resolve("bad.img"))).isInstanceOf(io.drkit.core.InvalidBackupDataException.class)
+                    .hasMessageContaining(message).hasMessageContaining("backup_backup-0000000000000002.cfg");
+            assertThat(Images.list(dir)).isEmpty();
+            VerificationResult v = BackupVerifier.builder(store.source(), store.target()).build().verifyVolume("pvc-bad-list");
+            assertThat(v.find("pvc-bad-list", "backup-0000000000000002").orElseThrow().problem())
+                    .hasValueSatisfying(p -> assertThat(p).contains(message));
+            assertThat(v.find("pvc-bad-list", b.name()).orElseThrow().status()).isEqualTo(VerifyStatus.OK);
+            assertThat(v.status()).isEqualTo(VerifyStatus.DAMAGED);
         }
     }
 

@@ -2,16 +2,22 @@ package io.drkit.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.s3.testing.BackupstoreWriter;
 import io.drkit.s3.testing.EmbeddedS3Server;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Keeps the snippet in dr-s3/README.md compiling and working. */
+/** Keeps the snippets in dr-s3/README.md compiling and working. */
 class ReadmeSnippetTest {
+    @TempDir
+    Path dir;
 
     @Test
     void theReadmeSnippetFindsTheNewestBackupOfEveryVolume() {
@@ -39,6 +45,55 @@ class ReadmeSnippetTest {
                 assertThat(newest).containsOnlyKeys("pvc-1");
                 assertThat(catalog.requestCounts().get()).isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void theVerifyAndRestoreSnippetsWork() throws Exception {
+        try (EmbeddedS3Server server = EmbeddedS3Server.startTransient();
+             S3ObjectSource s3 = server.createBucket("backups")) {
+            BackupTarget target = BackupTarget.parse("s3://backups@us-east-1/");
+            BackupstoreWriter.create(s3, target, 1).volume("pvc-1").size(8L << 20)
+                    .backup("backup-0000000000000001", Instant.parse("2026-11-01T03:00:00Z"), c -> c.random(0).text(4L << 20));
+            Files.createDirectories(dir.resolve("restore"));
+            Path imageFile = dir.resolve("restore/pvc-1.img");
+
+            // --- README verify snippet start
+            BackupVerifier verifier = BackupVerifier.builder(s3, target)
+                    .level(VerifyLevel.SAMPLED).sampleFraction(0.05).seed(42)     // or METADATA (default), FULL
+                    .build();
+            VerificationResult result = verifier.verifyVolume("pvc-1");        // or verifyBackup(v, b), verifyAll()
+            for (BackupVerification backup : result.damaged()) {
+                for (BadBlock bad : backup.badBlocks()) {
+                    System.out.println(backup.backupName() + ": " + bad.problem() + " " + bad.key() + " at offsets "
+                            + bad.offsets() + ", also breaks " + bad.alsoReferencedBy());
+                }
+            }
+            System.out.println(result.summary());
+            int exitCode = result.exitCode();                                 // 0 OK, 3 warnings, 4 damaged
+            // --- README verify snippet end
+            assertThat(exitCode).isZero();
+            assertThat(result.backups()).hasSize(1);
+
+            // --- README restore snippet start
+            VolumeImageRestorer restorer = VolumeImageRestorer.builder(s3, target)
+                    .concurrency(8)                                           // blocks in flight
+                    .listener(new ImageRestoreListener() {
+                        @Override
+                        public void progress(RestoreProgress p) {
+                            System.out.printf("%.0f%% %.0f MiB/s%n", 100 * p.fraction(), p.mibPerSecond());
+                        }
+                    })
+                    .build();
+            Cancellation cancel = Cancellation.create();                      // cancel.cancel() from any thread
+            ImageRestoreResult restored = restorer.restoreToFile(
+                    BackupSelection.newest("pvc-1"),                          // or named(v, b), newestAtOrBefore(v, t)
+                    imageFile,
+                    ImageRestoreOptions.builder().salvage(false).overwrite(false).cancellation(cancel).build());
+            System.out.println(restored.summary());
+            // --- README restore snippet end
+            assertThat(restored.intact()).isTrue();
+            assertThat(Files.size(imageFile)).isEqualTo(8L << 20);
         }
     }
 }

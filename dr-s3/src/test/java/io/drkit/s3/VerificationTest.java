@@ -162,6 +162,26 @@ class VerificationTest {
     }
 
     @Test
+    void verificationProgressOnlyGrowsAndEndsAtItsTotal() {
+        List<long[]> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupVerifier.builder(store.source(), store.target()).level(VerifyLevel.SAMPLED).sampleFraction(0.2).seed(7)
+                .listener(new VerifyListener() {
+                    @Override
+                    public void blocksChecked(String volume, long done, long total, long bytes) {
+                        seen.add(new long[] {done, total, bytes});
+                    }
+                }).build().verifyBackup("pvc-many", many.name());
+        assertThat(seen).isNotEmpty();
+        for (int i = 1; i < seen.size(); i++) {
+            assertThat(seen.get(i)[0]).isGreaterThanOrEqualTo(seen.get(i - 1)[0]);
+            assertThat(seen.get(i)[2]).isGreaterThanOrEqualTo(seen.get(i - 1)[2]);
+        }
+        long[] last = seen.get(seen.size() - 1);
+        assertThat(last[0]).isEqualTo(last[1]).isGreaterThan(200); // 200 existence checks plus the sample
+        assertThat(last[2]).isPositive();
+    }
+
+    @Test
     void verifyingWhatDoesNotExistIsNotFound() {
         BackupVerifier v = BackupVerifier.builder(store.source(), store.target()).build();
         assertThatThrownBy(() -> v.verifyVolume("pvc-nope")).isInstanceOf(NotFoundException.class);

@@ -29,8 +29,8 @@ public final class BlockEntryCheck {
             throw new InvalidBackupDataException(location, "block size " + blockSize + " is not positive");
         }
         if (volumeSize <= 0 || volumeSize % blockSize != 0) {
-            throw new InvalidBackupDataException(location, "volume size " + volumeSize
-                    + " is not a positive multiple of the block size " + blockSize);
+            throw new InvalidBackupDataException(location, "volume.cfg records a volume size of " + volumeSize
+                    + " bytes, not a positive multiple of the block size " + blockSize + " (Longhorn refuses to restore it)");
         }
         this.volumeSize = volumeSize;
         this.blockSize = blockSize;

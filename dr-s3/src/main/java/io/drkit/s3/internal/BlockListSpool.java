@@ -135,6 +135,6 @@ public final class BlockListSpool implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "BlockListSpool[" + count + " entries, " + (long) count * ENTRY + " bytes]";
+        return "BlockListSpool[" + count + " entries, " + count * ENTRY + " bytes]";
     }
 }

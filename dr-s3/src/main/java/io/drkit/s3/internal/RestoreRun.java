@@ -128,11 +128,11 @@ public final class RestoreRun {
                 LOG.warn("Blocks of {} are not sorted by offset; restoring anyway", cfgKey);
             }
             dest.open(volume.size());
+            BlockListSpool blocks = spool;
+            safe(l -> l.restoreStarted(volume.name(), backup.name(), volume.size(), blocks.count(), dest.describe()));
             Optional<Boolean> baseMatches = layDownBase(base, spool.listed());
             int workers = workers(spool.count());
             Tracker tracker = new Tracker(spool.count());
-            BlockListSpool blocks = spool;
-            safe(l -> l.restoreStarted(volume.name(), backup.name(), volume.size(), blocks.count(), dest.describe()));
             BackupstoreLock held = lock;
             Workers.run(workers, s.executor(), "drkit-restore", cancel, what,
                     (index, control) -> restoreBlocks(blocks, held, tracker, control));

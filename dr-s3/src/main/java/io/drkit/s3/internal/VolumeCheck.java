@@ -104,6 +104,7 @@ public final class VolumeCheck {
     private final String volume;
     private final BlockTable table = new BlockTable();
     private final Map<Integer, String> details = new ConcurrentHashMap<>();
+    private final Map<Integer, BlockProblem> problems = new ConcurrentHashMap<>();
     private final List<Backup> scope;
     private final long[] referenced;
     private final long[] picked;
@@ -113,6 +114,10 @@ public final class VolumeCheck {
     private final long threshold;
     private final long seedMix;
     private PresenceCheck presence = PresenceCheck.NONE;
+    private final Object progressLock = new Object();
+    private long checksDone;
+    private long checksPlanned;
+    private long downloaded;
 
     private VolumeCheck(Settings s, Input in, Cancellation cancel) {
         this.s = s;
@@ -143,6 +148,11 @@ public final class VolumeCheck {
         }
         safe(l -> l.volumeStarted(volume, scope.size() + in.problems().size(), table.size()));
         if (table.size() > 0) {
+            long content = 0;
+            for (int id = 0; id < table.size(); id++) {
+                content += table.sampled(id) ? 1 : 0;
+            }
+            checksPlanned = (s.level() == VerifyLevel.FULL ? 0 : table.size()) + content;
             if (s.level() == VerifyLevel.FULL) {
                 presence = PresenceCheck.DOWNLOAD;
             } else {
@@ -151,6 +161,10 @@ public final class VolumeCheck {
             if (s.level() != VerifyLevel.METADATA) {
                 checkContent();
             }
+            synchronized (progressLock) {
+                checksDone = checksPlanned; // sampled blocks found missing were not downloaded
+            }
+            checked(0, 0);
         }
         Map<Integer, Map<String, List<Long>>> refs = blastRadius();
         return report(refs);
@@ -224,7 +238,10 @@ public final class VolumeCheck {
                 markBad(id, BlockTable.MISSING, BlockProblem.MISSING, "block " + table.hex(id) + " does not exist");
             }
         }
-        progress(table.size(), table.size(), 0);
+        synchronized (progressLock) {
+            checksDone = table.size();
+        }
+        checked(0, 0);
     }
 
     private void listBlocks() {
@@ -263,9 +280,8 @@ public final class VolumeCheck {
                         if (info.isPresent()) {
                             present(id, info.get().size());
                         }
-                        int d = done.incrementAndGet();
-                        if ((d & 0xff) == 0) {
-                            progress(d, table.size(), 0);
+                        if ((done.incrementAndGet() & 0xff) == 0) {
+                            checked(0xff + 1, 0);
                         }
                     }
                 });
@@ -298,8 +314,6 @@ public final class VolumeCheck {
         long byMemory = Math.max(1, s.memoryLimit() / BlockFetcher.workspaceBytes(maxBlock));
         int workers = (int) Math.min(workers(s.concurrency()), byMemory);
         AtomicInteger next = new AtomicInteger();
-        Object lock = new Object();
-        long[] progress = new long[2];
         CompressionMethod[] codecs = CompressionMethod.values();
         Workers.run(workers, s.executor(), "drkit-verify", cancel, "verification of volume " + volume,
                 (index, control) -> {
@@ -321,11 +335,7 @@ public final class VolumeCheck {
                                 details.put(id, "stored as " + o.codec() + ", recorded as " + codecs[table.codec(id)]);
                             }
                             bytes.addAndGet(table.firstUser(id), o.storedBytes());
-                            synchronized (lock) {
-                                progress[0]++;
-                                progress[1] += o.storedBytes();
-                                progress(progress[0], ids.size(), progress[1]);
-                            }
+                            checked(1, o.storedBytes());
                         }
                     }
                 });
@@ -335,8 +345,6 @@ public final class VolumeCheck {
         return Math.max(1, Math.min(max, table.size()));
     }
 
-    private final Map<Integer, BlockProblem> problems = new ConcurrentHashMap<>();
-
     private void markBad(int id, byte state, BlockProblem p, String detail) {
         table.state(id, state);
         problems.put(id, p);
@@ -345,8 +353,15 @@ public final class VolumeCheck {
         safe(l -> l.badBlock(volume, hex, p, detail));
     }
 
-    private void progress(long done, long total, long downloaded) {
-        safe(l -> l.blocksChecked(volume, done, total, downloaded));
+    /** Counts {@code n} more checks and reports the running totals (one listener call at a time, monotonic). */
+    private void checked(long n, long bytesDownloaded) {
+        synchronized (progressLock) {
+            checksDone = Math.min(checksPlanned, checksDone + n);
+            downloaded += bytesDownloaded;
+            long d = checksDone;
+            long b = downloaded;
+            safe(l -> l.blocksChecked(volume, d, checksPlanned, b));
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ pass 2
