@@ -33,9 +33,14 @@ public record VerificationResult(VerifyLevel level, double sampleFraction, long 
         skipped = List.copyOf(skipped);
     }
 
-    /** The process exit code of the verdict: 0 OK, 3 warnings, 4 damaged. */
+    /** The process exit code of the verdict: 0 OK (warnings included), 3 damaged. */
     public int exitCode() {
         return status.exitCode();
+    }
+
+    /** The process exit code with warnings counted as failures when {@code strict}: 0 OK, 3 warnings or damage. */
+    public int exitCode(boolean strict) {
+        return status.exitCode(strict);
     }
 
     /** The report of one backup, if it was verified. */

@@ -119,7 +119,8 @@ class DamagedBlocksTest {
         BackupVerifier verifier = BackupVerifier.builder(store.source(), store.target()).level(VerifyLevel.FULL).build();
         VerificationResult one = verifier.verifyBackup("pvc-damaged", f.b1().name());
         assertThat(one.status()).isEqualTo(VerifyStatus.DAMAGED);
-        assertThat(one.exitCode()).isEqualTo(4);
+        assertThat(one.exitCode()).isEqualTo(3);
+        assertThat(one.exitCode(true)).isEqualTo(3);
         BackupVerification r = one.backups().get(0);
         assertThat(r.blocksReferenced()).isEqualTo(4);
         assertThat(r.contentChecked()).isEqualTo(4);

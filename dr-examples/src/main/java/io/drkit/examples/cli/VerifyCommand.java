@@ -16,7 +16,6 @@ import io.drkit.s3.BadBlock;
 import io.drkit.s3.VerificationResult;
 import io.drkit.s3.VerifyLevel;
 import io.drkit.s3.VerifyListener;
-import io.drkit.s3.VerifyStatus;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -90,8 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
                     : backup == null ? verifier.verifyVolume(volume, cancel) : verifier.verifyBackup(volume, backup, cancel);
             progress.close();
             print(ctx, result);
-            boolean failed = result.status() == VerifyStatus.DAMAGED || (strict && result.status() == VerifyStatus.WARNING);
-            return failed ? ExitCodes.DAMAGED : ExitCodes.OK;
+            return result.exitCode(strict) == 0 ? ExitCodes.OK : ExitCodes.DAMAGED;
         }
     }
 
