@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "dr", mixinStandardHelpOptions = true, version = "dr (drkit) 0.1.0",
         description = "Disaster recovery for Kubernetes clusters that keep their data on Longhorn.",
         subcommands = {VolumesCommand.class, BackupsCommand.class, PlanCommand.class, ApplyCommand.class,
-            RestoreCommand.class, AuditCommand.class, PolicyCommand.class, LintCommand.class, VerifyCommand.class, RestoreToFileCommand.class, DrillCommand.class,
-            CommandLine.HelpCommand.class},
+            RestoreCommand.class, VerifyCommand.class, RestoreToFileCommand.class, AuditCommand.class,
+            PolicyCommand.class, LintCommand.class, DrillCommand.class, CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class DrCli implements Callable<Integer> {
     private final CliContext context;
