@@ -1,10 +1,15 @@
 package io.drkit.examples.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.examples.drill.Drill;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -31,9 +36,31 @@ final class DrillCommand implements Callable<Integer> {
     @Option(names = "--bit-rot", description = "Corrupt one stored block of a critical app first: the drill must fail loudly.")
     boolean bitRot;
 
+    @Mixin
+    FormatOptions format;
+
     @Override
-    public Integer call() {
-        return Drill.run(new Drill.Options(Optional.ofNullable(workdir), keep || workdir != null, seed, bitRot),
-                parent.context().out());
+    public Integer call() throws Exception {
+        CliContext ctx = parent.context();
+        Drill.Options options = new Drill.Options(Optional.ofNullable(workdir), keep || workdir != null, seed, bitRot);
+        if (!format.json()) {
+            return Drill.run(options, ctx.out());
+        }
+        Drill.Result r = Drill.execute(options, ctx.err());
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = m.createObjectNode();
+        root.put("kind", "DrillResult").put("passed", r.passed()).put("restoreJobExit", r.restoreJobExit())
+                .put("elapsedMillis", r.elapsed().toMillis());
+        ArrayNode apps = root.putArray("apps");
+        for (Drill.AppResult a : r.apps()) {
+            ObjectNode n = apps.addObject().put("pvc", a.pvc()).put("critical", a.critical()).put("volume", a.volume())
+                    .put("verdict", a.verdict()).put("detail", a.detail());
+            a.expectedBackup().ifPresentOrElse(x -> n.put("expectedBackup", x), () -> n.putNull("expectedBackup"));
+            a.expectedSha256().ifPresentOrElse(x -> n.put("expectedSha256", x), () -> n.putNull("expectedSha256"));
+            a.actualSha256().ifPresentOrElse(x -> n.put("actualSha256", x), () -> n.putNull("actualSha256"));
+        }
+        r.problems().forEach(root.putArray("problems")::add);
+        ctx.out().println(m.writeValueAsString(root));
+        return r.exitCode();
     }
 }

@@ -94,8 +94,52 @@ public final class Drill {
         this.out = out;
     }
 
-    /** Runs the drill, printing to {@code out}; returns 0 if every critical app came back with the right bytes. */
+    /**
+     * What the drill found for one app.
+     *
+     * @param pvc            the claim, {@code namespace/name}
+     * @param critical       whether the app is critical (must come back)
+     * @param volume         the Longhorn volume a restore must create for it
+     * @param expectedBackup the backup it must come back as (critical apps)
+     * @param expectedSha256 SHA-256 of the data that was backed up (critical apps)
+     * @param actualSha256   SHA-256 of the restored image, if there is one
+     * @param verdict        {@code OK}, {@code FAIL}, {@code LEFT_ALONE} (not critical, untouched) or
+     *                       {@code UNEXPECTEDLY_RESTORED}
+     * @param detail         what was wrong, if anything
+     */
+    public record AppResult(String pvc, boolean critical, String volume, Optional<String> expectedBackup,
+                            Optional<String> expectedSha256, Optional<String> actualSha256, String verdict, String detail) {
+    }
+
+    /**
+     * The drill's outcome.
+     *
+     * @param passed         whether every critical app came back with the right bytes and the restore Job exited 0
+     * @param restoreJobExit the restore Job's exit code (-1 when it did not run)
+     * @param apps           one entry per app
+     * @param problems       what went wrong, in words
+     * @param elapsed        wall time
+     */
+    public record Result(boolean passed, int restoreJobExit, List<AppResult> apps, List<String> problems, Duration elapsed) {
+        /** Copies the lists. */
+        public Result {
+            apps = List.copyOf(apps);
+            problems = List.copyOf(problems);
+        }
+
+        /** 0 when passed, else 1. */
+        public int exitCode() {
+            return passed ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    /** Runs the drill, narrating to {@code out}; returns 0 if every critical app came back with the right bytes. */
     public static int run(Options options, PrintStream out) {
+        return execute(options, out).exitCode();
+    }
+
+    /** Runs the drill, narrating to {@code out}, and returns what it found. */
+    public static Result execute(Options options, PrintStream out) {
         return new Drill(options, out).run();
     }
 
@@ -105,7 +149,7 @@ public final class Drill {
         System.exit(run(Options.defaults(), System.out));
     }
 
-    private int run() {
+    private Result run() {
         Instant started = Instant.now();
         Path work;
         try {
@@ -113,13 +157,14 @@ public final class Drill {
                     : Files.createTempDirectory("drkit-drill-");
         } catch (IOException e) {
             out.println("drill: cannot create a work directory: " + e.getMessage());
-            return ExitCodes.FAILED;
+            return new Result(false, -1, List.of(), List.of("cannot create a work directory: " + e.getMessage()),
+                    Duration.between(started, Instant.now()));
         }
         try {
             return drill(work, started);
         } catch (RuntimeException e) {
             out.println("drill: FAILED: " + e);
-            return ExitCodes.FAILED;
+            return new Result(false, -1, List.of(), List.of(e.toString()), Duration.between(started, Instant.now()));
         } finally {
             if (!options.keep()) {
                 deleteTree(work);
@@ -127,7 +172,7 @@ public final class Drill {
         }
     }
 
-    private int drill(Path work, Instant started) {
+    private Result drill(Path work, Instant started) {
         banner("drkit disaster-recovery drill");
         out.println("Simulated here: the S3 server (S3Proxy in this JVM), the Kubernetes API server (fabric8's in-process");
         out.println("mock: stores objects, runs no controllers), and Longhorn (its controllers and the PV controller are");
@@ -211,7 +256,8 @@ public final class Drill {
                 images.resolve(job.volumeName() + ".img"));
     }
 
-    private int check(List<HomelabStore.App> apps, KubernetesClient admin, Path images, int jobExit, Instant started) {
+    private Result check(List<HomelabStore.App> apps, KubernetesClient admin, Path images, int jobExit, Instant started) {
+        List<AppResult> results = new ArrayList<>();
         int ok = 0;
         int critical = 0;
         List<String> problems = new ArrayList<>();
@@ -228,6 +274,8 @@ public final class Drill {
                 if (!(untouched && noVolume)) {
                     problems.add(a.ref() + " is not critical but was restored");
                 }
+                results.add(new AppResult(a.ref(), false, a.volume(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        untouched && noVolume ? "LEFT_ALONE" : "UNEXPECTEDLY_RESTORED", ""));
                 continue;
             }
             critical++;
@@ -264,14 +312,16 @@ public final class Drill {
             } else {
                 problems.add(a.ref() + ": " + String.join("; ", why));
             }
+            results.add(new AppResult(a.ref(), true, a.volume(), Optional.of(want.name()), Optional.of(expected.sha256()),
+                    Files.exists(image) ? Optional.of(got) : Optional.empty(), good ? "OK" : "FAIL", String.join("; ", why)));
         }
         banner("Result");
         problems.forEach(p -> out.println("  problem: " + p));
         boolean passed = problems.isEmpty() && ok == critical && jobExit == 0;
+        Duration elapsed = Duration.between(started, Instant.now());
         out.printf("%s: %d of %d critical apps came back with the right bytes (restore Job exit %d) in %.1f s%n",
-                passed ? "DRILL PASSED" : "DRILL FAILED", ok, critical, jobExit,
-                Duration.between(started, Instant.now()).toMillis() / 1000.0);
-        return passed ? ExitCodes.OK : ExitCodes.FAILED;
+                passed ? "DRILL PASSED" : "DRILL FAILED", ok, critical, jobExit, elapsed.toMillis() / 1000.0);
+        return new Result(passed, jobExit, results, problems, elapsed);
     }
 
     /**
