@@ -442,6 +442,24 @@ public final class BackupstoreCatalog implements BackupCatalog {
         return out;
     }
 
+    /**
+     * The newest complete backup of each of {@code volumes} (from {@link #listBackupVolumes()}), without a second
+     * discovery or {@code volume.cfg} read: each volume's last-backup pointer is verified by reading the cfg it names
+     * (1 GET), falling back to listing {@code backups/} as {@link #newestCompleteBackups()} does.
+     */
+    @Override
+    public Map<String, Backup> newestCompleteBackupsOf(List<BackupVolume> volumes) {
+        List<VolumeConfig> known = volumes.stream().filter(v -> BackupstoreLayout.isValidName(v.name()))
+                .map(v -> new VolumeConfig(v.name(), v.size(), v.labels(), null, v.lastBackupName().orElse(""), null, 0,
+                        null, null, v.compression().wireName(), null, v.dataEngine()))
+                .toList();
+        List<Optional<Backup>> newest = parallel(known, v -> newestViaPointer(v, null, true, null), Cancellation.none(),
+                "finding the newest backups");
+        Map<String, Backup> out = new TreeMap<>();
+        newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
+        return out;
+    }
+
     private Optional<Backup> newestViaPointer(VolumeConfig v, Map<String, ObjectInfo> listed, boolean mayHaveBackups,
                                               CatalogScanState scan) {
         if (!mayHaveBackups) {

@@ -114,6 +114,21 @@ class RequestCountTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Stores.class)
+    void afterListingTheVolumesTheirNewestBackupsCostOneGetEachAndNoSecondDiscovery(Stores kind) {
+        try (Stores.Store s = kind.create(); BackupstoreCatalog catalog = BackupstoreCatalog.builder(s.source(), s.target()).build()) {
+            store(s);
+            List<io.drkit.core.model.BackupVolume> volumes = catalog.listBackupVolumes();
+            RequestCounts before = catalog.requestCounts();
+            Map<String, Backup> newest = catalog.newestCompleteBackupsOf(volumes);
+            assertThat(newest).hasSize(VOLUMES);
+            assertThat(newest.get("pvc-021").name()).isEqualTo("backup-0210000000000003");
+            assertThat(newest.get("pvc-021").volumeSize()).isEqualTo(64L << 20);
+            assertThat(catalog.requestCounts().minus(before)).isEqualTo(new RequestCounts(0, VOLUMES, 0, 0, 0));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Stores.class)
     void findingOneBackupCostsTwoGets(Stores kind) {
         try (Stores.Store s = kind.create(); BackupstoreCatalog catalog = BackupstoreCatalog.builder(s.source(), s.target()).build()) {
             store(s);

@@ -1,6 +1,7 @@
 package io.drkit.core.audit;
 
 import io.drkit.core.util.TextTable;
+import io.drkit.core.util.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,21 +39,9 @@ public record AuditReport(Instant at, String source, List<AuditEntry> entries) {
         for (AuditEntry e : entries) {
             t.row(e.status(), e.subject(), e.group(),
                     e.newest().map(b -> b.volumeName() + "/" + b.name()).orElse("-"),
-                    e.age().map(AuditReport::human).orElse("-"), human(e.limit()), e.detail());
+                    e.age().map(Times::human).orElse("-"), Times.human(e.limit()), e.detail());
         }
         int v = violations().size();
         return t.render() + "\n" + entries.size() + " checked, " + v + " violation(s).\n";
-    }
-
-    /** {@code 1d 3h}, {@code 5h 12m}, {@code 42m}. */
-    static String human(Duration d) {
-        long m = d.toMinutes();
-        if (m >= 24 * 60) {
-            return (m / (24 * 60)) + "d " + (m % (24 * 60)) / 60 + "h";
-        }
-        if (m >= 60) {
-            return (m / 60) + "h " + (m % 60) + "m";
-        }
-        return m + "m";
     }
 }

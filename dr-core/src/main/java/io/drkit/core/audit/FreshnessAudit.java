@@ -8,7 +8,6 @@ import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.cluster.PvcInfo;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
-import io.drkit.core.model.KubernetesStatus;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.model.RecurringJobInfo;
 import java.time.Clock;
@@ -64,19 +63,18 @@ public final class FreshnessAudit {
     /** Audits every backup volume of {@code catalog}, using {@code cluster} when it is online. */
     public AuditReport audit(BackupCatalog catalog, ClusterState cluster) {
         Instant now = clock.instant();
-        Map<String, Backup> newest = catalog.newestCompleteBackups();
+        List<BackupVolume> volumes = catalog.listBackupVolumes();
+        Map<String, Backup> newest = catalog.newestCompleteBackupsOf(volumes);
         Map<PvcRef, List<BackupVolume>> byPvc = new TreeMap<>();
         Map<BackupVolume, RecurringJobInfo> jobs = new LinkedHashMap<>();
         List<AuditEntry> entries = new ArrayList<>();
-        for (BackupVolume v : catalog.listBackupVolumes()) {
+        for (BackupVolume v : volumes) {
             Backup b = newest.get(v.name());
             Optional<PvcRef> pvc;
             RecurringJobInfo info;
             try {
-                pvc = (b == null ? Optional.<KubernetesStatus>empty() : b.kubernetesStatus()).flatMap(KubernetesStatus::pvc)
-                        .or(() -> v.kubernetesStatus().flatMap(KubernetesStatus::pvc));
-                RecurringJobInfo fromBackup = b == null ? RecurringJobInfo.empty() : b.recurringJobInfo();
-                info = fromBackup.volumeJobs().isEmpty() ? v.recurringJobInfo() : fromBackup;
+                pvc = v.pvc(Optional.ofNullable(b));
+                info = v.recurringJobInfo(Optional.ofNullable(b));
             } catch (InvalidBackupDataException e) {
                 entries.add(new AuditEntry(Optional.empty(), v.name(), List.of(v.name()), DEFAULT_GROUP,
                         Optional.ofNullable(b), Optional.empty(), limit(DEFAULT_GROUP), AuditEntry.Status.NO_BACKUP,

@@ -90,6 +90,20 @@ public interface BackupCatalog extends AutoCloseable {
         return out;
     }
 
+    /**
+     * The newest complete backup of each of {@code volumes} (values this catalog's {@link #listBackupVolumes()}
+     * returned), by volume name: for callers that listed the volumes already and must not make the backend discover
+     * them a second time. Backends use what the values carry (the last-backup pointer, verified as usual). The
+     * default restricts {@link #newestCompleteBackups()} to their names.
+     */
+    default Map<String, Backup> newestCompleteBackupsOf(List<BackupVolume> volumes) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        volumes.forEach(v -> names.add(v.name()));
+        Map<String, Backup> out = new TreeMap<>(newestCompleteBackups());
+        out.keySet().retainAll(names);
+        return out;
+    }
+
     /** Every volume and every backup, with progress; see {@link #scanAll(CatalogListener, Cancellation)}. */
     default CatalogScan scanAll(CatalogListener listener) {
         return scanAll(listener, Cancellation.none());

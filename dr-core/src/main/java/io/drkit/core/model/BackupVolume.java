@@ -85,6 +85,34 @@ public record BackupVolume(String name, long size, Map<String, String> labels, O
         return RecurringJobInfo.fromLabels(labels);
     }
 
+    /**
+     * The claim this volume belonged to: from the {@code KubernetesStatus} label of {@code newest} (its newest complete
+     * backup) when that names one, else from the volume's own copy of the labels.
+     *
+     * @throws io.drkit.core.InvalidBackupDataException when a label on the way is malformed
+     */
+    public Optional<PvcRef> pvc(Optional<Backup> newest) {
+        return newest.flatMap(Backup::kubernetesStatus).flatMap(KubernetesStatus::pvc)
+                .or(() -> kubernetesStatus().flatMap(KubernetesStatus::pvc));
+    }
+
+    /**
+     * The recurring jobs and groups of this volume as of {@code backup} (the one being restored or judged): the
+     * backup's own record when it has one; otherwise the volume's (Longhorn's manager drops
+     * {@code VolumeRecurringJobInfo} from Backup resources and keeps it on the volume), with the backup's
+     * {@code RecurringJob} label preferred.
+     *
+     * @throws io.drkit.core.InvalidBackupDataException when a label is malformed
+     */
+    public RecurringJobInfo recurringJobInfo(Optional<Backup> backup) {
+        RecurringJobInfo fromBackup = backup.map(Backup::recurringJobInfo).orElseGet(RecurringJobInfo::empty);
+        if (!fromBackup.volumeJobs().isEmpty()) {
+            return fromBackup;
+        }
+        RecurringJobInfo fromVolume = recurringJobInfo();
+        return new RecurringJobInfo(fromBackup.job().or(fromVolume::job), fromVolume.volumeJobs());
+    }
+
     /** Builds {@link BackupVolume}s; unset values take Longhorn's defaults. */
     public static final class Builder {
         private final String name;

@@ -95,7 +95,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
             List<BackupVolume> volumes = new ArrayList<>(catalog.listBackupVolumes());
             volumes.sort(Comparator.comparing(BackupVolume::name));
             volumes.forEach(v -> volumesByName.put(v.name(), v));
-            Map<String, Backup> newest = catalog.newestCompleteBackups();
+            Map<String, Backup> newest = catalog.newestCompleteBackupsOf(volumes);
 
             Map<PvcRef, List<BackupVolume>> candidates = new TreeMap<>();
             for (BackupVolume v : volumes) {
@@ -119,19 +119,15 @@ final class DefaultRestorePlanner implements RestorePlanner {
 
         /** Maps a volume to a claim and applies the selection. */
         private void preselect(BackupVolume v, Backup newestBackup, Map<PvcRef, List<BackupVolume>> candidates) {
-            Optional<KubernetesStatus> ks;
+            Optional<PvcRef> pvc;
             RecurringJobInfo jobs;
             try {
-                ks = newestBackup == null ? Optional.empty() : newestBackup.kubernetesStatus();
-                if (ks.flatMap(KubernetesStatus::pvc).isEmpty()) {
-                    ks = v.kubernetesStatus();
-                }
-                jobs = jobInfo(newestBackup, v);
+                pvc = v.pvc(Optional.ofNullable(newestBackup));
+                jobs = v.recurringJobInfo(Optional.ofNullable(newestBackup));
             } catch (InvalidBackupDataException e) {
                 skips.add(new PlanSkip(Optional.empty(), v.name(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
                 return;
             }
-            Optional<PvcRef> pvc = ks.flatMap(KubernetesStatus::pvc);
             if (pvc.isEmpty()) {
                 if (newestBackup == null) {
                     skips.add(new PlanSkip(Optional.empty(), v.name(), SkipReason.NO_BACKUP,
@@ -149,15 +145,6 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 return;
             }
             candidates.computeIfAbsent(pvc.get(), k -> new ArrayList<>()).add(v);
-        }
-
-        private RecurringJobInfo jobInfo(Backup b, BackupVolume v) {
-            RecurringJobInfo fromBackup = b == null ? RecurringJobInfo.empty() : b.recurringJobInfo();
-            if (!fromBackup.volumeJobs().isEmpty()) {
-                return fromBackup;
-            }
-            RecurringJobInfo fromVolume = v == null ? RecurringJobInfo.empty() : v.recurringJobInfo();
-            return new RecurringJobInfo(fromBackup.job().or(fromVolume::job), fromVolume.volumeJobs());
         }
 
         /** Null when selected, else why not. */
@@ -338,7 +325,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
             RecurringJobInfo jobs;
             try {
                 ks = backup.kubernetesStatus();
-                jobs = jobInfo(backup, bv);
+                jobs = bv == null ? backup.recurringJobInfo() : bv.recurringJobInfo(Optional.of(backup));
             } catch (InvalidBackupDataException e) {
                 skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
                 return;

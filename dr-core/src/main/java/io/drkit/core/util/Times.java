@@ -51,4 +51,13 @@ public final class Times {
     public static String rfc3339(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
+
+    /** A duration for people, to the minute: {@code 3d 4h}, {@code 5h 12m}, {@code 42m} (negative counts as zero). */
+    public static String human(java.time.Duration d) {
+        long m = Math.max(0, d.toMinutes());
+        if (m >= 24 * 60) {
+            return (m / (24 * 60)) + "d " + (m % (24 * 60)) / 60 + "h";
+        }
+        return m >= 60 ? (m / 60) + "h " + (m % 60) + "m" : m + "m";
+    }
 }

@@ -126,6 +126,15 @@ public abstract class BackupCatalogContractTest {
     }
 
     @Test
+    void newestOfListedVolumesAgreesWithTheCheapPath() {
+        Map<String, Backup> all = catalog.newestCompleteBackups();
+        List<BackupVolume> volumes = catalog.listBackupVolumes();
+        assertThat(catalog.newestCompleteBackupsOf(volumes)).isEqualTo(all);
+        assertThat(catalog.newestCompleteBackupsOf(volumes.stream().filter(v -> v.name().equals("pvc-bbb")).toList()))
+                .containsOnlyKeys("pvc-bbb");
+    }
+
+    @Test
     void volumeWithoutBackupsHasNoNewestBackup() {
         assertThat(catalog.listBackups("pvc-ddd").stream().filter(Backup::isComplete)).isEmpty();
         assertThat(catalog.newestCompleteBackup("pvc-ddd")).isEmpty();

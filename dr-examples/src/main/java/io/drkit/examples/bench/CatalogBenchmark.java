@@ -4,6 +4,7 @@ import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.RecurringJobInfo;
+import io.drkit.examples.support.Trees;
 import io.drkit.s3.BackupstoreCatalog;
 import io.drkit.s3.BackupstoreLayout;
 import io.drkit.s3.CountingObjectSource;
@@ -64,7 +65,7 @@ public final class CatalogBenchmark {
         try (EmbeddedS3Server server = EmbeddedS3Server.startFilesystem(base)) {
             run(server, base, volumes, backups, blocks, concurrency, largeMb, largeCfgs, rounds);
         } finally {
-            deleteTree(base);
+            Trees.delete(base);
         }
     }
 
@@ -317,14 +318,4 @@ public final class CatalogBenchmark {
         }
         return def;
     }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-    }
-
 }

@@ -3,6 +3,7 @@ package io.drkit.examples.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.CompressionMethod;
+import io.drkit.examples.support.Trees;
 import io.drkit.s3.BackupSelection;
 import io.drkit.s3.BackupstoreLayout;
 import io.drkit.s3.DirectoryObjectSource;
@@ -107,7 +108,7 @@ public final class RestoreBenchmark {
                     sizeMib, blockMib, concurrency, codecs, rounds, linkMbit);
         } finally {
             heap.close();
-            deleteTree(base);
+            Trees.delete(base);
         }
     }
 
@@ -215,8 +216,8 @@ public final class RestoreBenchmark {
                                 lb.nanos() / lc.nanos())));
             }
         } finally {
-            deleteTree(out);
-            deleteTree(base.resolve(bucket));
+            Trees.delete(out);
+            Trees.delete(base.resolve(bucket));
         }
     }
 
@@ -525,14 +526,5 @@ public final class RestoreBenchmark {
             }
         }
         return def;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
     }
 }

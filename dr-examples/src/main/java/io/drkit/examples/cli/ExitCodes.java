@@ -1,6 +1,5 @@
 package io.drkit.examples.cli;
 
-import io.drkit.core.CancelledException;
 import io.drkit.core.ConflictException;
 import io.drkit.core.DrTimeoutException;
 import io.drkit.core.InvalidBackupDataException;
@@ -49,10 +48,7 @@ public final class ExitCodes {
         if (e instanceof InvalidBackupDataException) {
             return BAD_DATA;
         }
-        if (e instanceof CancelledException) {
-            return FAILED;
-        }
-        return FAILED;
+        return FAILED; // cancellations and anything unexpected
     }
 
     /** The help text listing every code. */

@@ -70,7 +70,7 @@ public final class ProgressDisplay implements AutoCloseable {
         redraw(true);
     }
 
-    /** Prints a line above the bar (or plainly when disabled is not wanted: callers print results themselves). */
+    /** Prints a line above the bar; nothing when disabled (results are printed by the callers themselves). */
     public synchronized void println(String line) {
         if (!enabled) {
             return;

@@ -10,10 +10,10 @@ import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
-import io.drkit.core.model.KubernetesStatus;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.util.TextTable;
+import io.drkit.core.util.Times;
 import io.drkit.examples.support.Connections;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ final class VolumesCommand implements Callable<Integer> {
             progress.update("scan", 0, 0, "", "reading backup volumes");
             BackupCatalog catalog = c.catalog(new CatalogProgress(progress));
             List<BackupVolume> volumes = catalog.listBackupVolumes();
-            Map<String, Backup> newest = catalog.newestCompleteBackups();
+            Map<String, Backup> newest = catalog.newestCompleteBackupsOf(volumes);
             List<SkippedEntry> skipped = catalog.skippedEntries();
             progress.finish("scan", null);
             Instant now = ctx.clock().instant();
@@ -73,7 +73,7 @@ final class VolumesCommand implements Callable<Integer> {
                 for (BackupVolume v : volumes) {
                     Backup b = newest.get(v.name());
                     t.row(v.name(), Sizes.human(v.size()), b == null ? "-" : b.name(),
-                            b == null ? "-" : b.pointInTime().map(p -> age(Duration.between(p, now))).orElse("?"),
+                            b == null ? "-" : b.pointInTime().map(p -> Times.human(Duration.between(p, now))).orElse("?"),
                             pvc(v, b).map(PvcRef::toString).orElse("(orphan)"), v.compression());
                 }
                 ctx.out().print(t.render());
@@ -92,19 +92,9 @@ final class VolumesCommand implements Callable<Integer> {
 
     private static Optional<PvcRef> pvc(BackupVolume v, Backup newest) {
         try {
-            return (newest == null ? Optional.<KubernetesStatus>empty() : newest.kubernetesStatus())
-                    .flatMap(KubernetesStatus::pvc).or(() -> v.kubernetesStatus().flatMap(KubernetesStatus::pvc));
+            return v.pvc(Optional.ofNullable(newest));
         } catch (InvalidBackupDataException e) {
             return Optional.empty();
         }
-    }
-
-    /** {@code 3d 4h}, {@code 5h 12m}, {@code 42m}. */
-    static String age(Duration d) {
-        long m = Math.max(0, d.toMinutes());
-        if (m >= 24 * 60) {
-            return (m / (24 * 60)) + "d " + (m % (24 * 60)) / 60 + "h";
-        }
-        return m >= 60 ? (m / 60) + "h " + (m % 60) + "m" : m + "m";
     }
 }

@@ -7,6 +7,7 @@ import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Hashes;
 import io.drkit.examples.support.InProcessKubernetes;
 import io.drkit.examples.support.Logging;
+import io.drkit.examples.support.Trees;
 import io.drkit.kubernetes.testing.SimulatedLonghorn;
 import io.drkit.s3.BackupSelection;
 import io.drkit.s3.BackupstoreCatalog;
@@ -167,7 +168,11 @@ public final class Drill {
             return new Result(false, -1, List.of(), List.of(e.toString()), Duration.between(started, Instant.now()));
         } finally {
             if (!options.keep()) {
-                deleteTree(work);
+                try {
+                    Trees.delete(work);
+                } catch (IOException e) {
+                    out.println("drill: could not remove " + work + ": " + e.getMessage());
+                }
             }
         }
     }
@@ -351,19 +356,5 @@ public final class Drill {
     private void banner(String s) {
         out.println();
         out.println("== " + s);
-    }
-
-    private static void deleteTree(Path root) {
-        try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort
-                }
-            });
-        } catch (IOException e) {
-            // best effort
-        }
     }
 }
