@@ -6,6 +6,7 @@ import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
@@ -113,8 +114,8 @@ public final class LonghornCrdCatalog implements BackupCatalog {
         Map<String, List<BackupCr>> backups = groupByVolume(readBackups(null));
         Map<String, Backup> out = new TreeMap<>();
         for (BackupVolumeCr bv : readBackupVolumes()) {
-            toBackups(backups.getOrDefault(bv.volumeName(), List.of()), bv.volumeName()).stream()
-                    .filter(Backup::isComplete).findFirst().ifPresent(b -> out.put(bv.volumeName(), b));
+            NewestBackupRule.newestComplete(toBackups(backups.getOrDefault(bv.volumeName(), List.of()), bv.volumeName()))
+                    .ifPresent(b -> out.put(bv.volumeName(), b));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
@@ -271,27 +272,12 @@ public final class LonghornBackupCatalog implements BackupCatalog {
         }
 
         Optional<Backup> newest() {
-            List<Backup> complete = backups.stream().filter(Backup::isComplete).toList();
-            if (complete.isEmpty()) {
-                return Optional.empty();
+            Optional<Backup> best = NewestBackupRule.newestComplete(backups);
+            if (best.isPresent() && bv.lastBackupName().isPresent() && !bv.lastBackupName().get().equals(best.get().name())) {
+                LOG.debug("backup volume {}: lastBackupName {} is not the newest complete backup; using {}", bv.id(),
+                        bv.lastBackupName().get(), best.get().name());
             }
-            Backup best = complete.get(0);
-            Optional<Backup> pointer = bv.lastBackupName()
-                    .flatMap(n -> complete.stream().filter(b -> b.name().equals(n)).findFirst());
-            if (pointer.isEmpty()) {
-                if (bv.lastBackupName().isPresent()) {
-                    LOG.debug("backup volume {}: lastBackupName {} is not a complete backup; using {}", bv.id(),
-                            bv.lastBackupName().get(), best.name());
-                }
-                return Optional.of(best);
-            }
-            Backup p = pointer.get();
-            if (Backup.NEWEST_FIRST.compare(p, best) <= 0
-                    || p.pointInTime().equals(best.pointInTime())) {
-                return Optional.of(p);
-            }
-            LOG.debug("backup volume {}: {} is newer than lastBackupName {}", bv.id(), best.name(), p.name());
-            return Optional.of(best);
+            return best;
         }
 
         BackupVolume coreVolume() {

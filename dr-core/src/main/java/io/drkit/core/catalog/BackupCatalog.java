@@ -70,17 +70,21 @@ public interface BackupCatalog extends AutoCloseable {
                 new NotFoundException("backup " + backupName + " of volume " + volumeName + " not found in " + describe()));
     }
 
-    /** The newest complete backup of one volume, if any (empty too when the volume does not exist). */
+    /**
+     * The newest complete backup of one volume by {@link NewestBackupRule}, if any (empty too when the volume does not
+     * exist). Every backend returns what the rule returns on {@link #listBackups(String)}.
+     */
     default Optional<Backup> newestCompleteBackup(String volumeName) {
         if (findBackupVolume(volumeName).isEmpty()) {
             return Optional.empty();
         }
-        return listBackups(volumeName).stream().filter(Backup::isComplete).sorted(Backup.NEWEST_FIRST).findFirst();
+        return NewestBackupRule.newestComplete(listBackups(volumeName));
     }
 
     /**
-     * The cheap path: the newest complete backup of every volume that has one, by volume name. Backends answer it
-     * from the volume's last-backup pointer where they can, verified, and fall back to listing.
+     * The cheap path: the newest complete backup of every volume that has one, by volume name, by
+     * {@link NewestBackupRule}. Backends may use the volume's last-backup pointer as a hint to read less, but the
+     * answer is always the rule's: a missing, incomplete or older pointer never wins.
      */
     default Map<String, Backup> newestCompleteBackups() {
         Map<String, Backup> out = new TreeMap<>();

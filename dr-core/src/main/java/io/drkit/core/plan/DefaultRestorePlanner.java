@@ -4,6 +4,7 @@ import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
@@ -197,6 +198,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
         private void planClaim(PvcRef pvc, List<BackupVolume> sources) {
             List<Backup> timeline = new ArrayList<>();
             Map<String, Optional<Backup>> newestPerVolume = new TreeMap<>();
+            Map<String, List<Backup>> allPerVolume = new TreeMap<>();
             for (BackupVolume v : sources) {
                 List<Backup> backups;
                 try {
@@ -209,11 +211,9 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
                     continue;
                 }
+                allPerVolume.put(v.name(), backups);
                 List<Backup> mine = new ArrayList<>();
-                for (Backup b : backups) {
-                    if (!b.isComplete()) {
-                        continue;
-                    }
+                for (Backup b : NewestBackupRule.completeNewestFirst(backups)) {
                     Optional<PvcRef> mapped;
                     try {
                         mapped = b.kubernetesStatus().flatMap(KubernetesStatus::pvc);
@@ -225,7 +225,6 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     }
                     mine.add(b);
                 }
-                mine.sort(Backup.NEWEST_FIRST);
                 newestPerVolume.put(v.name(), mine.stream().findFirst());
                 timeline.addAll(mine);
             }
@@ -285,7 +284,8 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 }
             }
             if (req.asOf().isEmpty()) {
-                checkPointer(pvc, volumesByName.get(pick.volumeName()), newestPerVolume.get(pick.volumeName()));
+                checkPointer(pvc, volumesByName.get(pick.volumeName()), allPerVolume.get(pick.volumeName()),
+                        newestPerVolume.get(pick.volumeName()));
             }
             if (req.maxAge().isPresent()) {
                 Instant cutoff = now.minus(req.maxAge().get());
@@ -300,18 +300,20 @@ final class DefaultRestorePlanner implements RestorePlanner {
             buildStep(pvc, pick, reason);
         }
 
-        private void checkPointer(PvcRef pvc, BackupVolume v, Optional<Backup> newestOfVolume) {
-            if (v == null || newestOfVolume == null || newestOfVolume.isEmpty()) {
+        private void checkPointer(PvcRef pvc, BackupVolume v, List<Backup> all, Optional<Backup> newestOfVolume) {
+            if (v == null || all == null || newestOfVolume == null || newestOfVolume.isEmpty()) {
                 return;
             }
             Backup newest = newestOfVolume.get();
-            String msg = null;
-            if (v.lastBackupName().isEmpty()) {
-                msg = "the store's last-backup pointer of " + v.name() + " is empty";
-            } else if (!v.lastBackupName().get().equals(newest.name())) {
-                msg = "the store's last-backup pointer of " + v.name() + " names " + v.lastBackupName().get()
-                        + ", which is missing, incomplete or older";
-            }
+            String pointer = "the store's last-backup pointer of " + v.name();
+            String named = pointer + " names " + v.lastBackupName().orElse("");
+            String msg = switch (NewestBackupRule.judgePointer(v, all)) {
+                case AGREES -> null;
+                case EMPTY -> pointer + " is empty";
+                case MISSING -> named + ", which does not exist";
+                case INCOMPLETE -> named + ", which is not complete";
+                case OLDER -> named + ", which is older than another complete backup";
+            };
             if (msg != null) {
                 warnings.add(new PlanWarning(Optional.of(pvc), Kind.STALE_POINTER,
                         msg + "; used the newest complete backup in the listing, " + newest.name()));

@@ -268,7 +268,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         }
 
         BackupVolume volume() {
-            List<Backup> complete = backups.stream().filter(Backup::isComplete).sorted(Backup.NEWEST_FIRST).toList();
+            List<Backup> complete = io.drkit.core.catalog.NewestBackupRule.completeNewestFirst(backups);
             String last = pointerSet ? pointer : complete.isEmpty() ? null : complete.get(0).name();
             Instant lastAt = complete.stream().filter(b -> b.name().equals(last)).findFirst()
                     .flatMap(Backup::snapshotCreatedAt).orElse(null);
