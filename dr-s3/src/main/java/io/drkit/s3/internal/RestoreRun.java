@@ -97,6 +97,7 @@ public final class RestoreRun {
                     + backup.blockSize() + " is larger than " + MAX_BLOCK_SIZE + " bytes");
         }
         this.blockSize = (int) backup.blockSize();
+        BlockFetcher.workers(s.concurrency(), 1, s.memoryLimit(), blockSize); // fails now if not one block fits
     }
 
     /**
@@ -161,8 +162,7 @@ public final class RestoreRun {
     }
 
     private int workers(long blocks) {
-        long byMemory = Math.max(1, s.memoryLimit() / BlockFetcher.workspaceBytes(blockSize));
-        return (int) Math.max(1, Math.min(Math.min(s.concurrency(), byMemory), blocks));
+        return BlockFetcher.workers(s.concurrency(), blocks, s.memoryLimit(), blockSize);
     }
 
     private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, Workers.Control control) {
