@@ -117,6 +117,7 @@ public final class RestoreRun {
         base.ifPresent(this::checkBase);
         BackupstoreLock lock = null;
         BlockListSpool spool = null;
+        Cancellation.Registration onCancel = null;
         boolean done = false;
         try {
             if (s.lockStore() != null) {
@@ -129,6 +130,7 @@ public final class RestoreRun {
                 LOG.warn("Blocks of {} are not sorted by offset; restoring anyway", cfgKey);
             }
             dest.open(volume.size());
+            onCancel = cancel.onCancel(dest::cancelled); // a signal handler may end the process right after
             BlockListSpool blocks = spool;
             safe(l -> l.restoreStarted(volume.name(), backup.name(), volume.size(), blocks.count(), dest.describe()));
             Optional<Boolean> baseMatches = layDownBase(base, spool.listed());
@@ -149,6 +151,9 @@ public final class RestoreRun {
             safe(l -> l.restoreFinished(result));
             return result;
         } finally {
+            if (onCancel != null) {
+                onCancel.close();
+            }
             if (!done) {
                 dest.abort();
             }
