@@ -586,9 +586,9 @@ public abstract class ImageDestination {
                 ch = FileChannel.open(device, StandardOpenOption.WRITE); // no CREATE, no TRUNCATE_EXISTING
                 capacity = ch.size();
             } catch (IOException e) {
-                abort();
-                throw new UnavailableException("cannot open block device " + device + " for writing: " + e.getMessage(),
-                        e);
+                abort(); // no such device behind the node, no permission: the output cannot be used
+                throw new InvalidInputException("cannot open block device " + device + " for writing: "
+                        + e.getMessage(), e);
             }
             if (capacity < size) {
                 abort();
