@@ -4,6 +4,7 @@ import io.drkit.core.CancelledException;
 import io.drkit.core.ConflictException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.UnavailableException;
+import io.drkit.core.util.Sizes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -324,9 +325,9 @@ public abstract class ImageDestination {
                     if (limit > 0 && limit < size) {
                         abort();
                         throw new InvalidInputException("cannot restore the " + size + "-byte image ("
-                                + io.drkit.core.util.Sizes.human(size) + ") to " + target + ": files in "
+                                + Sizes.human(size) + ") to " + target + ": files in "
                                 + target.getParent() + " can be at most " + limit + " bytes ("
-                                + io.drkit.core.util.Sizes.human(limit) + "; the file system's maximum file size or "
+                                + Sizes.human(limit) + "; the file system's maximum file size or "
                                 + "this process's file size limit, ulimit -f); restore to a file system that allows "
                                 + "larger files, or to a block device", e);
                     }
@@ -593,8 +594,8 @@ public abstract class ImageDestination {
             if (capacity < size) {
                 abort();
                 throw new InvalidInputException("block device " + device + " holds " + capacity + " bytes ("
-                        + io.drkit.core.util.Sizes.human(capacity) + "), less than the " + size + "-byte image ("
-                        + io.drkit.core.util.Sizes.human(size) + "); nothing was written");
+                        + Sizes.human(capacity) + "), less than the " + size + "-byte image ("
+                        + Sizes.human(size) + "); nothing was written");
             }
             writer = new ChannelTarget(ch, false);
             writer.open(size);
