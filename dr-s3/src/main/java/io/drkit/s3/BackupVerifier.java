@@ -326,7 +326,11 @@ public final class BackupVerifier {
             return this;
         }
 
-        /** Most bytes of block buffers (default 128 MiB; each download in flight needs about two blocks). */
+        /**
+         * Most bytes of block buffers (default 128 MiB): full and sampled verification size their download workers by
+         * it exactly as a restore does (3 workers for 16 MiB blocks); a limit below one worker's need is an
+         * {@link InvalidInputException}.
+         */
         public Builder memoryLimit(long bytes) {
             if (bytes < 1) {
                 throw new InvalidInputException("memory limit must be positive, not " + bytes);

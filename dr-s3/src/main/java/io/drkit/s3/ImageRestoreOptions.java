@@ -10,14 +10,15 @@ import java.util.Optional;
  *
  * @param salvage          write missing or corrupt blocks as zeros, finish the restore, and list every damaged range
  *                         in the result (default false: the restore fails at the first damaged block, like Longhorn)
- * @param overwrite        replace an existing target file (default false: an existing file is never touched)
+ * @param overwrite        replace an existing target file, or write onto a block device (default false: an existing
+ *                         file or a device is never touched)
  * @param baseImage        a raw file with the volume's backing image, laid under the restored blocks (the backup
  *                         holds only what the volume changed on top of it)
  * @param channelIsZeroed  for {@link VolumeImageRestorer#restoreToChannel}: the channel already reads as zeros (a new
  *                         file, a freshly discarded device), so holes need not be written (default false: every byte of
  *                         the image is written)
- * @param cancellation     cancels the restore; it then stops, removes its temporary file and throws
- *                         {@link io.drkit.core.CancelledException}
+ * @param cancellation     cancels the restore; it removes its temporary file at once (on the cancelling thread), stops
+ *                         and throws {@link io.drkit.core.CancelledException}
  */
 public record ImageRestoreOptions(boolean salvage, boolean overwrite, Optional<Path> baseImage, boolean channelIsZeroed,
                                   Cancellation cancellation) {
@@ -67,7 +68,7 @@ public record ImageRestoreOptions(boolean salvage, boolean overwrite, Optional<P
             return this;
         }
 
-        /** Whether an existing target file may be replaced (default false). */
+        /** Whether an existing target file may be replaced, or a block device written (default false). */
         public Builder overwrite(boolean on) {
             this.overwrite = on;
             return this;

@@ -9,6 +9,7 @@ import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.s3.internal.BackupstoreLock;
 import io.drkit.s3.internal.BlockFetcher;
+import io.drkit.s3.internal.FileKind;
 import io.drkit.s3.internal.ImageDestination;
 import io.drkit.s3.internal.RestoreRun;
 import java.nio.channels.SeekableByteChannel;
@@ -19,20 +20,29 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Restores a Longhorn backup to a raw volume image without Longhorn: from the S3 bucket or mounted directory
- * ({@link ObjectSource}) straight into an image file or any seekable channel (a block device).
+ * ({@link ObjectSource}) straight into an image file, a block device, or any seekable channel.
  *
  * <p>The image is {@code volume.cfg}'s {@code Size} bytes; every block the backup lists is downloaded, decoded (LZ4
  * frames, gzip, none; a block stored in another codec than recorded is still decoded, Longhorn #7687), verified
  * against its SHA-512 checksum and written at its offset; the rest stays a hole (zeros; sparse in a file), or shows
  * the backing image when a base file is given. Blocks are fetched by a bounded number of workers, each with two
- * reusable block buffers, so memory stays bounded whatever the volume size ({@link Builder#memoryLimit}).
+ * block buffers allocated once; the workers are as many as {@link Builder#memoryLimit} holds for the backup's block
+ * size, so memory stays bounded whatever the volume size and whatever the store holds.
  *
  * <p>A file is written as a temporary file next to the target, synced and renamed into place only when complete: a
- * failed or cancelled restore leaves neither the target nor the temporary file behind, and an existing file is only
- * replaced with {@link ImageRestoreOptions#overwrite()}. A missing or corrupt block fails the restore with
+ * failed or cancelled restore leaves neither the target nor the temporary file behind (a cancellation removes it the
+ * moment it is requested, so a process ending right after leaves nothing either), and partial files that killed
+ * restores left next to the same target are removed by the next restore to it. An existing file is only replaced with
+ * {@link ImageRestoreOptions#overwrite()}. A block device (also through a symbolic link) is written in place, never
+ * replaced: it needs {@code overwrite}, must hold the image (checked before anything is written), and keeps what lies
+ * beyond the image; a failed or cancelled restore leaves it partly written. Directories, character devices, FIFOs and
+ * sockets are refused ({@link InvalidInputException}). A missing or corrupt block fails the restore with
  * {@link DamagedBlockException} (checksum, key, offset), unless {@linkplain ImageRestoreOptions#salvage() salvage}
  * is on: then it becomes zeros and the result lists every damaged range.
  *
@@ -48,13 +58,18 @@ import java.util.concurrent.ExecutorService;
  * }</pre>
  */
 public final class VolumeImageRestorer {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeImageRestorer.class);
     private final ObjectSource source;
     private final BackupTarget target;
     private final int concurrency;
     private final BackupstoreLayout layout;
     private final RestoreRun.Settings settings;
+    private final ImageRestoreListener listener;
+    private final Function<Path, FileKind> fileKinds;
 
     private VolumeImageRestorer(Builder b) {
+        this.listener = b.listener;
+        this.fileKinds = b.fileKinds;
         this.source = b.source;
         this.target = b.target;
         this.concurrency = b.concurrency;
@@ -136,10 +151,17 @@ public final class VolumeImageRestorer {
 
     /**
      * Restores the selected backup into the raw image file {@code image} (sparse), via a temporary file in the same
-     * directory that is renamed into place when complete.
+     * directory that is renamed into place when complete; or, when {@code image} is a block device, into the device in
+     * place (needs {@link ImageRestoreOptions#overwrite()}; holes are written as zeros).
      *
-     * @throws io.drkit.core.ConflictException      when {@code image} exists and overwriting is not allowed, or a
-     *                                              Longhorn deletion lock refuses the backupstore lock
+     * @throws io.drkit.core.ConflictException      when {@code image} exists (a file, or a block device) and
+     *                                              overwriting is not allowed, or a Longhorn deletion lock refuses the
+     *                                              backupstore lock
+     * @throws InvalidInputException                when {@code image} is a directory, a character device, a FIFO, a
+     *                                              socket or another special file; when a block device is smaller than
+     *                                              the image, or the file system cannot hold a file that large (the
+     *                                              message names the limit); when the memory limit is too small for
+     *                                              one block
      * @throws NotFoundException                    when the volume or backup does not exist
      * @throws DamagedBlockException                when a block is missing or corrupt (without salvage)
      * @throws InvalidBackupDataException           when the cfgs are malformed
@@ -147,7 +169,8 @@ public final class VolumeImageRestorer {
      * @throws io.drkit.core.UnavailableException   when the store or the file system fails
      */
     public ImageRestoreResult restoreToFile(BackupSelection which, Path image, ImageRestoreOptions options) {
-        ImageDestination dest = ImageDestination.file(Objects.requireNonNull(image, "image"), options.overwrite());
+        ImageDestination dest = ImageDestination.path(Objects.requireNonNull(image, "image"), options.overwrite(),
+                this::leftover, fileKinds);
         dest.check();
         return restore(which, dest, options);
     }
@@ -164,6 +187,14 @@ public final class VolumeImageRestorer {
                                                ImageRestoreOptions options) {
         return restore(which, ImageDestination.channel(Objects.requireNonNull(channel, "channel"),
                 options.channelIsZeroed()), options);
+    }
+
+    private void leftover(Path file, boolean removed, String detail) {
+        try {
+            listener.leftoverPartialFile(file, removed, detail);
+        } catch (RuntimeException e) {
+            LOG.warn("image restore listener threw; ignored", e);
+        }
     }
 
     private ImageRestoreResult restore(BackupSelection which, ImageDestination dest, ImageRestoreOptions options) {
@@ -197,6 +228,7 @@ public final class VolumeImageRestorer {
         private Duration lockRefresh = BackupstoreLock.DEFAULT_REFRESH;
         private Duration lockSettle = BackupstoreLock.DEFAULT_SETTLE;
         private Clock clock = Clock.systemUTC();
+        private Function<Path, FileKind> fileKinds = FileKind::probe;
 
         private Builder(ObjectSource source, BackupTarget target) {
             this.source = Objects.requireNonNull(source, "source");
@@ -213,9 +245,11 @@ public final class VolumeImageRestorer {
         }
 
         /**
-         * Most bytes of block buffers a restore holds (default 128 MiB). Each block in flight needs about twice the
-         * block size, so this caps the concurrency for large blocks: 128 MiB allows 31 blocks of 2 MiB but only 3 of
-         * 16 MiB. At least one block is always in flight.
+         * Most bytes of block buffers a restore holds (default 128 MiB). Each worker needs the block, the largest
+         * object still accepted as one encoded block (the block plus 1/16 plus 64 KiB) and 9 MiB for the slow
+         * decoders ({@code 13.2 MiB} for 2 MiB blocks, {@code 42.1 MiB} for 16 MiB), so this caps the concurrency for
+         * large blocks: 128 MiB allows 9 workers for 2 MiB blocks but only 3 for 16 MiB. A limit below one worker's
+         * need fails the restore with {@link InvalidInputException} before anything is written.
          */
         public Builder memoryLimit(long bytes) {
             if (bytes < 1) {
@@ -288,6 +322,12 @@ public final class VolumeImageRestorer {
         /** The clock lock expiry is judged by (tests). */
         Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /** What output paths are (tests: pretend a regular file is a block device to exercise the in-place path). */
+        Builder fileKinds(Function<Path, FileKind> probe) {
+            this.fileKinds = Objects.requireNonNull(probe);
             return this;
         }
 

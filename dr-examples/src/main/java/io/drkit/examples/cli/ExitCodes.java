@@ -61,5 +61,6 @@ public final class ExitCodes {
             + "  5  a backend was unreachable, refused the credentials, or timed out%n"
             + "  6  a named volume, backup or plan step does not exist%n"
             + "  7  refused to overwrite or take over something that exists%n"
-            + "  8  data in the store is not readable as Longhorn writes it%n";
+            + "  8  data in the store is not readable as Longhorn writes it%n"
+            + "  130, 143  interrupted by SIGINT, SIGTERM (restore-to-file: cancelled, partial file removed)%n";
 }

@@ -14,23 +14,43 @@ import io.drkit.s3.ImageRestoreOptions;
 import io.drkit.s3.ImageRestoreResult;
 import io.drkit.s3.RestoreProgress;
 import io.drkit.s3.VolumeImageRestorer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code dr restore-to-file VOLUME --output FILE}: rebuild a volume image from the backupstore, without Longhorn. */
+/**
+ * {@code dr restore-to-file VOLUME --output FILE|DEVICE}: rebuild a volume image from the backupstore, without Longhorn.
+ * SIGINT and SIGTERM cancel the restore through a shutdown hook, which removes the partial file at once, says so in one
+ * line and lets the process end with the signal's code (130, 143).
+ */
 @Command(name = "restore-to-file", mixinStandardHelpOptions = true,
-        description = {"Restore a backup of a volume to a raw image file (or a block device), reading the backupstore "
-                + "directly: no Longhorn, no cluster. The image is written to a temporary file next to the target, "
-                + "fsynced and renamed: a failed or cancelled restore leaves no file behind. An existing file is never "
-                + "overwritten unless --overwrite.",
-            "--salvage writes missing or corrupt blocks as zeros, completes, and lists every damaged range (exit 3)."})
+        description = {"Restore a backup of a volume to a raw image file or a block device, reading the backupstore "
+                + "directly: no Longhorn, no cluster.",
+            "A file is written to a temporary .<name>.<pid>-...drkit-partial file next to it, fsynced and renamed: a "
+                + "failed or cancelled restore (also by SIGINT or SIGTERM) leaves no file behind, and the partial file "
+                + "of a killed restore (SIGKILL, power loss) is removed by the next restore to the same file. An "
+                + "existing file is never overwritten unless --overwrite.",
+            "A block device is written in place (never replaced or truncated), only with --overwrite, and must be at "
+                + "least as large as the image (else exit 2, nothing written); a failed or cancelled restore leaves it "
+                + "partly written. Directories, character devices, FIFOs and sockets are refused (exit 2).",
+            "--salvage writes missing or corrupt blocks as zeros, completes, and lists every damaged range (exit 3).",
+            "SIGINT or SIGTERM: the restore is cancelled, one line says so on stderr, exit 130 or 143. Block buffers "
+                + "use at most 128 MiB (fewer blocks in flight for large blocks: 3 of 16 MiB)."})
 final class RestoreToFileCommand implements Callable<Integer> {
+    /** How long a signal waits for the cancelled restore to stop its workers and release its lock. */
+    private static final long STOP_WAIT_SECONDS = 10;
+
     @ParentCommand
     DrCli parent;
     @Mixin
@@ -48,13 +68,15 @@ final class RestoreToFileCommand implements Callable<Integer> {
             description = "The newest complete backup at or before this ISO-8601 time.")
     Instant asOf;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "The image file to create.")
+    @Option(names = "--output", required = true, paramLabel = "FILE|DEVICE",
+            description = "The image file to create, or a block device to write in place (needs --overwrite).")
     Path output;
 
     @Option(names = "--salvage", description = "Write missing or corrupt blocks as zeros and finish; report the damaged ranges.")
     boolean salvage;
 
-    @Option(names = "--overwrite", description = "Replace FILE if it exists (default: refuse, exit 7).")
+    @Option(names = "--overwrite", description = "Replace FILE if it exists, or write onto a block device (default: "
+            + "refuse, exit 7).")
     boolean overwrite;
 
     @Option(names = "--base-image", paramLabel = "FILE", description = "The volume's backing image, laid under the blocks.")
@@ -64,7 +86,8 @@ final class RestoreToFileCommand implements Callable<Integer> {
             + "delete blocks meanwhile (writes a lock object to the store).")
     boolean lock;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "Blocks in flight. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8", description = "Blocks in flight, at most "
+            + "(fewer when 128 MiB of block buffers do not hold that many: 3 for 16 MiB blocks). Default: ${DEFAULT-VALUE}.")
     int concurrency;
 
     @Override
@@ -76,12 +99,35 @@ final class RestoreToFileCommand implements Callable<Integer> {
         BackupSelection which = backup != null ? BackupSelection.named(volume, backup)
                 : asOf != null ? BackupSelection.newestAtOrBefore(volume, asOf) : BackupSelection.newest(volume);
         Cancellation cancel = Cancellation.create();
-        Thread hook = new Thread(cancel::cancel, "dr-cancel");
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean signalled = new AtomicBoolean();
+        boolean device = isSpecial(output); // anything special but a block device is refused before the restore starts
+        Thread hook = new Thread(() -> {
+            if (finished.getCount() == 0) {
+                return;
+            }
+            signalled.set(true);
+            cancel.cancel(); // the restore removes its partial file right here, on this thread
+            ctx.err().println("dr restore-to-file: cancelled by a signal; " + (device ? "block device " + output
+                    + " holds a partly written image" : "nothing was written to " + output
+                    + " and the partial file is removed"));
+            try {
+                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS); // workers stop, the lock is released
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dr-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
             VolumeImageRestorer restorer = VolumeImageRestorer.builder(c.objectSource(), c.target()).concurrency(concurrency)
                     .backupstoreLock(lock).listener(new ImageRestoreListener() {
+                        @Override
+                        public void leftoverPartialFile(Path file, boolean removed, String detail) {
+                            ctx.err().println("dr restore-to-file: " + (removed ? "removed leftover partial file "
+                                    : "kept partial file ") + file + ": " + detail);
+                        }
+
                         @Override
                         public void progress(RestoreProgress p) {
                             progress.update(p.volumeName(), p.bytesDone(), p.bytesTotal(), "bytes", p.backupName());
@@ -96,12 +142,26 @@ final class RestoreToFileCommand implements Callable<Integer> {
             progress.close();
             print(ctx, r);
             return r.intact() ? ExitCodes.OK : ExitCodes.DAMAGED;
+        } catch (RuntimeException e) {
+            if (signalled.get()) {
+                return ExitCodes.FAILED; // the hook said it in one line; the process ends with the signal's code
+            }
+            throw e;
         } finally {
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // shutting down
             }
+        }
+    }
+
+    private static boolean isSpecial(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class).isOther();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -162,10 +162,30 @@ public final class BlockCodec {
      * @param storedLen how many of them
      * @param blockSize the expected uncompressed size
      * @param checksum  the expected checksum (the block's file name)
+     * @return the block in an array of exactly {@code blockSize} bytes
      * @throws BlockDecodeException saying what was wrong
      */
     public static Decoded decode(CompressionMethod recorded, byte[] stored, int storedLen, int blockSize, String checksum)
             throws BlockDecodeException {
+        Decoded d = decodeInto(recorded, stored, storedLen, blockSize, checksum, new byte[blockSize + 1]);
+        return d.data().length == blockSize ? d
+                : new Decoded(java.util.Arrays.copyOf(d.data(), blockSize), d.codec(), d.recoveredByFallback());
+    }
+
+    /**
+     * {@link #decode} without allocating a block: compressed codecs decompress into {@code out} (at least
+     * {@code blockSize + 1} bytes, so that a longer block is noticed), and {@code none} is checked where it is. The
+     * block is the first {@code blockSize} bytes of the returned {@link Decoded#data()}, which is {@code out} or
+     * {@code stored} itself. The decoders' own buffers are all this allocates (at most about 9 MiB: two LZ4 frame
+     * blocks of up to 4 MiB).
+     *
+     * @throws BlockDecodeException saying what was wrong
+     */
+    public static Decoded decodeInto(CompressionMethod recorded, byte[] stored, int storedLen, int blockSize,
+                                     String checksum, byte[] out) throws BlockDecodeException {
+        if (out.length < blockSize + 1) {
+            throw new IllegalArgumentException("output buffer of " + out.length + " bytes for blocks of " + blockSize);
+        }
         Set<CompressionMethod> order = new LinkedHashSet<>();
         order.add(recorded);
         order.add(sniff(stored, storedLen));
@@ -177,8 +197,15 @@ public final class BlockCodec {
                 continue; // only try another compressed codec when its magic is present
             }
             byte[] data;
+            int length;
             try {
-                data = decompress(m, stored, storedLen, blockSize);
+                if (m == CompressionMethod.NONE) {
+                    data = stored;
+                    length = storedLen;
+                } else {
+                    data = out;
+                    length = decompressInto(m, stored, storedLen, out, blockSize + 1);
+                }
             } catch (IOException | RuntimeException e) {
                 failures.add(m + ": " + e.getMessage());
                 if (first == null && m == recorded) {
@@ -187,10 +214,11 @@ public final class BlockCodec {
                 }
                 continue;
             }
-            String actual = checksum(data, 0, data.length);
+            String actual = checksum(data, 0, length);
             if (actual.equals(checksum)) {
-                if (data.length != blockSize) {
-                    throw new BlockDecodeException(Problem.WRONG_SIZE, "block " + checksum + " decodes to " + data.length
+                if (length != blockSize) {
+                    throw new BlockDecodeException(Problem.WRONG_SIZE, "block " + checksum + " decodes to "
+                            + (length > blockSize && data == out ? "more than " + blockSize : String.valueOf(length))
                             + " bytes, expected " + blockSize, null);
                 }
                 return new Decoded(data, m, m != recorded);
@@ -209,51 +237,47 @@ public final class BlockCodec {
                 first == null ? null : first.getCause());
     }
 
-    /**
-     * Decompresses with one codec, without verification; output is capped at {@code maxSize} + 1 bytes (so an
-     * oversized block is detected without unbounded memory).
-     *
-     * @throws IOException when the data is not valid for {@code method}
-     */
-    public static byte[] decompress(CompressionMethod method, byte[] stored, int storedLen, int maxSize) throws IOException {
+    /** Decompresses a compressed codec into {@code out}; returns the bytes written, at most {@code cap}. */
+    private static int decompressInto(CompressionMethod method, byte[] stored, int storedLen, byte[] out, int cap)
+            throws IOException {
         return switch (method) {
-            case NONE -> java.util.Arrays.copyOf(stored, storedLen);
-            case GZIP -> readCapped(new GZIPInputStream(new ByteArrayInputStream(stored, 0, storedLen), 64 << 10), maxSize);
-            case LZ4 -> lz4Decompress(stored, storedLen, maxSize);
+            case NONE -> throw new IllegalArgumentException("none is not compressed");
+            case GZIP -> readCapped(new GZIPInputStream(new ByteArrayInputStream(stored, 0, storedLen), 64 << 10), out, cap);
+            case LZ4 -> {
+                if (!startsWith(stored, storedLen, LZ4_MAGIC)) {
+                    throw new IOException("lz4: bad magic number");
+                }
+                try {
+                    yield readCapped(new LZ4FrameInputStream(new ByteArrayInputStream(stored, 0, storedLen)), out, cap);
+                } catch (IOException e) {
+                    if (!linkedBlocks(e)) {
+                        throw e;
+                    }
+                    // linked-block frame (lz4 -BD, python-lz4 defaults): lz4-java refuses, commons-compress reads it
+                    yield readCapped(new FramedLZ4CompressorInputStream(new ByteArrayInputStream(stored, 0, storedLen),
+                            true), out, cap);
+                }
+            }
         };
     }
 
-    private static byte[] lz4Decompress(byte[] stored, int storedLen, int maxSize) throws IOException {
-        if (!startsWith(stored, storedLen, LZ4_MAGIC)) {
-            throw new IOException("lz4: bad magic number");
-        }
-        try {
-            return readCapped(new LZ4FrameInputStream(new ByteArrayInputStream(stored, 0, storedLen)), maxSize);
-        } catch (IOException e) {
-            if (!String.valueOf(e.getMessage()).contains("frame descriptor")
-                    && !(e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("Dependent block"))) {
-                throw e;
-            }
-            // linked-block frame (lz4 -BD, python-lz4 defaults): lz4-java refuses, commons-compress reads it
-            return readCapped(new FramedLZ4CompressorInputStream(new ByteArrayInputStream(stored, 0, storedLen), true), maxSize);
-        }
+    private static boolean linkedBlocks(IOException e) {
+        return String.valueOf(e.getMessage()).contains("frame descriptor")
+                || e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("Dependent block");
     }
 
-    private static byte[] readCapped(InputStream in, int maxSize) throws IOException {
+    /** Reads at most {@code cap} bytes into {@code out}; {@code cap} means "that many or more". */
+    private static int readCapped(InputStream in, byte[] out, int cap) throws IOException {
         try (in) {
-            byte[] buf = new byte[maxSize + 1];
             int n = 0;
-            while (n < buf.length) {
-                int r = in.read(buf, n, buf.length - n);
+            while (n < cap) {
+                int r = in.read(out, n, cap - n);
                 if (r < 0) {
                     break;
                 }
                 n += r;
             }
-            if (n == buf.length && in.read() >= 0) {
-                n = buf.length; // more than one block: keep the marker length
-            }
-            return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+            return n;
         }
     }
 

@@ -3,6 +3,7 @@ package io.drkit.s3.internal;
 import io.drkit.core.Cancellation;
 import io.drkit.core.CancelledException;
 import io.drkit.core.DrTimeoutException;
+import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.UnavailableException;
 import io.drkit.core.model.CompressionMethod;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Downloads one block object, decodes it and verifies its checksum, into a caller-owned {@link Workspace} whose
- * buffers are reused from block to block (so a restore allocates nothing per block and its memory is
- * workspaces x about two blocks, whatever the volume size).
+ * buffers are allocated once and reused from block to block (so a restore allocates no block buffer per block, and
+ * its memory is workers x {@link #workspaceBytes}, whatever the volume size and whatever the store holds).
  *
  * <p>The common case takes a fast path: the recorded codec decoded straight into the workspace (LZ4 frames with
  * independent blocks through lz4-java's block decompressor, gzip through a reused {@link Inflater}), with the codec's
@@ -85,19 +86,46 @@ public final class BlockFetcher {
         this.backoff = backoff;
     }
 
-    /** Upper bound of the heap one {@link Workspace} takes for blocks of {@code blockSize} bytes. */
+    /**
+     * Heap the slow decoding path may allocate on top of a workspace's buffers, per worker: lz4-java's frame reader
+     * holds two buffers of the frame's block size (at most 4 MiB each), the gzip and linked-LZ4 readers a window and
+     * a buffer of 64 KiB each.
+     */
+    static final long DECODER_BYTES = 9L << 20;
+
+    /**
+     * Upper bound of the heap one worker takes for blocks of {@code blockSize} bytes: its {@link Workspace} (the block
+     * plus one byte, and the largest object still read as one encoded block) and what the slow decoding path may
+     * allocate meanwhile. Restore, salvage and verification size their workers by it ({@link #workers}).
+     */
     public static long workspaceBytes(int blockSize) {
-        return (long) blockSize + initialStoredCapacity(blockSize);
+        return (long) blockSize + 1 + maxStoredBytes(blockSize) + DECODER_BYTES;
     }
 
-    private static int initialStoredCapacity(int blockSize) {
-        // incompressible data: lz4 adds 4 bytes per 4 MiB frame block + 19, gzip about 5 bytes per 64 KiB + 18
-        return blockSize + (blockSize >> 6) + 4096;
+    /**
+     * The largest object that could still be one encoded block; larger objects are not downloaded. Every encoder
+     * Longhorn uses (and every sane one) stays far below it: LZ4 frames add 4 bytes per 4 MiB block plus a 19-byte
+     * frame, deflate's stored blocks 5 bytes per 64 KiB plus an 18-byte gzip frame; this allows 1/16 plus 64 KiB.
+     */
+    static int maxStoredBytes(int blockSize) {
+        return Math.toIntExact((long) blockSize + (blockSize >> 4) + (64 << 10));
     }
 
-    /** The largest object that could still be one encoded block; larger objects are not downloaded. */
-    static long maxStoredBytes(int blockSize) {
-        return 2L * blockSize + (1 << 20);
+    /**
+     * How many workers to run over {@code items} blocks of at most {@code blockSize} bytes: at most {@code wanted},
+     * and only as many as {@code memoryLimit} holds ({@link #workspaceBytes} each), so that bigger blocks get fewer
+     * workers (128 MiB: 8 workers for 2 MiB blocks, 3 for 16 MiB).
+     *
+     * @throws InvalidInputException when not even one worker fits: the memory limit is too small for the block size
+     */
+    public static int workers(int wanted, long items, long memoryLimit, int blockSize) {
+        long each = workspaceBytes(blockSize);
+        if (each > memoryLimit) {
+            throw new InvalidInputException("blocks of " + blockSize + " bytes need " + each + " bytes of buffers per "
+                    + "worker, more than the memory limit of " + memoryLimit + " bytes; raise the memory limit to at "
+                    + "least " + each);
+        }
+        return (int) Math.max(1, Math.min(Math.min(wanted, memoryLimit / each), items));
     }
 
     /**
@@ -120,7 +148,8 @@ public final class BlockFetcher {
                 stored = download(key, blockSize, ws);
                 if (stored == Integer.MIN_VALUE) {
                     return new Outcome(Status.CORRUPT, BlockProblem.WRONG_SIZE, "block " + checksumHex
-                            + " is stored as an object of " + ws.reportedSize + " bytes, more than any encoding of a "
+                            + " is stored as an object of " + (ws.reportedSize < 0 ? "more than "
+                            + maxStoredBytes(blockSize) : ws.reportedSize) + " bytes, more than any encoding of a "
                             + blockSize + "-byte block (not downloaded)", 0, null, false);
                 }
             } catch (NotFoundException e) {
@@ -165,17 +194,19 @@ public final class BlockFetcher {
         }
     }
 
-    /** Reads the object into the workspace; returns its length, or {@link Integer#MIN_VALUE} when it is too large. */
+    /**
+     * Reads the object into the workspace's stored-bytes buffer, which already holds the largest acceptable object (it
+     * never grows); returns its length, or {@link Integer#MIN_VALUE} when it is too large.
+     */
     private int download(String key, int blockSize, Workspace ws) throws IOException {
         try (ObjectStream in = source.get(key)) {
             long size = in.info().size();
             ws.reportedSize = size;
-            long max = maxStoredBytes(blockSize);
+            int max = maxStoredBytes(blockSize);
             if (size > max) {
                 return Integer.MIN_VALUE;
             }
             if (size >= 0) {
-                ws.ensureStored((int) size);
                 int n = readFully(in, ws.stored, (int) size);
                 if (n < size) {
                     throw new IOException("object ended after " + n + " of " + size + " bytes");
@@ -183,20 +214,12 @@ public final class BlockFetcher {
                 return n;
             }
             // size unknown: read up to the limit
-            int n = 0;
-            while (true) {
-                if (n == ws.stored.length) {
-                    if (n >= max) {
-                        return Integer.MIN_VALUE;
-                    }
-                    ws.ensureStored((int) Math.min(max + 1, (long) n * 2));
-                }
-                int r = in.read(ws.stored, n, ws.stored.length - n);
-                if (r < 0) {
-                    return n;
-                }
-                n += r;
+            int n = readFully(in, ws.stored, max);
+            if (n == max && in.read() >= 0) {
+                ws.reportedSize = -1; // unknown, and too large
+                return Integer.MIN_VALUE;
             }
+            return n;
         }
     }
 
@@ -218,9 +241,8 @@ public final class BlockFetcher {
             return new Outcome(Status.OK, null, "", stored, recorded, false);
         }
         try {
-            BlockCodec.Decoded d = BlockCodec.decode(recorded, ws.stored, stored, blockSize, checksumHex);
-            System.arraycopy(d.data(), 0, ws.data, 0, blockSize);
-            ws.result = ws.data;
+            BlockCodec.Decoded d = BlockCodec.decodeInto(recorded, ws.stored, stored, blockSize, checksumHex, ws.data);
+            ws.result = d.data();
             return new Outcome(Status.OK, null, "", stored, d.codec(), d.recoveredByFallback());
         } catch (BlockCodec.BlockDecodeException e) {
             return new Outcome(Status.CORRUPT, problem(e.problem()), e.getMessage(), stored, null, false);
@@ -398,17 +420,27 @@ public final class BlockFetcher {
             }
         }
 
+        /**
+         * Makes the buffers hold blocks of {@code blockSize} bytes: the block plus one byte (to notice a longer one)
+         * and the largest object still read as one encoded block. They only grow, and are allocated once for the
+         * largest block size a worker meets, never grown by copying.
+         */
         void ensure(int blockSize) {
-            if (data.length != blockSize) {
-                data = new byte[blockSize];
-                stored = new byte[initialStoredCapacity(blockSize)];
+            int stores = maxStoredBytes(blockSize);
+            if (data.length < blockSize + 1 || stored.length < stores) {
+                int dataLength = Math.max(data.length, blockSize + 1);
+                int storedLength = Math.max(stored.length, stores);
+                data = null; // let the old buffers go before the new ones are allocated
+                stored = null;
+                result = null;
+                data = new byte[dataLength];
+                stored = new byte[storedLength];
             }
         }
 
-        void ensureStored(int n) {
-            if (stored.length < n) {
-                stored = Arrays.copyOf(stored, n);
-            }
+        /** Bytes of block buffers this workspace holds (at most {@link #workspaceBytes} minus the decoders' share). */
+        public long heldBytes() {
+            return (long) data.length + stored.length;
         }
 
         Inflater inflater() {

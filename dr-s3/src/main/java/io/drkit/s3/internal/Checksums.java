@@ -1,5 +1,8 @@
 package io.drkit.s3.internal;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +45,22 @@ public final class Checksums {
         return HEX.formatHex(b, off, off + LENGTH);
     }
 
-    /** The checksum of an all-zero block of {@code blockSize} bytes (computed once per size). */
+    /**
+     * The checksum of an all-zero block of {@code blockSize} bytes (computed once per size, from a small buffer: no
+     * block-sized allocation outside the workers' budget).
+     */
     public static byte[] zeroBlock(int blockSize) {
-        return ZERO.computeIfAbsent(blockSize, n -> parse(BlockCodec.checksum(new byte[n])));
+        return ZERO.computeIfAbsent(blockSize, n -> {
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-512");
+                byte[] zeros = new byte[64 << 10];
+                for (long done = 0; done < n; done += zeros.length) {
+                    md.update(zeros, 0, (int) Math.min(zeros.length, n - done));
+                }
+                return Arrays.copyOf(md.digest(), LENGTH);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-512 is missing from this JVM", e);
+            }
+        });
     }
 }

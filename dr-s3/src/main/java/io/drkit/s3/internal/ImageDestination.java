@@ -1,8 +1,10 @@
 package io.drkit.s3.internal;
 
+import io.drkit.core.CancelledException;
 import io.drkit.core.ConflictException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.UnavailableException;
+import io.drkit.core.util.Sizes;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -16,14 +18,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Where a restored image goes: a file (written as a sparse temporary file next to it, fsynced and renamed into place,
- * removed on failure) or a caller's channel (written in place; the caller owns it). Writes are positional and may
- * come from several threads at once.
+ * removed on failure or cancellation), a block device (written in place: opened for writing, never created, truncated,
+ * renamed or removed; checked to be large enough first) or a caller's channel (written in place; the caller owns it).
+ * Any other kind of path (directory, character device, FIFO, socket) is refused. Writes are positional and may come
+ * from several threads at once.
  */
 public abstract class ImageDestination {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDestination.class);
@@ -55,6 +59,14 @@ public abstract class ImageDestination {
 
     /** Gives up after a failure: removes what {@link #open} created; never throws. */
     public abstract void abort();
+
+    /**
+     * The restore was cancelled: called at once on the cancelling thread (a signal handler, say), while writers may
+     * still be busy, to remove what a cancelled restore must not leave behind even if the process ends right after.
+     * {@link #abort()} still follows. Never throws.
+     */
+    public void cancelled() {
+    }
 
     /** Writes {@code len} bytes at {@code position}. */
     protected abstract void writeAt(byte[] data, int off, int len, long position) throws IOException;
@@ -123,9 +135,34 @@ public abstract class ImageDestination {
         }
     }
 
-    /** An image file, written through a temporary file in the same directory. */
-    public static ImageDestination file(Path target, boolean overwrite) {
-        return new FileTarget(target, overwrite);
+    /**
+     * The image file or block device at {@code target}: a missing or regular file is written through a temporary file
+     * in the same directory and renamed into place (replacing an existing file only with {@code overwrite}); a block
+     * device (also through a symbolic link) is written in place and needs {@code overwrite}, as it always exists.
+     *
+     * @param leftovers told about partial files of earlier restores to the same target
+     * @throws InvalidInputException when {@code target} is a directory, a character device, a FIFO, a socket or
+     *                               another special file
+     */
+    public static ImageDestination path(Path target, boolean overwrite, PartialFiles.Report leftovers) {
+        return path(target, overwrite, leftovers, FileKind::probe);
+    }
+
+    /** {@link #path(Path, boolean, PartialFiles.Report)} with another file-kind check (tests). */
+    public static ImageDestination path(Path target, boolean overwrite, PartialFiles.Report leftovers,
+                                        Function<Path, FileKind> probe) {
+        Path abs = target.toAbsolutePath().normalize();
+        FileKind kind = probe.apply(abs);
+        return switch (kind) {
+            case MISSING, REGULAR -> new FileTarget(abs, overwrite, leftovers, probe);
+            case BLOCK_DEVICE -> new DeviceTarget(abs, overwrite, probe);
+            default -> throw refused(abs, kind);
+        };
+    }
+
+    static InvalidInputException refused(Path target, FileKind kind) {
+        return new InvalidInputException("cannot restore to " + target + ": it is " + kind.description()
+                + "; the output must be a regular file (new or, with overwrite, existing) or a block device");
     }
 
     /** A caller's channel, written in place and never closed. */
@@ -208,13 +245,20 @@ public abstract class ImageDestination {
      * An image file. Blocks are written with direct I/O ({@code O_DIRECT}) where the file system supports it: they go
      * from a small aligned buffer per writer straight to the device instead of through the page cache, which on
      * virtualised disks costs several times less CPU and keeps the cost steady; anything unaligned (the tail of a base
-     * image) and file systems without direct I/O use ordinary buffered writes, synced in the background.
+     * image) and file systems without direct I/O use ordinary buffered writes, synced in the background. The temporary
+     * file is named by {@link PartialFiles}; partial files that killed restores left next to the target are removed
+     * before a new one is created.
      */
     private static final class FileTarget extends ImageDestination {
         private static final int DIRECT_CHUNK = 1 << 20;
         private final Path target;
         private final boolean overwrite;
+        private final PartialFiles.Report leftovers;
+        private final Function<Path, FileKind> probe;
+        private final Object state = new Object();
         private Path temp;
+        private boolean discarded;
+        private boolean committing;
         private RandomAccessFile raf;
         private FileChannel ch;
         private BackgroundSync sync;
@@ -223,9 +267,11 @@ public abstract class ImageDestination {
         private volatile boolean directFailed;
         private final ThreadLocal<ByteBuffer> directBuffers = new ThreadLocal<>();
 
-        FileTarget(Path target, boolean overwrite) {
-            this.target = target.toAbsolutePath().normalize();
+        FileTarget(Path target, boolean overwrite, PartialFiles.Report leftovers, Function<Path, FileKind> probe) {
+            this.target = target;
             this.overwrite = overwrite;
+            this.leftovers = leftovers;
+            this.probe = probe;
         }
 
         @Override
@@ -234,11 +280,17 @@ public abstract class ImageDestination {
             if (dir == null || !Files.isDirectory(dir)) {
                 throw new InvalidInputException("cannot restore to " + target + ": directory " + dir + " does not exist");
             }
-            if (Files.isDirectory(target)) {
-                throw new InvalidInputException("cannot restore to " + target + ": it is a directory");
-            }
+            checkKind();
             if (!overwrite && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 throw new ConflictException("image file " + target + " already exists; allow overwriting to replace it");
+            }
+        }
+
+        /** The target must still be missing or a regular file: a device node or pipe is never replaced. */
+        private void checkKind() {
+            FileKind kind = probe.apply(target);
+            if (kind != FileKind.MISSING && kind != FileKind.REGULAR) {
+                throw refused(target, kind);
             }
         }
 
@@ -255,32 +307,81 @@ public abstract class ImageDestination {
         @Override
         public void open(long size) {
             check();
-            temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8)
-                    + ".drkit-partial");
+            PartialFiles.sweep(target, leftovers);
+            Path file = PartialFiles.newPartial(target);
+            synchronized (state) {
+                temp = file;
+            }
+            boolean created = false;
             try {
-                Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                Files.newByteChannel(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                         StandardOpenOption.SPARSE).close();
-                raf = new RandomAccessFile(temp.toFile(), "rw");
-                raf.setLength(size); // sparse: no block allocated until written
+                created = true;
+                raf = new RandomAccessFile(file.toFile(), "rw");
+                try {
+                    raf.setLength(size); // sparse: no block allocated until written
+                } catch (IOException e) {
+                    long limit = largestLength(raf, size);
+                    if (limit > 0 && limit < size) {
+                        abort();
+                        throw new InvalidInputException("cannot restore the " + size + "-byte image ("
+                                + Sizes.human(size) + ") to " + target + ": files in "
+                                + target.getParent() + " can be at most " + limit + " bytes ("
+                                + Sizes.human(limit) + "; the file system's maximum file size or "
+                                + "this process's file size limit, ulimit -f); restore to a file system that allows "
+                                + "larger files, or to a block device", e);
+                    }
+                    throw e;
+                }
                 ch = raf.getChannel();
-                sync = new BackgroundSync(ch, temp.toString());
-                openDirect();
+                sync = new BackgroundSync(ch, file.toString());
+                openDirect(file);
             } catch (IOException e) {
                 abort();
-                throw new UnavailableException("cannot create temporary image " + temp + ": " + e.getMessage(), e);
+                throw new UnavailableException("cannot create " + (created ? "" : "temporary ") + "image " + file
+                        + " for " + target + ": " + e.getMessage(), e);
             }
         }
 
-        private void openDirect() {
+        /**
+         * The largest length {@code raf} accepts, found by halving between 0 and {@code failed} (a sparse length
+         * change allocates nothing); -1 when not even 0 is accepted. Leaves the file empty.
+         */
+        private static long largestLength(RandomAccessFile raf, long failed) {
             try {
-                long blockSize = Files.getFileStore(temp.getParent()).getBlockSize();
+                raf.setLength(0);
+            } catch (IOException e) {
+                return -1;
+            }
+            long ok = 0;
+            long bad = failed;
+            while (bad - ok > 1) {
+                long mid = ok + (bad - ok) / 2;
+                try {
+                    raf.setLength(mid);
+                    ok = mid;
+                } catch (IOException e) {
+                    bad = mid;
+                }
+            }
+            try {
+                raf.setLength(0);
+            } catch (IOException e) {
+                // removed anyway
+            }
+            return ok;
+        }
+
+        private void openDirect(Path file) {
+            try {
+                long blockSize = Files.getFileStore(file.getParent()).getBlockSize();
                 if (blockSize <= 0 || blockSize > DIRECT_CHUNK || Long.bitCount(blockSize) != 1) {
                     return;
                 }
                 align = (int) blockSize;
-                direct = FileChannel.open(temp, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+                direct = FileChannel.open(file, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
             } catch (IOException | UnsupportedOperationException | LinkageError e) {
-                LOG.debug("no direct I/O for {} ({}); writing through the page cache", temp, e.toString());
+                LOG.debug("no direct I/O for {} ({}); writing through the page cache", file, e.toString());
                 direct = null;
             }
         }
@@ -322,6 +423,13 @@ public abstract class ImageDestination {
 
         @Override
         public void commit() {
+            synchronized (state) {
+                if (discarded) {
+                    abort();
+                    throw new CancelledException("restore to " + target + " was cancelled; its partial file is removed");
+                }
+                committing = true; // a cancellation from now on leaves the complete image to be put in place
+            }
             try {
                 sync.finish();
                 if (direct != null) {
@@ -332,6 +440,7 @@ public abstract class ImageDestination {
                 raf.close();
                 raf = null;
                 if (overwrite) {
+                    checkKind();
                     try {
                         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     } catch (AtomicMoveNotSupportedException e) {
@@ -340,7 +449,9 @@ public abstract class ImageDestination {
                 } else {
                     moveNoReplace();
                 }
-                temp = null;
+                synchronized (state) {
+                    temp = null;
+                }
                 syncDirectory(target.getParent());
             } catch (FileAlreadyExistsException e) {
                 abort();
@@ -349,6 +460,9 @@ public abstract class ImageDestination {
                 abort();
                 throw new UnavailableException("putting the restored image in place as " + target + " failed: "
                         + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                abort();
+                throw e;
             }
         }
 
@@ -376,6 +490,17 @@ public abstract class ImageDestination {
         }
 
         @Override
+        public void cancelled() {
+            synchronized (state) {
+                if (committing || discarded) {
+                    return;
+                }
+                discarded = true;
+                removeTemp(); // writers may still write: into an unlinked file, which is harmless
+            }
+        }
+
+        @Override
         public void abort() {
             if (sync != null) {
                 sync.stop();
@@ -396,6 +521,12 @@ public abstract class ImageDestination {
             } catch (IOException e) {
                 // deleting anyway
             }
+            synchronized (state) {
+                removeTemp();
+            }
+        }
+
+        private void removeTemp() {
             if (temp != null) {
                 try {
                     Files.deleteIfExists(temp);
@@ -403,6 +534,103 @@ public abstract class ImageDestination {
                     LOG.warn("cannot remove temporary image {}: {}", temp, e.getMessage());
                 }
                 temp = null;
+            }
+        }
+    }
+
+    /**
+     * A block device, written in place: opened for writing only (never created, truncated, renamed or removed), checked
+     * to hold the image before anything is written, synced at the end. Every byte of the image is written (holes as
+     * zeros); what lies beyond the image is left as it was. A failed or cancelled restore leaves it partly written.
+     */
+    private static final class DeviceTarget extends ImageDestination {
+        private final Path device;
+        private final boolean overwrite;
+        private final Function<Path, FileKind> probe;
+        private FileChannel ch;
+        private ChannelTarget writer;
+
+        DeviceTarget(Path device, boolean overwrite, Function<Path, FileKind> probe) {
+            this.device = device;
+            this.overwrite = overwrite;
+            this.probe = probe;
+        }
+
+        @Override
+        public void check() {
+            FileKind kind = probe.apply(device);
+            if (kind != FileKind.BLOCK_DEVICE) {
+                throw new InvalidInputException("cannot restore to " + device + ": it was a block device and is now "
+                        + kind.description());
+            }
+            if (!overwrite) {
+                throw new ConflictException("block device " + device + " would be overwritten: the image replaces "
+                        + "its contents; allow overwriting to write onto a device");
+            }
+        }
+
+        @Override
+        public boolean readsAsZeros() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return device.toString();
+        }
+
+        @Override
+        public void open(long size) {
+            check();
+            long capacity;
+            try {
+                ch = FileChannel.open(device, StandardOpenOption.WRITE); // no CREATE, no TRUNCATE_EXISTING
+                capacity = ch.size();
+            } catch (IOException e) {
+                abort(); // no such device behind the node, no permission: the output cannot be used
+                throw new InvalidInputException("cannot open block device " + device + " for writing: "
+                        + e.getMessage(), e);
+            }
+            if (capacity < size) {
+                abort();
+                throw new InvalidInputException("block device " + device + " holds " + capacity + " bytes ("
+                        + Sizes.human(capacity) + "), less than the " + size + "-byte image ("
+                        + Sizes.human(size) + "); nothing was written");
+            }
+            writer = new ChannelTarget(ch, false);
+            writer.open(size);
+        }
+
+        @Override
+        protected void writeAt(byte[] data, int off, int len, long position) throws IOException {
+            writer.writeAt(data, off, len, position);
+        }
+
+        @Override
+        public void commit() {
+            try {
+                writer.commit();
+            } finally {
+                closeQuietly();
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (writer != null) {
+                writer.abort();
+            }
+            closeQuietly();
+        }
+
+        private void closeQuietly() {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    LOG.debug("closing {}: {}", device, e.toString());
+                }
+                ch = null;
             }
         }
     }

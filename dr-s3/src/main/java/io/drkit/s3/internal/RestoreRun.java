@@ -97,6 +97,7 @@ public final class RestoreRun {
                     + backup.blockSize() + " is larger than " + MAX_BLOCK_SIZE + " bytes");
         }
         this.blockSize = (int) backup.blockSize();
+        BlockFetcher.workers(s.concurrency(), 1, s.memoryLimit(), blockSize); // fails now if not one block fits
     }
 
     /**
@@ -116,6 +117,7 @@ public final class RestoreRun {
         base.ifPresent(this::checkBase);
         BackupstoreLock lock = null;
         BlockListSpool spool = null;
+        Cancellation.Registration onCancel = null;
         boolean done = false;
         try {
             if (s.lockStore() != null) {
@@ -128,6 +130,7 @@ public final class RestoreRun {
                 LOG.warn("Blocks of {} are not sorted by offset; restoring anyway", cfgKey);
             }
             dest.open(volume.size());
+            onCancel = cancel.onCancel(dest::cancelled); // a signal handler may end the process right after
             BlockListSpool blocks = spool;
             safe(l -> l.restoreStarted(volume.name(), backup.name(), volume.size(), blocks.count(), dest.describe()));
             Optional<Boolean> baseMatches = layDownBase(base, spool.listed());
@@ -148,6 +151,9 @@ public final class RestoreRun {
             safe(l -> l.restoreFinished(result));
             return result;
         } finally {
+            if (onCancel != null) {
+                onCancel.close();
+            }
             if (!done) {
                 dest.abort();
             }
@@ -161,8 +167,7 @@ public final class RestoreRun {
     }
 
     private int workers(long blocks) {
-        long byMemory = Math.max(1, s.memoryLimit() / BlockFetcher.workspaceBytes(blockSize));
-        return (int) Math.max(1, Math.min(Math.min(s.concurrency(), byMemory), blocks));
+        return BlockFetcher.workers(s.concurrency(), blocks, s.memoryLimit(), blockSize);
     }
 
     private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, Workers.Control control) {

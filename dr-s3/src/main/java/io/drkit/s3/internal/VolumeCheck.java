@@ -311,14 +311,15 @@ public final class VolumeCheck {
         if (ids.isEmpty()) {
             return;
         }
-        long byMemory = Math.max(1, s.memoryLimit() / BlockFetcher.workspaceBytes(maxBlock));
-        int workers = (int) Math.min(workers(s.concurrency()), byMemory);
+        int workers = BlockFetcher.workers(s.concurrency(), ids.size(), s.memoryLimit(), maxBlock);
+        int largest = maxBlock;
         AtomicInteger next = new AtomicInteger();
         CompressionMethod[] codecs = CompressionMethod.values();
         Workers.run(workers, s.executor(), "drkit-verify", cancel, "verification of volume " + volume,
                 (index, control) -> {
                     byte[] sum = new byte[Checksums.LENGTH];
                     try (BlockFetcher.Workspace ws = new BlockFetcher.Workspace()) {
+                        ws.ensure(largest); // once, for the largest block: never grown by copying
                         int n;
                         while (control.running() && (n = next.getAndIncrement()) < ids.size()) {
                             int id = ids.get(n);
