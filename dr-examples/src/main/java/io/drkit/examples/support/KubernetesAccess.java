@@ -65,14 +65,14 @@ public final class KubernetesAccess {
             if (!Files.isReadable(f)) {
                 throw new InvalidInputException("--kubeconfig " + f + ": not readable");
             }
-            files.add(f);
-            where = "kubeconfig " + f;
+            files.add(f.toAbsolutePath().normalize());
+            where = "kubeconfig " + f.toAbsolutePath().normalize();
         } else {
             String list = e.getOrDefault(KUBECONFIG, "");
             if (!list.isBlank()) {
                 for (String s : list.split(File.pathSeparator)) {
                     if (!s.isBlank() && Files.isRegularFile(Path.of(s.trim()))) {
-                        files.add(Path.of(s.trim()));
+                        files.add(Path.of(s.trim()).toAbsolutePath().normalize());
                     }
                 }
                 where = KUBECONFIG + "=" + list;

@@ -27,6 +27,10 @@ class KubernetesAccessTest {
                 .isEqualTo("https://b.example:6443/ (kubeconfig " + file + ", context b)").doesNotContain("token-of-");
         Config current = KubernetesAccess.config(Optional.of(file), Optional.empty(), Map.of());
         assertThat(current.getCurrentContext().getName()).isEqualTo("a");
+        Path relative = Path.of("").toAbsolutePath().relativize(file);
+        assertThat(relative.isAbsolute()).isFalse();
+        assertThat(KubernetesAccess.describe(KubernetesAccess.config(Optional.of(relative), Optional.empty(), Map.of()),
+                Map.of())).as("the message names the file wherever the command ran").contains("kubeconfig " + file + ",");
     }
 
     @Test
