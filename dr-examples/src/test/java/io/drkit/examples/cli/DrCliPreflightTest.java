@@ -331,8 +331,8 @@ class DrCliPreflightTest {
     @ValueSource(strings = {"verify", "restore-to-file", "drill"})
     void commandsThatNeverTalkToKubernetesDoNotOfferItsOptions(String command) {
         CliHarness.Result r = cli(Map.of()).run(command, "--help");
-        assertThat(r.out()).doesNotContain("--kubeconfig").doesNotContain("--context");
-        assertThat(cli(Map.of()).run("plan", "--help").out()).contains("--kubeconfig").contains("--context")
-                .contains("--connect-timeout");
+        assertThat(r.out()).doesNotContain("--kubeconfig=").doesNotContain("--context=");
+        assertThat(cli(Map.of()).run("plan", "--help").out()).contains("--kubeconfig=FILE").contains("--context=NAME")
+                .contains("--connect-timeout=DURATION");
     }
 }
