@@ -7,10 +7,12 @@ import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +30,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     SourceOptions source;
     @Mixin
+    KubernetesOptions kube;
+    @Mixin
     ApplyOptions apply;
     @Mixin
     FormatOptions format;
@@ -43,7 +47,8 @@ final class ApplyCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new InvalidInputException("cannot read plan file " + planFile + ": " + e.getMessage(), e);
         }
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.binder(apply.via())));
             return execute(ctx, parent, c, plan, apply, format);
         }
     }

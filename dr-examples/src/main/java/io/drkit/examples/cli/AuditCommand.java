@@ -10,8 +10,10 @@ import io.drkit.core.audit.FreshnessAudit;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.PvcRef;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +31,8 @@ final class AuditCommand implements Callable<Integer> {
     DrCli parent;
     @Mixin
     SourceOptions source;
+    @Mixin
+    KubernetesOptions kube;
     @Mixin
     FormatOptions format;
 
@@ -62,7 +66,9 @@ final class AuditCommand implements Callable<Integer> {
                 .maxAge(FreshnessAudit.CRITICAL_GROUP, criticalMaxAge).maxAge(FreshnessAudit.DEFAULT_GROUP, defaultMaxAge)
                 .slack(slack).criticalSelector(LabelSelector.parse(criticalSelector));
         otherGroups.forEach((g, d) -> b.maxAge(g, DurationConverter.parse(d)));
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+            c.preflight(parent.connectTimeout(), offline ? List.of(c.catalogNeed())
+                    : List.of(c.catalogNeed(), Preflight.Need.clusterState()));
             AuditReport report = b.build().audit(c.catalog(), c.clusterState(offline));
             if (format.json()) {
                 ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

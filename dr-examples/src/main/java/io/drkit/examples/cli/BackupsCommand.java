@@ -23,6 +23,8 @@ final class BackupsCommand implements Callable<Integer> {
     @Mixin
     SourceOptions source;
     @Mixin
+    KubernetesOptions kube;
+    @Mixin
     FormatOptions format;
     @Parameters(index = "0", paramLabel = "VOLUME", description = "The backup volume (original Longhorn volume name).")
     String volume;
@@ -30,7 +32,8 @@ final class BackupsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+            c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
             BackupCatalog catalog = c.catalog();
             List<Backup> backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
             if (format.json()) {

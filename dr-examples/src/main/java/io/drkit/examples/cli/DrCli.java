@@ -2,7 +2,10 @@ package io.drkit.examples.cli;
 
 import io.drkit.core.DrException;
 import io.drkit.examples.support.Logging;
+import io.drkit.examples.support.Preflight;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +28,13 @@ public final class DrCli implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
 
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", scope = CommandLine.ScopeType.INHERIT,
+            converter = DurationConverter.class,
+            description = "Time each backend (Kubernetes API server, Longhorn, the backupstore) has to answer the check "
+                    + "a command makes before it starts; one that does not answer ends the command with exit code 5. "
+                    + "Default: " + Preflight.TIMEOUT_KEY + " from the environment, else 5s.")
+    Duration connectTimeout;
+
     /** A CLI running in {@code context}. */
     public DrCli(CliContext context) {
         this.context = context;
@@ -33,6 +43,11 @@ public final class DrCli implements Callable<Integer> {
     /** The context commands run in. */
     public CliContext context() {
         return context;
+    }
+
+    /** The preflight timeout: {@code --connect-timeout}, else {@code DRKIT_CONNECT_TIMEOUT}, else 5 s. */
+    Duration connectTimeout() {
+        return Preflight.timeout(Optional.ofNullable(connectTimeout), context.env());
     }
 
     /** A progress display on the context's error stream: only on a terminal, never with {@code -q} or {@code -o json}. */

@@ -19,7 +19,10 @@ public final class ExitCodes {
     public static final int DAMAGED = 3;
     /** An audit, lint or policy audit found violations. */
     public static final int VIOLATIONS = 4;
-    /** A backend was unreachable, refused the credentials, or timed out. */
+    /**
+     * A backend was unreachable, refused the credentials, or timed out. Commands check every backend they need before
+     * they start ({@link io.drkit.examples.support.Preflight}), so nothing was changed when this comes from the check.
+     */
     public static final int UNAVAILABLE = 5;
     /** A named volume, backup or plan step does not exist. */
     public static final int NOT_FOUND = 6;
@@ -58,7 +61,8 @@ public final class ExitCodes {
             + "  2  usage error or invalid input (option, URL, selector, plan file)%n"
             + "  3  verification found missing or corrupt blocks%n"
             + "  4  audit, lint or policy audit found violations%n"
-            + "  5  a backend was unreachable, refused the credentials, or timed out%n"
+            + "  5  a backend was unreachable, refused the credentials, or timed out (checked before%n"
+            + "     anything else; the message names what was tried and the way out)%n"
             + "  6  a named volume, backup or plan step does not exist%n"
             + "  7  refused to overwrite or take over something that exists%n"
             + "  8  data in the store is not readable as Longhorn writes it%n"

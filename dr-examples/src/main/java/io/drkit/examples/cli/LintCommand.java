@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.drkit.core.util.TextTable;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
 import io.drkit.kubernetes.StorageClassLint;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,12 +21,15 @@ final class LintCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
     @Mixin
+    KubernetesOptions kube;
+    @Mixin
     FormatOptions format;
 
     @Override
     public Integer call() throws Exception {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), ctx.kubernetes())) {
+        try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), kube.factory(ctx))) {
+            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.KUBERNETES)));
             List<StorageClassLint.Finding> findings = StorageClassLint.lint(c.kubernetes());
             if (format.json()) {
                 ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

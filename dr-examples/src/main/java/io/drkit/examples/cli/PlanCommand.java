@@ -5,6 +5,9 @@ import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +23,8 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     SourceOptions source;
     @Mixin
+    KubernetesOptions kube;
+    @Mixin
     RequestOptions request;
     @Mixin
     FormatOptions format;
@@ -27,12 +32,23 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
+        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx));
              ProgressDisplay progress = parent.progress(format)) {
+            c.preflight(parent.connectTimeout(), needs(c, request));
             RestorePlan plan = plan(ctx, c, request, progress);
             ctx.out().print(format.json() ? plan.toJson() : plan.toTable());
             return ExitCodes.OK;
         }
+    }
+
+    /** What planning needs: the catalog's source and, unless offline, the cluster. */
+    static List<Preflight.Need> needs(Connections c, RequestOptions request) {
+        List<Preflight.Need> needs = new ArrayList<>();
+        needs.add(c.catalogNeed());
+        if (!request.offline) {
+            needs.add(Preflight.Need.clusterState());
+        }
+        return needs;
     }
 
     /** Plans with the catalog and (unless offline) the cluster of {@code c}. */

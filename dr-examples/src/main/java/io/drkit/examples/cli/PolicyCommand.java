@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.util.TextTable;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
 import io.drkit.kubernetes.PolicyReport;
 import io.drkit.kubernetes.RecurringJobPolicy;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,8 +53,11 @@ final class PolicyCommand {
     }
 
     /** Applies or audits the policy in the cluster and prints the report. */
-    static int run(CliContext ctx, PolicyOptions options, FormatOptions format, boolean apply) throws Exception {
-        try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), ctx.kubernetes())) {
+    static int run(DrCli cli, KubernetesOptions kube, PolicyOptions options, FormatOptions format, boolean apply)
+            throws Exception {
+        CliContext ctx = cli.context();
+        try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), kube.factory(ctx))) {
+            c.preflight(cli.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.KUBERNETES)));
             RecurringJobPolicy policy = options.policy();
             return print(ctx, format, apply ? policy.apply(c.kubernetes()) : policy.audit(c.kubernetes()));
         }
@@ -99,11 +104,13 @@ final class PolicyCommand {
         @Mixin
         PolicyOptions options;
         @Mixin
+        KubernetesOptions kube;
+        @Mixin
         FormatOptions format;
 
         @Override
         public Integer call() throws Exception {
-            return run(policyCommand.parent.context(), options, format, true);
+            return run(policyCommand.parent, kube, options, format, true);
         }
     }
 
@@ -116,11 +123,13 @@ final class PolicyCommand {
         @Mixin
         PolicyOptions options;
         @Mixin
+        KubernetesOptions kube;
+        @Mixin
         FormatOptions format;
 
         @Override
         public Integer call() throws Exception {
-            return run(policyCommand.parent.context(), options, format, false);
+            return run(policyCommand.parent, kube, options, format, false);
         }
     }
 }

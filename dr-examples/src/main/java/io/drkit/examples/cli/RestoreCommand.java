@@ -3,6 +3,8 @@ package io.drkit.examples.cli;
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +20,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     SourceOptions source;
     @Mixin
+    KubernetesOptions kube;
+    @Mixin
     RequestOptions request;
     @Mixin
     ApplyOptions apply;
@@ -27,7 +31,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+            List<Preflight.Need> needs = PlanCommand.needs(c, request);
+            needs.add(Preflight.Need.binder(apply.via()));
+            c.preflight(parent.connectTimeout(), needs);
             RestorePlan plan;
             try (ProgressDisplay progress = parent.progress(format)) {
                 plan = PlanCommand.plan(ctx, c, request, progress);

@@ -7,6 +7,7 @@ import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
 import io.drkit.s3.BackupSelection;
 import io.drkit.s3.DamagedBlock;
 import io.drkit.s3.ImageRestoreListener;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +122,7 @@ final class RestoreToFileCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
+            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.BACKUPSTORE)));
             VolumeImageRestorer restorer = VolumeImageRestorer.builder(c.objectSource(), c.target()).concurrency(concurrency)
                     .backupstoreLock(lock).listener(new ImageRestoreListener() {
                         @Override

@@ -22,7 +22,8 @@ public final class SourceOptions {
             description = "Longhorn manager REST API, e.g. http://longhorn-backend.longhorn-system.svc:9500")
     String longhorn;
 
-    @Option(names = "--kubernetes", description = "Read backups from Longhorn's CRDs (current kubeconfig or in-cluster).")
+    @Option(names = "--kubernetes", description = "Read backups from Longhorn's CRDs through the Kubernetes API "
+            + "(current kubeconfig context or in-cluster, unless the command names another).")
     boolean kubernetes;
 
     @Option(names = "--backup-target", paramLabel = "NAME", defaultValue = "default",

@@ -10,12 +10,14 @@ import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.util.TextTable;
 import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Preflight;
 import io.drkit.s3.BackupVerification;
 import io.drkit.s3.BackupVerifier;
 import io.drkit.s3.BadBlock;
 import io.drkit.s3.VerificationResult;
 import io.drkit.s3.VerifyLevel;
 import io.drkit.s3.VerifyListener;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -78,6 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
         };
         try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
+            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.BACKUPSTORE)));
             BackupVerifier.Builder b = BackupVerifier.builder(c.objectSource(), c.target()).level(lvl)
                     .concurrency(concurrency).listener(new Progress(progress));
             if (lvl == VerifyLevel.SAMPLED) {

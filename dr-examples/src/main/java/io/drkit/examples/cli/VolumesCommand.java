@@ -35,13 +35,16 @@ final class VolumesCommand implements Callable<Integer> {
     @Mixin
     SourceOptions source;
     @Mixin
+    KubernetesOptions kube;
+    @Mixin
     FormatOptions format;
 
     @Override
     public Integer call() throws Exception {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
+        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx));
              ProgressDisplay progress = parent.progress(format)) {
+            c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
             progress.update("scan", 0, 0, "", "reading backup volumes");
             BackupCatalog catalog = c.catalog(new CatalogProgress(progress));
             List<BackupVolume> volumes = catalog.listBackupVolumes();

@@ -22,10 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -95,6 +99,7 @@ public final class Connections implements AutoCloseable {
     private ObjectSource objectSource;
     private BackupTarget target;
     private BackupCatalog catalog;
+    private final Set<Preflight.Backend> checked = EnumSet.noneOf(Preflight.Backend.class);
 
     /** Connections built from {@code settings}; Kubernetes clients come from {@code kubernetesFactory} when needed. */
     public Connections(Settings settings, Supplier<KubernetesClient> kubernetesFactory) {
@@ -139,13 +144,7 @@ public final class Connections implements AutoCloseable {
         if (catalog != null) {
             return catalog;
         }
-        int sources = (settings.backupstore().isPresent() ? 1 : 0) + (settings.longhorn().isPresent() ? 1 : 0)
-                + (settings.kubernetes() ? 1 : 0);
-        if (sources != 1) {
-            throw new InvalidInputException(sources == 0
-                    ? "say where the backups are: --backupstore URL|DIR, --longhorn URL or --kubernetes"
-                    : "give only one of --backupstore, --longhorn and --kubernetes as the backup source");
-        }
+        catalogSource();
         if (settings.backupstore().isPresent()) {
             catalog = track(BackupstoreCatalog.builder(objectSource(), target())
                     .listener(listener == null ? CatalogListener.NONE : listener).build());
@@ -172,22 +171,87 @@ public final class Connections implements AutoCloseable {
         if (objectSource != null) {
             return objectSource;
         }
-        String store = settings.backupstore().orElseThrow(() -> new InvalidInputException(
-                "this command reads the backupstore directly: give --backupstore s3://bucket@region/path/ or a directory"));
-        BackupTarget t = BackupTarget.parse(store);
+        BackupTarget t = storeTarget();
         objectSource = track(switch (t.scheme()) {
             case S3 -> S3ObjectSource.forTarget(t, settings.env());
-            case LOCAL, VFS -> {
+            default -> {
                 Path dir = t.localDirectory().orElseThrow();
                 if (!Files.isDirectory(dir)) {
                     throw new InvalidInputException("backupstore directory " + dir + " does not exist");
                 }
                 yield DirectoryObjectSource.of(dir);
             }
-            default -> throw new InvalidInputException(t.scheme().prefix() + ":// backup targets are read from a mounted "
-                    + "directory: mount the share and pass --backupstore /mount/point --target-url " + t);
         });
         return objectSource;
+    }
+
+    /** The backupstore read directly: an S3 target or a local directory; other schemes must be mounted. */
+    private BackupTarget storeTarget() {
+        String store = settings.backupstore().orElseThrow(() -> new InvalidInputException(
+                "this command reads the backupstore directly: give --backupstore s3://bucket@region/path/ or a directory"));
+        BackupTarget t = BackupTarget.parse(store);
+        return switch (t.scheme()) {
+            case S3, LOCAL, VFS -> t;
+            default -> throw new InvalidInputException(t.scheme().prefix() + ":// backup targets are read from a mounted "
+                    + "directory: mount the share and pass --backupstore /mount/point --target-url " + t);
+        };
+    }
+
+    /**
+     * Which backend the catalog reads: the one source the settings name.
+     *
+     * @throws InvalidInputException when none or several are given
+     */
+    public Preflight.Backend catalogSource() {
+        int sources = (settings.backupstore().isPresent() ? 1 : 0) + (settings.longhorn().isPresent() ? 1 : 0)
+                + (settings.kubernetes() ? 1 : 0);
+        if (sources != 1) {
+            throw new InvalidInputException(sources == 0
+                    ? "say where the backups are: --backupstore URL|DIR, --longhorn URL or --kubernetes"
+                    : "give only one of --backupstore, --longhorn and --kubernetes as the backup source");
+        }
+        return settings.backupstore().isPresent() ? Preflight.Backend.BACKUPSTORE
+                : settings.longhorn().isPresent() ? Preflight.Backend.LONGHORN : Preflight.Backend.KUBERNETES;
+    }
+
+    /** What reading the catalog needs, with the other sources as the way out. */
+    public Preflight.Need catalogNeed() {
+        return switch (catalogSource()) {
+            case BACKUPSTORE -> Preflight.Need.of(Preflight.Backend.BACKUPSTORE);
+            case LONGHORN -> Preflight.Need.of(Preflight.Backend.LONGHORN,
+                    "--backupstore URL|DIR to read the backupstore directly instead");
+            case KUBERNETES -> Preflight.Need.of(Preflight.Backend.KUBERNETES,
+                    "--backupstore URL|DIR or --longhorn URL to read the backups without the Kubernetes API");
+        };
+    }
+
+    /**
+     * Checks, once and before anything else, that every backend {@code needs} names answers within {@code timeout}
+     * (see {@link Preflight}); a backend already checked by this object is not checked again.
+     *
+     * @throws io.drkit.core.UnavailableException when one does not answer or refuses access, naming what was tried
+     *                                            and the way out
+     * @throws InvalidInputException              when a backend is not configured right (a missing URL or file)
+     */
+    public synchronized void preflight(Duration timeout, List<Preflight.Need> needs) {
+        Set<Preflight.Backend> todo = EnumSet.noneOf(Preflight.Backend.class);
+        needs.forEach(n -> todo.add(n.backend()));
+        todo.removeAll(checked);
+        List<Preflight.Probe> probes = new ArrayList<>();
+        for (Preflight.Backend b : todo) {
+            probes.add(switch (b) {
+                case KUBERNETES -> Preflight.kubernetes(this::kubernetes, settings.env());
+                case LONGHORN -> Preflight.longhorn(settings.longhorn().orElseThrow(() ->
+                        new InvalidInputException("no Longhorn URL given (--longhorn URL)")));
+                case BACKUPSTORE -> {
+                    BackupTarget t = storeTarget();
+                    yield t.scheme() == BackupTarget.Scheme.S3 ? Preflight.s3(t, settings.env())
+                            : Preflight.directory(t.localDirectory().orElseThrow());
+                }
+            });
+        }
+        Preflight.run(probes, needs, timeout);
+        checked.addAll(todo);
     }
 
     /** The backup target backup URLs are made for: {@code --target-url}, else the backupstore URL itself. */

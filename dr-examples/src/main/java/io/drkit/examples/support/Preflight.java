@@ -1,0 +1,531 @@
+package io.drkit.examples.support;
+
+import io.drkit.core.CancelledException;
+import io.drkit.core.DrTimeoutException;
+import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.UnavailableException;
+import io.drkit.core.model.BackupTarget;
+import io.drkit.longhorn.LonghornClient;
+import io.drkit.longhorn.LonghornNotFoundException;
+import io.drkit.s3.BackupstoreLayout;
+import io.drkit.s3.S3ObjectSource;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * The check every command makes, once and before anything else, that the backends it needs answer: the Kubernetes
+ * API server ({@code GET /version} with the command's credentials), Longhorn's manager API
+ * ({@code GET /v1/backuptargets}), the backupstore (a one-level listing of {@code backupstore/} in the bucket, or the
+ * directory exists and can be read). Each backend contributes one {@link Probe}. Each probe first prepares a client of
+ * its own with short connect and request timeouts and no retries (local work: reading the kubeconfig, building the
+ * client); then the probes send their one request at the same time, and the check returns within the timeout plus one
+ * second even when a probe ignores its timeout (a DNS lookup, a hung NFS mount).
+ *
+ * <p>A backend that does not answer, or refuses the credentials, ends the check with an {@link UnavailableException}
+ * (the CLI's exit code 5) whose message names what was tried (server, kubeconfig file and context, Longhorn URL,
+ * bucket and endpoint; never a credential) and the way out (the command's alternatives such as {@code --offline},
+ * {@code --kubeconfig}, {@code --context}, {@code --longhorn}, {@code --backupstore}, and {@code --connect-timeout}
+ * when something was slow). A configuration error found while preparing a probe (a missing kubeconfig file, an
+ * unknown context, a malformed URL) is rethrown as the {@link InvalidInputException} it is.
+ */
+public final class Preflight {
+    /** The default time each backend has to answer. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** The largest accepted timeout. */
+    public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+    /** The environment key that sets the timeout when {@code --connect-timeout} is not given. */
+    public static final String TIMEOUT_KEY = "DRKIT_CONNECT_TIMEOUT";
+    /** How long past the timeout the check waits for a probe that ignores its own timeout. */
+    static final Duration GRACE = Duration.ofSeconds(1);
+
+    private Preflight() {
+    }
+
+    /** A backend a command may need. */
+    public enum Backend {
+        /** The Kubernetes API server. */
+        KUBERNETES("the Kubernetes API server", "--kubeconfig FILE or --context NAME to use another cluster or context"),
+        /** Longhorn's manager REST API. */
+        LONGHORN("Longhorn's manager API", "--longhorn URL to give another address of Longhorn's manager API"),
+        /** The backupstore, read directly (S3 or a directory). */
+        BACKUPSTORE("the backupstore", "--backupstore URL|DIR for another store (S3 endpoint and keys come from "
+                + "AWS_ENDPOINTS, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+
+        private final String label;
+        private final String wayOut;
+
+        Backend(String label, String wayOut) {
+            this.label = label;
+            this.wayOut = wayOut;
+        }
+
+        /** What it is called in messages. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * A backend a command needs, and what the user can do instead when it does not answer (beyond pointing at
+     * another one of the same kind, which every message offers).
+     *
+     * @param backend the backend
+     * @param wayOut  the command's alternative, e.g. {@code --offline to work from the backups alone}; may be empty
+     */
+    public record Need(Backend backend, Optional<String> wayOut) {
+        /** Validates. */
+        public Need {
+            Objects.requireNonNull(backend, "backend");
+            wayOut = Objects.requireNonNullElse(wayOut, Optional.<String>empty()).filter(s -> !s.isBlank());
+        }
+
+        /** {@code backend}, without an alternative. */
+        public static Need of(Backend backend) {
+            return new Need(backend, Optional.empty());
+        }
+
+        /** {@code backend}, with the command's alternative {@code wayOut}. */
+        public static Need of(Backend backend, String wayOut) {
+            return new Need(backend, Optional.of(wayOut));
+        }
+
+        /** The cluster's state, for planning: can be skipped with {@code --offline}. */
+        public static Need clusterState() {
+            return of(Backend.KUBERNETES, "--offline to work from the backups alone");
+        }
+
+        /** Where restores are carried out. */
+        public static Need binder(Connections.Via via) {
+            return switch (via) {
+                case KUBERNETES -> of(Backend.KUBERNETES, "--via longhorn --longhorn URL to restore through Longhorn's REST API");
+                case LONGHORN -> of(Backend.LONGHORN, "--via kubernetes to restore through the Kubernetes API");
+            };
+        }
+    }
+
+    /**
+     * One backend's contribution to the check: what it tries (safe to print), a preparation (reading configuration,
+     * building a client: local work, which a cold JVM on a busy machine may take a while to do, so it is not timed)
+     * and the check itself, bounded by the timeout. A probe may learn more about its target while it prepares (the
+     * Kubernetes probe reads the kubeconfig). Closing releases what the preparation built.
+     */
+    public abstract static class Probe implements AutoCloseable {
+        private final Backend backend;
+        private volatile String target;
+
+        /** A probe of {@code backend}, described as {@code target} until it knows better. */
+        protected Probe(Backend backend, String target) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            this.target = Objects.requireNonNull(target, "target");
+        }
+
+        /** The backend. */
+        public final Backend backend() {
+            return backend;
+        }
+
+        /** What is tried: server, URL, bucket or directory, with their origin; never a credential. */
+        public final String target() {
+            return target;
+        }
+
+        /** Refines the description of what is tried. */
+        protected final void target(String t) {
+            this.target = Objects.requireNonNull(t, "target");
+        }
+
+        /**
+         * Prepares the check on the caller's thread: reads configuration and builds a client whose timeouts are
+         * {@code timeout}, without sending anything.
+         *
+         * @throws InvalidInputException when the configuration of the backend is wrong
+         */
+        protected void prepare(Duration timeout) {
+        }
+
+        /**
+         * Checks that the backend answers, within {@code timeout}, sending at most one request and no retry. Runs on
+         * a thread of its own.
+         *
+         * @throws InvalidInputException when the configuration of the backend is wrong (not a reachability problem)
+         * @throws RuntimeException      any other failure: the backend is taken as unavailable
+         */
+        protected abstract void check(Duration timeout);
+
+        /** Releases what {@link #prepare} built; idempotent, never throws. */
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * The timeout: {@code flag} when given, else {@value #TIMEOUT_KEY} from {@code env}, else {@link #DEFAULT_TIMEOUT}.
+     *
+     * @throws InvalidInputException naming the flag or key when the value is not a duration, not positive, or above
+     *                               {@link #MAX_TIMEOUT}
+     */
+    public static Duration timeout(Optional<Duration> flag, Map<String, String> env) {
+        if (flag.isPresent()) {
+            return bounded(flag.get(), "--connect-timeout");
+        }
+        String v = Objects.requireNonNullElse(env, Map.<String, String>of()).getOrDefault(TIMEOUT_KEY, "");
+        if (v.isBlank()) {
+            return DEFAULT_TIMEOUT;
+        }
+        try {
+            return bounded(Durations.parse(v), TIMEOUT_KEY);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(TIMEOUT_KEY + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration bounded(Duration d, String what) {
+        if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidInputException(what + " must be positive and at most " + human(MAX_TIMEOUT) + ", not "
+                    + human(d));
+        }
+        return d;
+    }
+
+    // ------------------------------------------------------------------ the probes each backend contributes
+
+    /**
+     * The Kubernetes API server of the client {@code client} makes: {@code GET /version} on a second client with its
+     * configuration and credentials, {@code timeout} as connect and request timeout, and no retries. An answer other
+     * than 2xx fails (401/403: access denied).
+     *
+     * @param env the environment the configuration is resolved in, for the description
+     */
+    public static Probe kubernetes(Supplier<KubernetesClient> client, Map<String, String> env) {
+        Objects.requireNonNull(client, "client");
+        return new Probe(Backend.KUBERNETES, "(kubeconfig not read)") {
+            private KubernetesClient quick;
+
+            @Override
+            protected void prepare(Duration timeout) {
+                Config config = client.get().getConfiguration();
+                target(KubernetesAccess.describe(config, env));
+                int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+                quick = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withConnectionTimeout(ms)
+                        .withRequestTimeout(ms).withRequestRetryBackoffLimit(0).build()).build();
+            }
+
+            @Override
+            protected void check(Duration timeout) {
+                quick.getKubernetesVersion();
+            }
+
+            @Override
+            public void close() {
+                if (quick != null) {
+                    quick.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * Longhorn's manager API at {@code url}: {@code GET /v1/backuptargets} (which every version serves) on a client
+     * with {@code timeout} for connect, read and the whole call, and no retries. A 404 still proves Longhorn answers;
+     * an answer that is not Longhorn's JSON (an HTML page) fails.
+     */
+    public static Probe longhorn(String url) {
+        Objects.requireNonNull(url, "url");
+        return new Probe(Backend.LONGHORN, BackupTarget.redact(url)) {
+            private LonghornClient lh;
+
+            @Override
+            protected void prepare(Duration t) {
+                lh = LonghornClient.builder().baseUrl(url).connectTimeout(t).readTimeout(t).writeTimeout(t)
+                        .callTimeout(t).maxRetries(0).build();
+                target(lh.baseUrl());
+            }
+
+            @Override
+            protected void check(Duration t) {
+                try {
+                    lh.listBackupTargets();
+                } catch (LonghornNotFoundException e) {
+                    // Longhorn answered
+                } catch (InvalidBackupDataException e) {
+                    throw new UnavailableException("answered, but not as Longhorn's manager API: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void close() {
+                if (lh != null) {
+                    lh.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * The S3 bucket of {@code target}, with the settings {@code env} holds (Longhorn's backup-target Secret keys): a
+     * listing of one level of {@code <prefix>/backupstore/} on a client with {@code timeout} for connect, socket,
+     * attempt and call, and a single attempt (the SDK's retries would multiply the wait). An empty listing is fine.
+     */
+    public static Probe s3(BackupTarget target, Map<String, String> env) {
+        Objects.requireNonNull(target, "target");
+        return new Probe(Backend.BACKUPSTORE, target.toString()) {
+            private S3ObjectSource s3;
+
+            @Override
+            protected void prepare(Duration t) {
+                s3 = S3ObjectSource.builder().target(target).secret(env).connectTimeout(t).socketTimeout(t)
+                        .apiCallAttemptTimeout(t).apiCallTimeout(t).maxAttempts(1).build();
+                target(BackupTarget.redact(s3.describe()));
+            }
+
+            @Override
+            protected void check(Duration t) {
+                s3.list(BackupstoreLayout.of(target).root(), "/", o -> { });
+            }
+
+            @Override
+            public void close() {
+                if (s3 != null) {
+                    s3.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * A backupstore directory (a mounted share): it exists and its entries can be listed, checked on the probe's
+     * thread (a hung mount does not answer either). A directory that does not exist is a usage error; one that
+     * cannot be read, or a mount that does not answer, is unavailable.
+     */
+    public static Probe directory(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        return new Probe(Backend.BACKUPSTORE, "directory " + dir) {
+            @Override
+            protected void check(Duration timeout) {
+                if (!Files.isDirectory(dir)) {
+                    throw new InvalidInputException("backupstore directory " + dir + " does not exist");
+                }
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                    entries.iterator().hasNext();
+                } catch (AccessDeniedException e) {
+                    throw new UnavailableException("access denied: cannot list " + dir, 403, e);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    throw new UnavailableException("cannot list " + dir + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ the check
+
+    /**
+     * Runs {@code probes} at the same time and waits at most {@code timeout} plus one second.
+     *
+     * @param needs what the command needs them for: the way out in the message comes from the needs of the
+     *              backends that failed
+     * @throws InvalidInputException a configuration error a probe found (the first one)
+     * @throws UnavailableException  when any backend did not answer, or refused access; the message names each
+     * @throws CancelledException    when the calling thread is interrupted
+     */
+    public static void run(List<? extends Probe> probes, Collection<Need> needs, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (probes.isEmpty()) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        Set<Backend> failed = EnumSet.noneOf(Backend.class);
+        boolean slow = false;
+        InvalidInputException usage = null;
+        Throwable firstCause = null;
+        ExecutorService pool = Executors.newFixedThreadPool(probes.size(), r -> {
+            Thread t = new Thread(r, "dr-preflight");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<Probe, Future<?>> running = new LinkedHashMap<>();
+            for (Probe p : probes) {
+                try {
+                    p.prepare(timeout);
+                } catch (InvalidInputException | CancelledException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failures.add(p.backend().label() + " " + p.target() + " " + reason(p.backend(), e, timeout, false));
+                    failed.add(p.backend());
+                    firstCause = firstCause == null ? e : firstCause;
+                    continue;
+                }
+                running.put(p, pool.submit(() -> {
+                    p.check(timeout);
+                    return null;
+                }));
+            }
+            long deadline = System.nanoTime() + timeout.plus(GRACE).toNanos();
+            for (Map.Entry<Probe, Future<?>> e : running.entrySet()) {
+                Probe p = e.getKey();
+                try {
+                    e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException x) {
+                    e.getValue().cancel(true);
+                    failures.add(p.backend().label() + " " + p.target() + " did not answer within " + human(timeout));
+                    failed.add(p.backend());
+                    slow = true;
+                } catch (ExecutionException x) {
+                    Throwable cause = x.getCause();
+                    if (cause instanceof InvalidInputException ie) {
+                        usage = usage == null ? ie : usage;
+                        continue;
+                    }
+                    boolean timedOut = isTimeout(cause);
+                    slow |= timedOut;
+                    failures.add(p.backend().label() + " " + p.target() + " " + reason(p.backend(), cause, timeout, timedOut));
+                    failed.add(p.backend());
+                    firstCause = firstCause == null ? cause : firstCause;
+                }
+            }
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("the check of the backends was interrupted", x);
+        } finally {
+            pool.shutdownNow();
+            for (Probe p : probes) {
+                try {
+                    p.close();
+                } catch (RuntimeException e) {
+                    // closing is best effort
+                }
+            }
+        }
+        if (usage != null) {
+            throw usage;
+        }
+        if (!failures.isEmpty()) {
+            throw new UnavailableException(String.join("; ", failures) + ". Way out: "
+                    + String.join("; ", wayOut(failed, needs, slow, timeout)) + ".", firstCause);
+        }
+    }
+
+    private static List<String> wayOut(Set<Backend> failed, Collection<Need> needs, boolean slow, Duration timeout) {
+        Set<String> hints = new LinkedHashSet<>();
+        for (Need n : needs) {
+            if (failed.contains(n.backend())) {
+                n.wayOut().ifPresent(hints::add);
+            }
+        }
+        for (Backend b : failed) {
+            hints.add(b.wayOut);
+        }
+        if (slow) {
+            hints.add("--connect-timeout DURATION (or " + TIMEOUT_KEY + ") to wait longer than " + human(timeout));
+        }
+        return new ArrayList<>(hints);
+    }
+
+    private static String reason(Backend backend, Throwable e, Duration timeout, boolean timedOut) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "is unreachable: connection refused";
+            }
+            if (t instanceof UnknownHostException) {
+                return "is unreachable: unknown host " + t.getMessage();
+            }
+            if (t instanceof NoRouteToHostException) {
+                return "is unreachable: no route to host";
+            }
+            if (t instanceof SSLException) {
+                return "is unreachable: TLS handshake failed (" + firstLine(t.getMessage()) + ")";
+            }
+        }
+        if (timedOut) {
+            return "did not answer within " + human(timeout);
+        }
+        int status = status(e);
+        if (status == 401 || status == 403 || status == 407) {
+            return "refused access (HTTP " + status + "): access denied; " + switch (backend) {
+                case KUBERNETES -> "check the user's credentials in the kubeconfig (an expired token or certificate?)";
+                case LONGHORN -> "check the credentials the Ingress or proxy in front of Longhorn wants";
+                case BACKUPSTORE -> "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the bucket policy, or the "
+                        + "directory's permissions";
+            };
+        }
+        if (status > 0) {
+            return "answered HTTP " + status + (e instanceof KubernetesClientException ? "" : ": " + firstLine(e.getMessage()));
+        }
+        return "failed: " + firstLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private static int status(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+                return k.getCode();
+            }
+            if (t instanceof UnavailableException u && u.status().isPresent()) {
+                return u.status().getAsInt();
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof DrTimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || (t instanceof InterruptedIOException && "timeout".equals(t.getMessage()))
+                    || (t instanceof IOException && "timeout".equals(t.getMessage()))
+                    || t.getClass().getSimpleName().contains("TimeoutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return BackupTarget.redact(nl < 0 ? s : s.substring(0, nl));
+    }
+
+    /** {@code 5s}, {@code 1500ms}, {@code 2m}. */
+    static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0 && ms >= 60_000) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+}
