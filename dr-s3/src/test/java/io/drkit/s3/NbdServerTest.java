@@ -528,7 +528,7 @@ class NbdServerTest {
     @Test
     void manyClientsWithManyRequestsInFlightEachGetTheirOwnBytes() throws Exception {
         Fixture f = fixture(Stores.S3, 2 * MIB);
-        NbdServer server = serve(f, b -> b.cacheBlocks(3).requestsPerClient(4));
+        NbdServer server = serve(f, b -> b.cacheBlocks(4).requestsPerClient(4));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -537,7 +537,7 @@ class NbdServerTest {
                 done.add(pool.submit(() -> {
                     try (NbdClient c = NbdClient.connect(server.address())) {
                         SplittableRandom r = new SplittableRandom(seed);
-                        for (int round = 0; round < 4; round++) {
+                        for (int round = 0; round < 2; round++) {
                             List<long[]> ranges = new ArrayList<>();
                             for (int i = 0; i < 24; i++) {
                                 long off = r.nextLong(f.size() - 65536);
@@ -563,8 +563,8 @@ class NbdServerTest {
         }
         NbdStats s = server.stats();
         assertThat(s.clientsAccepted()).isEqualTo(4);
-        assertThat(s.reads()).isEqualTo(4 * 4 * 24);
-        assertThat(s.peakCachedBlocks()).isLessThanOrEqualTo(3);
+        assertThat(s.reads()).isEqualTo(4 * 2 * 24);
+        assertThat(s.peakCachedBlocks()).isLessThanOrEqualTo(4);
     }
 
     @Test
