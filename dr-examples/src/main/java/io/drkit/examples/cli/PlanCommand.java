@@ -30,7 +30,7 @@ final class PlanCommand implements Callable<Integer> {
         try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
             RestorePlan plan = plan(ctx, c, request, progress);
-            ctx.out().print(format.json() ? plan.toJson() : plan.toTable());
+            ctx.out().print(format.json() ? format.document(plan.toJson()) : plan.toTable());
             return ExitCodes.OK;
         }
     }
