@@ -184,9 +184,10 @@ final class ServeNbdCommand implements Callable<Integer> {
     }
 
     private static void printStopped(CliContext ctx, NbdStats st) {
-        ctx.err().printf("dr serve-nbd stopped: %d clients, %d reads, %s sent, %d blocks downloaded (%s), %d reads failed "
-                        + "with EIO%n", st.clientsAccepted(), st.reads(), Sizes.human(st.bytesSent()), st.blocksFetched(),
-                Sizes.human(st.bytesDownloaded()), st.ioErrors());
+        ctx.err().printf("dr serve-nbd stopped: %d clients, %d reads, %s sent, %d blocks downloaded (%s), at most %d "
+                        + "blocks cached, %d reads failed with EIO%n", st.clientsAccepted(), st.reads(),
+                Sizes.human(st.bytesSent()), st.blocksFetched(), Sizes.human(st.bytesDownloaded()), st.peakCachedBlocks(),
+                st.ioErrors());
         ctx.err().flush();
     }
 }
