@@ -84,6 +84,11 @@ final class ServeNbdCommand implements Callable<Integer> {
         BackupSelection which = backup != null ? BackupSelection.named(volume, backup)
                 : asOf != null ? BackupSelection.newestAtOrBefore(volume, asOf) : BackupSelection.newest(volume);
         InetSocketAddress address = parseListen(listen);
+        if (!allowRemote && !address.getAddress().isLoopbackAddress()) {
+            throw new InvalidInputException("--listen " + listen + " is not a loopback address; the export has no "
+                    + "authentication or encryption (whoever reaches the port reads the whole backup): add --allow-remote "
+                    + "to serve it anyway");
+        }
         try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
             NbdServer.Builder b = NbdServer.builder(c.objectSource(), c.target(), which).listen(address)
                     .allowRemote(allowRemote).cacheBlocks(cacheBlocks).concurrency(concurrency).maxClients(maxClients);
