@@ -58,9 +58,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "With --level sample: fraction of the distinct blocks to download. Default: ${DEFAULT-VALUE}.")
     double sampleFraction;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "With --level sample: picks the sample; the same seed checks the same blocks. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N|random", defaultValue = "1",
+            description = "With --level sample: picks the sample; the same seed checks the same blocks. random: a new "
+                    + "sample each run (the seed used is printed, to check the same blocks again). Default: ${DEFAULT-VALUE}.")
+    String seed;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8",
             description = "Requests in flight. Default: ${DEFAULT-VALUE}.")
@@ -91,13 +92,16 @@ final class VerifyCommand implements Callable<Integer> {
         if (shard != null && volume != null) {
             throw new InvalidInputException("--shard splits the whole store; it cannot be combined with VOLUME");
         }
+        java.util.Optional<Long> fixedSeed = "random".equalsIgnoreCase(seed.trim()) ? java.util.Optional.empty()
+                : java.util.Optional.of(parseSeed(seed));
         VerifyShard selected = shard == null ? VerifyShard.all() : parseShard(shard, ctx.env());
         try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
             BackupVerifier.Builder b = BackupVerifier.builder(c.objectSource(), c.target()).level(lvl)
                     .concurrency(concurrency).listener(new Progress(progress));
             if (lvl == VerifyLevel.SAMPLED) {
-                b.sampleFraction(sampleFraction).seed(seed);
+                b.sampleFraction(sampleFraction);
+                fixedSeed.ifPresent(b::seed);
             }
             BackupVerifier verifier = b.build();
             Cancellation cancel = Cancellation.create();
@@ -106,6 +110,14 @@ final class VerifyCommand implements Callable<Integer> {
             progress.close();
             print(ctx, result, shard == null ? null : selected);
             return result.exitCode(strict) == 0 ? ExitCodes.OK : ExitCodes.DAMAGED;
+        }
+    }
+
+    private static long parseSeed(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("--seed must be a number or random, not '" + text + "'", e);
         }
     }
 
