@@ -44,8 +44,9 @@ import java.util.concurrent.TimeUnit;
  * class loading included, as a user sees it) and times it to the first byte.
  *
  * <p>Not a test: prints a Markdown table. Usage (defaults in brackets): {@code NbdBenchmark [--size-mib 1024]
- * [--block-mib 2] [--codec lz4] [--concurrency 8] [--rounds 3] [--link-mbit 1000]}. Rows are the median of the rounds
- * (the first, cold run in the JVM is not counted; the {@code dr serve-nbd} row is a cold start by nature).
+ * [--block-mib 2] [--codec lz4] [--concurrency 8] [--rounds 3] [--link-mbit 1000]}. Loopback rows are the median of
+ * the rounds, link rows one run; a warm-up run before each is not counted (the {@code dr serve-nbd} row is a cold start
+ * by nature).
  */
 public final class NbdBenchmark {
     private static final Instant T0 = Instant.parse("2026-11-01T03:00:00Z");
@@ -57,10 +58,10 @@ public final class NbdBenchmark {
 
     /** One column of measurements (seconds, or MiB/s). */
     private record Column(List<Double> ttfb, List<Double> start, List<Double> coldRead, List<Double> restore,
-                          List<Double> copy, List<Double> verify) {
+                          List<Double> copy, List<Double> fetchedPerBlock, List<Double> verify) {
         Column() {
             this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>());
+                    new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -115,6 +116,7 @@ public final class NbdBenchmark {
                     round(s3, target, size, blockSize, concurrency, nbdcopy, out, loop);
                 }
                 if (linked != null) {
+                    round(linked, target, size, blockSize, concurrency, nbdcopy, out, new Column()); // warm-up
                     round(linked, target, size, blockSize, concurrency, nbdcopy, out, link);
                 }
                 cli = cliFirstByte(server, bucket, size);
@@ -166,6 +168,7 @@ public final class NbdBenchmark {
                 readAll(nbd.address(), size);
             }
             col.copy().add(size / MIB / ((System.nanoTime() - t) / 1e9));
+            col.fetchedPerBlock().add((double) nbd.stats().blocksFetched() / (size / blockSize));
         }
         // a full restore: the image is usable when it ends
         Path img = out.resolve("restored.img");
@@ -246,6 +249,9 @@ public final class NbdBenchmark {
                 l ? times(median(link.restore()) / median(link.ttfb())) : null);
         row("whole image read through NBD (" + (nbdcopy ? "nbdcopy to null:" : "test client, 16 reads in flight")
                 + "), image MiB/s", rate(median(loop.copy())), l ? rate(median(link.copy())) : null);
+        row("... blocks downloaded per block of the image (1.00: none downloaded twice)",
+                String.format(Locale.ROOT, "%.2f", median(loop.fetchedPerBlock())),
+                l ? String.format(Locale.ROOT, "%.2f", median(link.fetchedPerBlock())) : null);
         row("full restore to a file, image MiB/s", rate(size / MIB / median(loop.restore())),
                 l ? rate(size / MIB / median(link.restore())) : null);
         row("full verification (`dr verify --level full`), image MiB/s", rate(median(loop.verify())),
