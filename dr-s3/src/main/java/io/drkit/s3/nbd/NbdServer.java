@@ -148,7 +148,11 @@ public final class NbdServer implements AutoCloseable {
         this.workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> daemon(r, "drkit-nbd-worker-" + n.incrementAndGet()));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "drkit-nbd-watchdog"));
-        long tick = Math.max(10, Math.min(1000, Math.min(limits.ioTimeout().toMillis(), limits.handshakeTimeout().toMillis()) / 4));
+        long shortest = Math.min(limits.ioTimeout().toMillis(), limits.handshakeTimeout().toMillis());
+        if (!limits.idleTimeout().isZero()) {
+            shortest = Math.min(shortest, limits.idleTimeout().toMillis());
+        }
+        long tick = Math.max(10, Math.min(1000, shortest / 4)); // a timeout fires at most a quarter late
         watchdog.scheduleWithFixedDelay(this::checkTimeouts, tick, tick, TimeUnit.MILLISECONDS);
         this.acceptor = daemon(this::acceptLoop, "drkit-nbd-accept");
         acceptor.start();
