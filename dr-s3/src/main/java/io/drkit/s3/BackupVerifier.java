@@ -158,6 +158,22 @@ public final class BackupVerifier {
 
     /** Verifies every complete backup of every volume in the store (volumes one after the other). */
     public VerificationResult verifyAll(Cancellation cancel) {
+        return verifyShard(VerifyShard.all(), cancel);
+    }
+
+    /** {@link #verifyShard(VerifyShard, Cancellation)}, not cancellable from outside. */
+    public VerificationResult verifyShard(VerifyShard shard) {
+        return verifyShard(shard, Cancellation.none());
+    }
+
+    /**
+     * Verifies every complete backup of the volumes in {@code shard} (see {@link VerifyShard}: a stable, disjoint
+     * partition of the store's volumes by name), like {@link #verifyAll(Cancellation)} does for all of them. The whole
+     * store's metadata is scanned (cheap next to the blocks); only the shard's volumes are verified. Skipped entries are
+     * reported by the shard of their volume; entries outside any volume (system backups, junk) by shard 0 only.
+     */
+    public VerificationResult verifyShard(VerifyShard shard, Cancellation cancel) {
+        Objects.requireNonNull(shard, "shard");
         long started = System.nanoTime();
         RequestCounts before = source.counts();
         try (BackupstoreCatalog catalog = catalog()) {
@@ -165,17 +181,31 @@ public final class BackupVerifier {
             List<SkippedEntry> skipped = new ArrayList<>();
             List<Job> jobs = new ArrayList<>();
             for (BackupVolume v : scan.volumes()) {
-                jobs.add(job(v, blockCount(v.name()), scan.backups().getOrDefault(v.name(), List.of()), scan.skipped(),
-                        null));
+                if (shard.contains(v.name())) {
+                    jobs.add(job(v, blockCount(v.name()), scan.backups().getOrDefault(v.name(), List.of()),
+                            scan.skipped(), null));
+                }
             }
             // everything the scan skipped, except the unreadable cfgs reported as damaged backups
             java.util.Set<String> problemKeys = new java.util.HashSet<>();
             for (Job j : jobs) {
                 j.problems().keySet().forEach(n -> problemKeys.add(layout.backupCfg(j.volume().name(), n)));
             }
-            scan.skipped().stream().filter(e -> !problemKeys.contains(e.location())).forEach(skipped::add);
+            scan.skipped().stream().filter(e -> !problemKeys.contains(e.location()))
+                    .filter(e -> volumeOf(e.location()).map(shard::contains).orElse(shard.index() == 0))
+                    .forEach(skipped::add);
             return run(jobs, skipped, cancel, started, before);
         }
+    }
+
+    /** The volume a key or directory of the store belongs to ({@code .../volumes/<h1>/<h2>/<volume>/...}). */
+    private Optional<String> volumeOf(String location) {
+        String root = layout.volumesRoot();
+        if (!location.startsWith(root)) {
+            return Optional.empty();
+        }
+        String[] parts = location.substring(root.length()).split("/");
+        return parts.length >= 3 && !parts[2].isEmpty() ? Optional.of(parts[2]) : Optional.empty();
     }
 
     private record Job(BackupVolume volume, long storedBlocks, List<Backup> scope, Map<String, String> problems,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drkit.core.Cancellation;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
+import io.drkit.s3.nbd.NbdServer;
 import io.drkit.s3.testing.BackupstoreWriter;
 import io.drkit.s3.testing.EmbeddedS3Server;
 import java.nio.file.Files;
@@ -94,6 +95,35 @@ class ReadmeSnippetTest {
             // --- README restore snippet end
             assertThat(restored.intact()).isTrue();
             assertThat(Files.size(imageFile)).isEqualTo(8L << 20);
+        }
+    }
+
+    @Test
+    void theNbdAndShardSnippetsWork() throws Exception {
+        try (EmbeddedS3Server s3server = EmbeddedS3Server.startTransient();
+             S3ObjectSource s3 = s3server.createBucket("backups")) {
+            BackupTarget target = BackupTarget.parse("s3://backups@us-east-1/");
+            BackupstoreWriter.create(s3, target, 1).volume("pvc-1").size(8L << 20)
+                    .backup("backup-0000000000000001", Instant.parse("2026-11-01T03:00:00Z"), c -> c.random(0).text(4L << 20));
+            int port = 0;
+
+            // --- README nbd snippet start
+            NbdServer server = NbdServer.builder(s3, target, BackupSelection.newest("pvc-1"))
+                    .listen("127.0.0.1", port)              // default 127.0.0.1:10809; other addresses need allowRemote(true)
+                    .cacheBlocks(8)                         // decoded blocks kept (the default)
+                    .start();                               // resolves the backup, reads its block list, listens
+            System.out.println("nbdcopy " + server.uri() + " pvc-1.img");   // or qemu-img, nbdinfo, nbd-client
+            // ... clients read; server.stats() counts reads, downloads, EIO replies
+            server.close();                                 // finishes requests in progress, disconnects, stops
+            // --- README nbd snippet end
+            assertThat(server.uri()).startsWith("nbd://127.0.0.1:");
+            assertThat(server.awaitClosed(java.time.Duration.ofSeconds(10))).isTrue();
+
+            BackupVerifier verifier = BackupVerifier.builder(s3, target).level(VerifyLevel.FULL).build();
+            // --- README shard snippet start
+            VerificationResult shard = verifier.verifyShard(VerifyShard.parse("1/3"));   // or VerifyShard.of(1, 3)
+            // --- README shard snippet end
+            assertThat(shard.backups()).hasSize(VerifyShard.shardOf("pvc-1", 3) == 1 ? 1 : 0);
         }
     }
 }

@@ -65,7 +65,7 @@ final class ApplyCommand implements Callable<Integer> {
                     .stepTimeout(apply.stepTimeout).listener(new ExecutionProgress(progress)).clock(ctx.clock())
                     .build().execute(plan, cancel);
             progress.close();
-            ctx.out().print(format.json() ? report.toJson() : report.toTable());
+            ctx.out().print(format.json() ? format.document(report.toJson()) : report.toTable());
             return report.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {
             try {

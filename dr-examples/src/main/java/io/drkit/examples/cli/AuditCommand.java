@@ -1,7 +1,6 @@
 package io.drkit.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.audit.AuditEntry;
@@ -71,7 +70,7 @@ final class AuditCommand implements Callable<Integer> {
                     : List.of(c.catalogNeed(), Preflight.Need.clusterState()));
             AuditReport report = b.build().audit(c.catalog(), c.clusterState(offline));
             if (format.json()) {
-                ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectMapper m = format.mapper();
                 ObjectNode root = m.createObjectNode();
                 root.put("kind", "AuditReport");
                 root.put("at", report.at().toString());

@@ -37,7 +37,7 @@ final class BackupsCommand implements Callable<Integer> {
             BackupCatalog catalog = c.catalog();
             List<Backup> backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
             if (format.json()) {
-                ctx.out().print(DrJson.backupsToJson(backups));
+                ctx.out().print(format.document(DrJson.backupsToJson(backups)));
             } else {
                 TextTable t = new TextTable("BACKUP", "STATE", "TAKEN", "COMPLETED", "SIZE", "COMPRESSION", "BLOCK");
                 for (Backup b : backups) {

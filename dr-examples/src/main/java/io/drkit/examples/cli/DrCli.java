@@ -13,14 +13,14 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code dr} command line: look at backups, plan and apply restores, verify backups, restore images without
- * Longhorn, audit backup freshness and policy, and run the disaster-recovery drill. Run {@code dr --help} or
- * {@code dr <command> --help}.
+ * Longhorn or serve them over NBD, audit backup freshness and policy, and run the disaster-recovery drill. Run
+ * {@code dr --help} or {@code dr <command> --help}.
  */
 @Command(name = "dr", mixinStandardHelpOptions = true, version = "dr (drkit) 0.1.0",
         description = "Disaster recovery for Kubernetes clusters that keep their data on Longhorn.",
         subcommands = {VolumesCommand.class, BackupsCommand.class, PlanCommand.class, ApplyCommand.class,
-            RestoreCommand.class, VerifyCommand.class, RestoreToFileCommand.class, AuditCommand.class,
-            PolicyCommand.class, LintCommand.class, DrillCommand.class, CommandLine.HelpCommand.class},
+            RestoreCommand.class, VerifyCommand.class, RestoreToFileCommand.class, ServeNbdCommand.class,
+            AuditCommand.class, PolicyCommand.class, LintCommand.class, DrillCommand.class, CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class DrCli implements Callable<Integer> {
     private final CliContext context;

@@ -1,7 +1,6 @@
 package io.drkit.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.examples.drill.Drill;
@@ -47,7 +46,7 @@ final class DrillCommand implements Callable<Integer> {
             return Drill.run(options, ctx.out());
         }
         Drill.Result r = Drill.execute(options, ctx.err());
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper m = format.mapper();
         ObjectNode root = m.createObjectNode();
         root.put("kind", "DrillResult").put("passed", r.passed()).put("restoreJobExit", r.restoreJobExit())
                 .put("elapsedMillis", r.elapsed().toMillis());

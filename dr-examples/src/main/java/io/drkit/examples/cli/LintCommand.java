@@ -1,7 +1,6 @@
 package io.drkit.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.drkit.core.util.TextTable;
 import io.drkit.examples.support.Connections;
@@ -32,7 +31,7 @@ final class LintCommand implements Callable<Integer> {
             c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.KUBERNETES)));
             List<StorageClassLint.Finding> findings = StorageClassLint.lint(c.kubernetes());
             if (format.json()) {
-                ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectMapper m = format.mapper();
                 ArrayNode arr = m.createArrayNode();
                 findings.forEach(f -> arr.addObject().put("storageClass", f.storageClass()).put("provisioner", f.provisioner())
                         .put("fromBackup", f.fromBackup()).put("defaultClass", f.defaultClass())

@@ -36,7 +36,7 @@ final class PlanCommand implements Callable<Integer> {
              ProgressDisplay progress = parent.progress(format)) {
             c.preflight(parent.connectTimeout(), needs(c, request));
             RestorePlan plan = plan(ctx, c, request, progress);
-            ctx.out().print(format.json() ? plan.toJson() : plan.toTable());
+            ctx.out().print(format.json() ? format.document(plan.toJson()) : plan.toTable());
             return ExitCodes.OK;
         }
     }

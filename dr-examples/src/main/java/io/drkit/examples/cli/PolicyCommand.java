@@ -1,7 +1,6 @@
 package io.drkit.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.util.TextTable;
@@ -65,7 +64,7 @@ final class PolicyCommand {
 
     static int print(CliContext ctx, FormatOptions format, PolicyReport r) throws Exception {
         if (format.json()) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectMapper m = format.mapper();
             ObjectNode root = m.createObjectNode();
             root.put("kind", "PolicyReport");
             root.put("mode", r.mode().name());

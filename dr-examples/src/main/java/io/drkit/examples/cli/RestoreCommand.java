@@ -48,7 +48,7 @@ final class RestoreCommand implements Callable<Integer> {
             if (plan.isEmpty()) {
                 var now = ctx.clock().instant();
                 ExecutionReport nothing = new ExecutionReport(now, now, java.util.List.of());
-                ctx.out().print(format.json() ? nothing.toJson() : "Nothing to restore.\n");
+                ctx.out().print(format.json() ? format.document(nothing.toJson()) : "Nothing to restore.\n");
                 return ExitCodes.OK;
             }
             return ApplyCommand.execute(ctx, parent, c, plan, apply, format);

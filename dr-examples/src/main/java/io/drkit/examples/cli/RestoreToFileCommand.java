@@ -1,7 +1,6 @@
 package io.drkit.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
@@ -170,7 +169,7 @@ final class RestoreToFileCommand implements Callable<Integer> {
 
     private void print(CliContext ctx, ImageRestoreResult r) throws Exception {
         if (format.json()) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectMapper m = format.mapper();
             ObjectNode n = m.createObjectNode();
             n.put("kind", "ImageRestoreResult").put("volume", r.volumeName()).put("backup", r.backupName())
                     .put("destination", r.destination()).put("imageSize", r.imageSize()).put("blockSize", r.blockSize())

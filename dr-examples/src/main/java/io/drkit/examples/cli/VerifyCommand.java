@@ -1,7 +1,6 @@
 package io.drkit.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.Cancellation;
@@ -17,6 +16,7 @@ import io.drkit.s3.BadBlock;
 import io.drkit.s3.VerificationResult;
 import io.drkit.s3.VerifyLevel;
 import io.drkit.s3.VerifyListener;
+import io.drkit.s3.VerifyShard;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code dr verify [VOLUME] [--backup NAME] [--level metadata|sample|full]}: are the backups restorable? */
+/**
+ * {@code dr verify [VOLUME] [--backup NAME] [--level metadata|sample|full] [--shard I/N]}: are the backups restorable?
+ */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check that backups are restorable, reading the backupstore directly: one backup, one volume's "
                 + "backups, or the whole store. Levels: metadata (every referenced block exists), sample (also download, "
@@ -34,6 +36,9 @@ import picocli.CommandLine.ParentCommand;
             "Each missing or corrupt block is listed with its offsets and every other backup that shares it. Exit code "
                 + "3 when a backup is damaged (with --strict also when blocks are only readable in another codec)."})
 final class VerifyCommand implements Callable<Integer> {
+    /** The environment variable a Kubernetes Indexed Job sets to the pod's completion index. */
+    static final String INDEX_ENV = "JOB_COMPLETION_INDEX";
+
     @ParentCommand
     DrCli parent;
     @Mixin
@@ -55,13 +60,21 @@ final class VerifyCommand implements Callable<Integer> {
             description = "With --level sample: fraction of the distinct blocks to download. Default: ${DEFAULT-VALUE}.")
     double sampleFraction;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "With --level sample: picks the sample; the same seed checks the same blocks. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N|random", defaultValue = "1",
+            description = "With --level sample: picks the sample; the same seed checks the same blocks. random: a new "
+                    + "sample each run (the seed used is printed, to check the same blocks again). Default: ${DEFAULT-VALUE}.")
+    String seed;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8",
             description = "Requests in flight. Default: ${DEFAULT-VALUE}.")
     int concurrency;
+
+    @Option(names = "--shard", paramLabel = "I/N|auto/N",
+            description = {"Verify only shard I of N of the store's volumes (0 <= I < N): a stable, disjoint partition by "
+                + "volume name (SHA-256 of the name, modulo N), the same on every run and machine; the N shards together "
+                + "cover every volume once. auto/N takes I from the environment variable "
+                + VerifyCommand.INDEX_ENV + " (set by a Kubernetes Indexed Job). Not with VOLUME."})
+    String shard;
 
     @Option(names = "--strict", description = "Also fail (exit 3) when blocks are readable only in another codec than recorded.")
     boolean strict;
@@ -78,29 +91,67 @@ final class VerifyCommand implements Callable<Integer> {
             case "full" -> VerifyLevel.FULL;
             default -> throw new InvalidInputException("--level must be metadata, sample or full, not '" + level + "'");
         };
+        if (shard != null && volume != null) {
+            throw new InvalidInputException("--shard splits the whole store; it cannot be combined with VOLUME");
+        }
+        java.util.Optional<Long> fixedSeed = "random".equalsIgnoreCase(seed.trim()) ? java.util.Optional.empty()
+                : java.util.Optional.of(parseSeed(seed));
+        VerifyShard selected = shard == null ? VerifyShard.all() : parseShard(shard, ctx.env());
         try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
             c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.BACKUPSTORE)));
             BackupVerifier.Builder b = BackupVerifier.builder(c.objectSource(), c.target()).level(lvl)
                     .concurrency(concurrency).listener(new Progress(progress));
             if (lvl == VerifyLevel.SAMPLED) {
-                b.sampleFraction(sampleFraction).seed(seed);
+                b.sampleFraction(sampleFraction);
+                fixedSeed.ifPresent(b::seed);
             }
             BackupVerifier verifier = b.build();
             Cancellation cancel = Cancellation.create();
-            VerificationResult result = volume == null ? verifier.verifyAll(cancel)
+            VerificationResult result = volume == null ? verifier.verifyShard(selected, cancel)
                     : backup == null ? verifier.verifyVolume(volume, cancel) : verifier.verifyBackup(volume, backup, cancel);
             progress.close();
-            print(ctx, result);
+            print(ctx, result, shard == null ? null : selected);
             return result.exitCode(strict) == 0 ? ExitCodes.OK : ExitCodes.DAMAGED;
         }
     }
 
-    private void print(CliContext ctx, VerificationResult r) throws Exception {
+    private static long parseSeed(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("--seed must be a number or random, not '" + text + "'", e);
+        }
+    }
+
+    /** {@code I/N}, or {@code auto/N} with I from {@value #INDEX_ENV}. */
+    static VerifyShard parseShard(String text, java.util.Map<String, String> env) {
+        String t = text.trim();
+        if (t.startsWith("auto/")) {
+            String index = env.get(INDEX_ENV);
+            if (index == null || index.isBlank()) {
+                throw new InvalidInputException("--shard " + text + " takes the shard index from " + INDEX_ENV
+                        + " (set by a Kubernetes Indexed Job), but it is not set");
+            }
+            try {
+                return VerifyShard.parse(index.trim() + t.substring(4));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("--shard " + text + " with " + INDEX_ENV + "=" + index + ": " + e.getMessage(), e);
+            }
+        }
+        return VerifyShard.parse(t);
+    }
+
+    private void print(CliContext ctx, VerificationResult r, VerifyShard sh) throws Exception {
         if (format.json()) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectMapper m = format.mapper();
             ObjectNode root = m.createObjectNode();
             root.put("kind", "VerificationResult");
+            if (sh != null) {
+                root.putObject("shard").put("index", sh.index()).put("count", sh.count());
+            } else {
+                root.putNull("shard");
+            }
             root.put("level", r.level().name());
             root.put("sampleFraction", r.sampleFraction());
             root.put("seed", r.seed());
@@ -146,6 +197,9 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         r.skipped().forEach(s -> ctx.out().println("skipped " + s));
+        if (sh != null) {
+            ctx.out().print("shard " + sh + ": ");
+        }
         ctx.out().println(r.summary());
     }
 

@@ -1,7 +1,6 @@
 package io.drkit.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.DrJson;
@@ -53,7 +52,7 @@ final class VolumesCommand implements Callable<Integer> {
             progress.finish("scan", null);
             Instant now = ctx.clock().instant();
             if (format.json()) {
-                ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectMapper m = format.mapper();
                 ObjectNode root = m.createObjectNode();
                 root.put("kind", "BackupVolumeList");
                 root.put("source", catalog.describe());

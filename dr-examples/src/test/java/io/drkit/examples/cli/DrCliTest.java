@@ -26,7 +26,7 @@ class DrCliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"volumes", "backups", "plan", "apply", "restore", "audit", "policy", "lint", "verify",
-        "restore-to-file", "drill"})
+        "restore-to-file", "serve-nbd", "drill"})
     void everyCommandHasHelp(String command) {
         CliHarness.Result r = cli.run(command, "--help");
         assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -300,7 +300,7 @@ class DeployManifestsTest {
     }
 
     /** Collects every field fabric8's typed model kept as an unknown ("additional") property, with its path. */
-    private static void unknownFields(Object o, String path, List<String> out) {
+    static void unknownFields(Object o, String path, List<String> out) {
         if (o == null) {
             return;
         }
