@@ -16,6 +16,7 @@ import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.s3.internal.BackupConfig;
 import io.drkit.s3.internal.CfgParser;
+import io.drkit.s3.internal.NewestBackupSearch;
 import io.drkit.s3.internal.StoreIndex;
 import io.drkit.s3.internal.VolumeConfig;
 import java.util.ArrayList;
@@ -45,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>Cheaper than Longhorn's own sync: volumes are discovered with one paginated listing of the whole
  * {@code volumes/} tree (falling back to Longhorn's level-by-level listing on stores that do not honour
  * multi-character delimiters); backup metadata is read with a ranged GET of the cfg's first bytes and a streaming
- * parser that stops at {@code Blocks}; {@link #newestCompleteBackups()} follows each volume's last-backup pointer,
- * verified (2 requests per volume), and falls back to the listing when the pointer is empty, stale, in progress or
- * unreadable; work runs in parallel with bounded concurrency. Parsed objects are cached with their entity tags, so a
+ * parser that stops at {@code Blocks}; {@link #newestCompleteBackups()} answers by
+ * {@link io.drkit.core.catalog.NewestBackupRule}, using each volume's last-backup pointer only as a hint (2 requests
+ * per volume when it is right; cfgs listed as written after the pointer's, or all cfgs when it is empty, stale, in
+ * progress or unreadable, are read too); work runs in parallel with bounded concurrency. Parsed objects are cached with their entity tags, so a
  * second {@link #scanAll(CatalogListener)} re-reads only objects that changed.
  *
  * <p>Malformed entries never fail a scan: in-progress backups, unreadable or invalid cfgs, invalid names, temporary
@@ -93,6 +95,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private final Map<String, SkippedEntry> skipped = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Cached<VolumeConfig>> volumeCache = new ConcurrentHashMap<>();
     private final Map<String, Cached<BackupConfig>> backupCache = new ConcurrentHashMap<>();
+    private final Map<String, PointerHint> hints = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private record Cached<T>(ObjectInfo info, T value, SkippedEntry problem) {
@@ -147,7 +150,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     @Override
     public List<BackupVolume> listBackupVolumes() {
-        return volumes(discover(StoreIndex.ROLL_UP_ALL, null), null, Cancellation.none());
+        return volumes(discover(StoreIndex.ROLL_UP_BLOCKS, null), null, Cancellation.none());
     }
 
     @Override
@@ -162,8 +165,21 @@ public final class BackupstoreCatalog implements BackupCatalog {
         List<StoreIndex.VolumeDir> dirs = new ArrayList<>(index.volumes().values());
         List<Optional<VolumeConfig>> read = parallel(dirs, d -> readVolumeDir(d, scan), cancel, "reading volume.cfg files");
         List<BackupVolume> out = new ArrayList<>();
-        for (Optional<VolumeConfig> o : read) {
-            o.ifPresent(v -> out.add(v.toBackupVolume(layout.volumeDir(v.name()))));
+        for (int i = 0; i < dirs.size(); i++) {
+            StoreIndex.VolumeDir d = dirs.get(i);
+            read.get(i).ifPresentOrElse(v -> {
+                BackupVolume bv = v.toBackupVolume(layout.volumeDir(v.name()));
+                out.add(bv);
+                Map<String, ObjectInfo> cfgs = d.backups() == null ? Map.of()
+                        : NewestBackupSearch.pointerAndLater(v.lastBackupName(), d.backups());
+                if (!cfgs.isEmpty()) {
+                    hints.put(v.name(), new PointerHint(bv, cfgs, false));
+                } else if (d.backups() != null && d.backups().isEmpty()) {
+                    hints.put(v.name(), new PointerHint(bv, Map.of(), true));
+                } else {
+                    hints.remove(v.name()); // a wrong pointer: newestCompleteBackupsOf lists the backups again
+                }
+            }, () -> hints.remove(d.name()));
         }
         return out;
     }
@@ -395,47 +411,32 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     // ------------------------------------------------------------------------------------------------ cheap path
 
+    /**
+     * The newest complete backup of one volume by {@link io.drkit.core.catalog.NewestBackupRule}: {@code volume.cfg},
+     * one listing of {@code backups/} and the cfg the last-backup pointer names (3 requests when the pointer is
+     * right); cfgs written after the pointer's, and every cfg when the pointer is empty, missing or in progress.
+     */
     @Override
     public Optional<Backup> newestCompleteBackup(String volumeName) {
         if (!BackupstoreLayout.isValidName(volumeName)) {
             return Optional.empty();
         }
-        return readVolume(volumeName, null).flatMap(v -> newestViaPointer(v, null, true, null));
+        return readVolume(volumeName, null).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true));
     }
 
     /**
-     * The newest complete backup of every volume, from each volume's last-backup pointer: one GET of
-     * {@code volume.cfg} and one ranged GET of the backup cfg it names, plus the discovery listing (a few requests
-     * for the whole store). Falls back to listing {@code backups/} for a volume whose pointer is empty, stale
-     * (the cfg is gone), in progress or unreadable. A backup that completed but was not yet recorded in
-     * {@code volume.cfg} (Longhorn writes the two separately) is found by {@link #scanAll(CatalogListener)}.
+     * The newest complete backup of every volume, by {@link io.drkit.core.catalog.NewestBackupRule}, from one
+     * discovery listing that also enumerates every backup cfg with its last-modified time, one GET of each
+     * {@code volume.cfg} and one ranged GET of the cfg its last-backup pointer names: 2 requests per volume plus
+     * the listing (about one page per 1,000 cfgs) when the pointer is right. The pointer is a hint: cfgs written at
+     * or after the pointer's are read too, and every cfg of a volume whose pointer is empty, stale, in progress or
+     * unreadable. Stores that only accept {@code /} as a delimiter cost one more listing per volume.
      */
     @Override
     public Map<String, Backup> newestCompleteBackups() {
-        StoreIndex index = discover(StoreIndex.ROLL_UP_ALL, null);
+        StoreIndex index = discover(StoreIndex.ROLL_UP_BLOCKS, null);
         List<StoreIndex.VolumeDir> dirs = new ArrayList<>(index.volumes().values());
-        List<Optional<Backup>> newest = parallel(dirs, d -> {
-            Optional<VolumeConfig> read = readVolumeDir(d, null);
-            if (read.isEmpty()) {
-                return Optional.<Backup>empty();
-            }
-            VolumeConfig v = read.get();
-            boolean mayHaveBackups = !d.contentsKnown() || d.hasBackupsDir();
-            return newestViaPointer(v, null, mayHaveBackups, null);
-        }, Cancellation.none(), "finding the newest backups");
-        Map<String, Backup> out = new TreeMap<>();
-        newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
-        return out;
-    }
-
-    /**
-     * The newest complete backup of each named volume, without any discovery listing: for callers that already know
-     * the volume names (from the cluster's PVs, a plan, a previous scan). Costs exactly 2 GETs per volume whose
-     * pointer is good, on any store. Volumes that do not exist or have no complete backup are absent from the map.
-     */
-    public Map<String, Backup> newestCompleteBackups(java.util.Collection<String> volumeNames) {
-        List<String> names = volumeNames.stream().filter(BackupstoreLayout::isValidName).distinct().toList();
-        List<Optional<Backup>> newest = parallel(names, n -> readVolume(n, null).flatMap(v -> newestViaPointer(v, null, true, null)),
+        List<Optional<Backup>> newest = parallel(dirs, d -> readVolumeDir(d, null).flatMap(v -> newest(v, listedCfgs(d), true)),
                 Cancellation.none(), "finding the newest backups");
         Map<String, Backup> out = new TreeMap<>();
         newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
@@ -443,49 +444,70 @@ public final class BackupstoreCatalog implements BackupCatalog {
     }
 
     /**
-     * The newest complete backup of each of {@code volumes} (from {@link #listBackupVolumes()}), without a second
-     * discovery or {@code volume.cfg} read: each volume's last-backup pointer is verified by reading the cfg it names
-     * (1 GET), falling back to listing {@code backups/} as {@link #newestCompleteBackups()} does.
+     * The newest complete backup of each named volume, without any discovery listing: for callers that already know
+     * the volume names (from the cluster's PVs, a plan, a previous scan). Costs 3 requests per volume whose pointer is
+     * right ({@code volume.cfg}, a listing of its {@code backups/}, the cfg the pointer names), on any store, by the
+     * same rule as {@link #newestCompleteBackups()}. Volumes that do not exist or have no complete backup are absent
+     * from the map.
      */
-    @Override
-    public Map<String, Backup> newestCompleteBackupsOf(List<BackupVolume> volumes) {
-        List<VolumeConfig> known = volumes.stream().filter(v -> BackupstoreLayout.isValidName(v.name()))
-                .map(v -> new VolumeConfig(v.name(), v.size(), v.labels(), null, v.lastBackupName().orElse(""), null, 0,
-                        null, null, v.compression().wireName(), null, v.dataEngine()))
-                .toList();
-        List<Optional<Backup>> newest = parallel(known, v -> newestViaPointer(v, null, true, null), Cancellation.none(),
-                "finding the newest backups");
+    public Map<String, Backup> newestCompleteBackups(java.util.Collection<String> volumeNames) {
+        List<String> names = volumeNames.stream().filter(BackupstoreLayout::isValidName).distinct().toList();
+        List<Optional<Backup>> newest = parallel(names,
+                n -> readVolume(n, null).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true)),
+                Cancellation.none(), "finding the newest backups");
         Map<String, Backup> out = new TreeMap<>();
         newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
         return out;
     }
 
-    private Optional<Backup> newestViaPointer(VolumeConfig v, Map<String, ObjectInfo> listed, boolean mayHaveBackups,
-                                              CatalogScanState scan) {
-        if (!mayHaveBackups) {
-            return Optional.empty();
-        }
-        String pointer = v.lastBackupName();
-        if (!pointer.isEmpty() && BackupstoreLayout.isValidName(pointer)) {
-            String key = layout.backupCfg(v.name(), pointer);
-            try {
-                ReadResult r = readBackupMetadata(key, pointer, v.name());
-                cache(backupCache, key, new Cached<>(r.info(), r.cfg(), null));
-                if (!r.cfg().inProgress()) {
-                    return Optional.of(r.cfg().toBackup(target.backupUrl(pointer, v.name()), v.size(), key));
-                }
-                LOG.debug("last-backup pointer of {} names in-progress backup {}; listing backups", v.name(), pointer);
-            } catch (NotFoundException e) {
-                LOG.debug("last-backup pointer of {} names missing backup {}; listing backups", v.name(), pointer);
-            } catch (InvalidBackupDataException e) {
-                LOG.debug("last-backup pointer of {} names unreadable backup {}; listing backups", v.name(), pointer);
-            } catch (UnavailableException e) {
-                if (!isPerObjectRefusal(e)) {
-                    throw e;
-                }
+    /**
+     * The newest complete backup of each of {@code volumes} (from {@link #listBackupVolumes()}), by the same rule,
+     * without a second discovery or {@code volume.cfg} read: where that listing enumerated the volume's backup cfgs,
+     * only the cfg the pointer names is read (1 GET per volume whose pointer is right; cfgs written after it too);
+     * elsewhere one listing of {@code backups/} is added.
+     */
+    @Override
+    public Map<String, Backup> newestCompleteBackupsOf(List<BackupVolume> volumes) {
+        List<BackupVolume> known = volumes.stream().filter(v -> BackupstoreLayout.isValidName(v.name())).toList();
+        List<Optional<Backup>> newest = parallel(known, bv -> {
+            VolumeConfig v = new VolumeConfig(bv.name(), bv.size(), bv.labels(), null, bv.lastBackupName().orElse(""),
+                    null, 0, null, null, bv.compression().wireName(), null, bv.dataEngine());
+            PointerHint hint = hints.get(bv.name());
+            if (hint != null && hint.volume().equals(bv)) {
+                return newest(v, hint.cfgs(), hint.complete());
             }
+            return newest(v, listBackupCfgs(v.name(), null), true);
+        }, Cancellation.none(), "finding the newest backups");
+        Map<String, Backup> out = new TreeMap<>();
+        newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
+        return out;
+    }
+
+    /**
+     * What a discovery listing showed of one volume's backup cfgs, kept for {@link #newestCompleteBackupsOf}: the
+     * cfg the pointer names and those written at or after it ({@code complete} false), or every cfg when there are
+     * none ({@code complete} true), for the volume value the same listing produced.
+     */
+    private record PointerHint(BackupVolume volume, Map<String, ObjectInfo> cfgs, boolean complete) {
+    }
+
+    /** The backup cfgs a discovery listing enumerated for {@code d}, else one listing of its {@code backups/}. */
+    private Map<String, ObjectInfo> listedCfgs(StoreIndex.VolumeDir d) {
+        if (d.backups() != null) {
+            return d.backups();
         }
-        return backupsOf(v, listed, false, scan, Cancellation.none()).stream().filter(Backup::isComplete).findFirst();
+        return d.contentsKnown() && !d.hasBackupsDir() ? Map.of() : listBackupCfgs(d.name(), null);
+    }
+
+    /** The rule's newest complete backup of {@code v} among {@code listed} (all its cfgs, or a pointer hint). */
+    private Optional<Backup> newest(VolumeConfig v, Map<String, ObjectInfo> listed, boolean complete) {
+        Optional<Backup> found = NewestBackupSearch.find(v.lastBackupName(), listed, complete,
+                () -> listBackupCfgs(v.name(), null), (name, info) -> readBackup(v, name, info, null));
+        if (LOG.isDebugEnabled() && found.isPresent() && !found.get().name().equals(v.lastBackupName())) {
+            LOG.debug("last-backup pointer of {} names '{}', but the newest complete backup is {}", v.name(),
+                    v.lastBackupName(), found.get().name());
+        }
+        return found;
     }
 
     // ------------------------------------------------------------------------------------------------ full scan
