@@ -158,7 +158,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         if (!BackupstoreLayout.isValidName(volumeName)) {
             return Optional.empty();
         }
-        return readVolume(volumeName, null).map(v -> v.toBackupVolume(layout.volumeDir(volumeName)));
+        return readNamedVolume(volumeName).map(v -> v.toBackupVolume(layout.volumeDir(volumeName)));
     }
 
     private List<BackupVolume> volumes(StoreIndex index, CatalogScanState scan, Cancellation cancel) {
@@ -200,12 +200,21 @@ public final class BackupstoreCatalog implements BackupCatalog {
         return v;
     }
 
-    private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed) {
-        return readVolume(volume, listed, null);
+    /**
+     * Reads the volume.cfg of a volume asked for by name: empty when it does not exist; unlike in a scan, a cfg that
+     * cannot be parsed ({@link InvalidBackupDataException}) or that the store refuses to serve (access denied,
+     * {@link UnavailableException}) fails the call instead of making the volume look absent.
+     */
+    private Optional<VolumeConfig> readNamedVolume(String volume) {
+        return readVolume(volume, null, null, true);
     }
 
-    /** Reads (or reuses) one volume.cfg; empty when missing or skipped. */
     private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed, CatalogScanState scan) {
+        return readVolume(volume, listed, scan, false);
+    }
+
+    /** Reads (or reuses) one volume.cfg; empty when missing or skipped ({@code named}: bad data and refusals throw). */
+    private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed, CatalogScanState scan, boolean named) {
         String key = layout.volumeCfg(volume);
         Cached<VolumeConfig> c = cacheEnabled && listed != null ? volumeCache.get(key) : null;
         if (c != null && sameVersion(c.info(), listed)) {
@@ -224,20 +233,23 @@ public final class BackupstoreCatalog implements BackupCatalog {
                         + volume + "'");
             }
             v.compression();
-            VolumeConfig named = v.name().isEmpty() ? withName(v, volume) : v;
-            named.toBackupVolume(key); // validates times
-            cache(volumeCache, key, new Cached<>(info, named, null));
-            return Optional.of(named);
+            VolumeConfig withName = v.name().isEmpty() ? withName(v, volume) : v;
+            withName.toBackupVolume(key); // validates times
+            cache(volumeCache, key, new Cached<>(info, withName, null));
+            return Optional.of(withName);
         } catch (NotFoundException e) {
             volumeCache.remove(key);
             return Optional.empty();
         } catch (InvalidBackupDataException e) {
-            SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.getMessage());
+            SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.reason());
             cache(volumeCache, key, new Cached<>(info, null, s));
             skip(s, scan);
+            if (named) {
+                throw e;
+            }
             return Optional.empty();
         } catch (UnavailableException e) {
-            if (!isPerObjectRefusal(e)) {
+            if (named || !isPerObjectRefusal(e)) {
                 throw e;
             }
             skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, e.getMessage()), scan);
@@ -264,7 +276,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
             throw new NotFoundException("backup volume " + volumeName + " not found in " + describe()
                     + " (not a name Longhorn accepts)");
         }
-        return readVolume(volumeName, null).orElseThrow(() -> new NotFoundException("backup volume " + volumeName
+        return readNamedVolume(volumeName).orElseThrow(() -> new NotFoundException("backup volume " + volumeName
                 + " not found in " + describe() + " (no " + layout.volumeCfg(volumeName) + ")"));
     }
 
@@ -311,8 +323,16 @@ public final class BackupstoreCatalog implements BackupCatalog {
         return out;
     }
 
-    /** Reads (or reuses) one backup cfg's metadata; empty when it vanished or is skipped as invalid. */
     private Optional<Backup> readBackup(VolumeConfig v, String backupName, ObjectInfo listed, CatalogScanState scan) {
+        return readBackup(v, backupName, listed, scan, false);
+    }
+
+    /**
+     * Reads (or reuses) one backup cfg's metadata; empty when it vanished or is skipped as invalid. {@code named}: a
+     * backup asked for by name, where the store refusing access fails the call instead of making it look absent.
+     */
+    private Optional<Backup> readBackup(VolumeConfig v, String backupName, ObjectInfo listed, CatalogScanState scan,
+                                        boolean named) {
         String key = layout.backupCfg(v.name(), backupName);
         Cached<BackupConfig> c = cacheEnabled && listed != null ? backupCache.get(key) : null;
         BackupConfig cfg;
@@ -333,12 +353,12 @@ public final class BackupstoreCatalog implements BackupCatalog {
                         + e.getMessage()), scan);
                 return Optional.empty();
             } catch (InvalidBackupDataException e) {
-                SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.getMessage());
+                SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.reason());
                 cache(backupCache, key, new Cached<>(listed, null, s));
                 skip(s, scan);
                 return Optional.empty();
             } catch (UnavailableException e) {
-                if (!isPerObjectRefusal(e)) {
+                if (named || !isPerObjectRefusal(e)) {
                     throw e;
                 }
                 skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, e.getMessage()), scan);
@@ -402,11 +422,11 @@ public final class BackupstoreCatalog implements BackupCatalog {
         if (!BackupstoreLayout.isValidName(volumeName) || !BackupstoreLayout.isValidName(backupName)) {
             return Optional.empty();
         }
-        Optional<VolumeConfig> v = readVolume(volumeName, null);
+        Optional<VolumeConfig> v = readNamedVolume(volumeName);
         if (v.isEmpty()) {
             return Optional.empty();
         }
-        return readBackup(v.get(), backupName, null, null);
+        return readBackup(v.get(), backupName, null, null, true);
     }
 
     // ------------------------------------------------------------------------------------------------ cheap path
@@ -421,7 +441,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         if (!BackupstoreLayout.isValidName(volumeName)) {
             return Optional.empty();
         }
-        return readVolume(volumeName, null).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true));
+        return readNamedVolume(volumeName).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true));
     }
 
     /**
@@ -453,7 +473,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     public Map<String, Backup> newestCompleteBackups(java.util.Collection<String> volumeNames) {
         List<String> names = volumeNames.stream().filter(BackupstoreLayout::isValidName).distinct().toList();
         List<Optional<Backup>> newest = parallel(names,
-                n -> readVolume(n, null).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true)),
+                n -> readVolume(n, null, null).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true)),
                 Cancellation.none(), "finding the newest backups");
         Map<String, Backup> out = new TreeMap<>();
         newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
