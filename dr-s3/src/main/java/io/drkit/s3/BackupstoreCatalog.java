@@ -17,6 +17,7 @@ import io.drkit.core.model.BackupVolume;
 import io.drkit.s3.internal.BackupConfig;
 import io.drkit.s3.internal.CfgParser;
 import io.drkit.s3.internal.NewestBackupSearch;
+import io.drkit.s3.internal.ReadRetry;
 import io.drkit.s3.internal.StoreIndex;
 import io.drkit.s3.internal.VolumeConfig;
 import java.util.ArrayList;
@@ -86,6 +87,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private final BackupstoreLayout layout;
     private final int concurrency;
     private final int prefixBytes;
+    private final ReadRetry retry;
     private final CatalogListener listener;
     private final boolean cacheEnabled;
     private final ExecutorService executor;
@@ -107,6 +109,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         this.layout = BackupstoreLayout.of(b.target);
         this.concurrency = b.concurrency;
         this.prefixBytes = b.metadataPrefixBytes;
+        this.retry = b.retry;
         this.listener = b.listener;
         this.cacheEnabled = b.cache;
         this.discovery = b.discovery;
@@ -225,9 +228,14 @@ public final class BackupstoreCatalog implements BackupCatalog {
             return Optional.of(c.value());
         }
         ObjectInfo info = listed;
-        try (ObjectStream in = source.get(key)) {
-            info = listed != null ? listed : in.info();
-            VolumeConfig v = CfgParser.parseVolume(in, key);
+        try {
+            Parsed<VolumeConfig> read = retry.call("reading " + key, Cancellation.none(), () -> {
+                try (ObjectStream in = source.get(key)) {
+                    return new Parsed<>(in.info(), CfgParser.parseVolume(in, key));
+                }
+            });
+            info = listed != null ? listed : read.info();
+            VolumeConfig v = read.value();
             if (!v.name().isEmpty() && !v.name().equals(volume)) {
                 throw new InvalidBackupDataException(key, "volume.cfg names volume '" + v.name() + "' but lives in the directory of '"
                         + volume + "'");
@@ -375,30 +383,35 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private record ReadResult(BackupConfig cfg, ObjectInfo info) {
     }
 
+    /** A parsed object and what the store said about it. */
+    private record Parsed<T>(ObjectInfo info, T value) {
+    }
+
     /**
      * Reads backup metadata: a ranged GET of the first bytes, and a streaming GET (stopped at {@code Blocks}) only
      * when the metadata is longer than that.
      */
     private ReadResult readBackupMetadata(String key, String backupName, String volume) {
-        BackupConfig cfg;
-        ObjectInfo info;
-        try (ObjectStream in = source.getRange(key, 0, prefixBytes)) {
-            info = in.info();
-            try {
-                cfg = CfgParser.parseBackupMetadata(in, key);
-            } catch (CfgParser.TruncatedException e) {
-                if (info.size() <= prefixBytes) {
-                    throw new InvalidBackupDataException(key, "backup cfg is truncated: " + e.getMessage(), e);
+        Parsed<BackupConfig> prefix = retry.call("reading " + key, Cancellation.none(), () -> {
+            try (ObjectStream in = source.getRange(key, 0, prefixBytes)) {
+                try {
+                    return new Parsed<>(in.info(), CfgParser.parseBackupMetadata(in, key));
+                } catch (CfgParser.TruncatedException e) {
+                    if (in.info().size() <= prefixBytes) {
+                        throw new InvalidBackupDataException(key, "backup cfg is truncated: " + e.getMessage(), e);
+                    }
+                    return new Parsed<BackupConfig>(in.info(), null);
                 }
-                cfg = null;
             }
-        }
-        if (cfg == null) {
-            try (ObjectStream in = source.get(key)) {
-                info = in.info();
-                cfg = CfgParser.parseBackupMetadataComplete(in, key);
-            }
-        }
+        });
+        Parsed<BackupConfig> whole = prefix.value() != null ? prefix
+                : retry.call("reading " + key, Cancellation.none(), () -> {
+                    try (ObjectStream in = source.get(key)) {
+                        return new Parsed<>(in.info(), CfgParser.parseBackupMetadataComplete(in, key));
+                    }
+                });
+        BackupConfig cfg = whole.value();
+        ObjectInfo info = whole.info();
         if (!cfg.name().isEmpty() && !cfg.name().equals(backupName)) {
             throw new InvalidBackupDataException(key, "cfg names backup '" + cfg.name() + "' but its file is backup_"
                     + backupName + ".cfg");
@@ -843,6 +856,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         private boolean cache = true;
         private ExecutorService executor;
         private Discovery discovery = Discovery.AUTO;
+        private ReadRetry retry = ReadRetry.DEFAULT;
 
         private Builder(ObjectSource source, BackupTarget target) {
             this.source = Objects.requireNonNull(source, "source");
@@ -886,6 +900,16 @@ public final class BackupstoreCatalog implements BackupCatalog {
          */
         public Builder executor(ExecutorService executor) {
             this.executor = executor;
+            return this;
+        }
+
+        /**
+         * How often reading a cfg whose body fails transiently (a connection reset or a body cut short, a stalled
+         * body, a 5xx after the S3 client's own retries) is tried, and the first wait between attempts, doubling
+         * (default 3, 200 ms: the same rule as block reads). Missing objects, bad data and refusals are not retried.
+         */
+        public Builder retries(int attempts, java.time.Duration backoff) {
+            this.retry = new ReadRetry(attempts, backoff);
             return this;
         }
 

@@ -97,7 +97,8 @@ public final class VolumeImageRestorer {
     }
 
     private BackupstoreCatalog catalog() {
-        return BackupstoreCatalog.builder(source, target).concurrency(concurrency).cache(false).build();
+        return BackupstoreCatalog.builder(source, target).concurrency(concurrency).cache(false)
+                .retries(settings.fetcher().retry().attempts(), settings.fetcher().retry().backoff()).build();
     }
 
     private Backup resolve(BackupSelection which, BackupstoreCatalog catalog) {
