@@ -281,8 +281,9 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     private VolumeConfig requireVolume(String volumeName) {
         if (!BackupstoreLayout.isValidName(volumeName)) {
-            throw new NotFoundException("backup volume " + volumeName + " not found in " + describe()
-                    + " (not a name Longhorn accepts)");
+            throw new NotFoundException("backup volume " + (volumeName.length() > 80 ? volumeName.substring(0, 80)
+                    + "..." : volumeName) + " not found in " + describe() + " (not a name Longhorn accepts: "
+                    + "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$, at most " + BackupstoreLayout.MAX_NAME_LENGTH + " characters)");
         }
         return readNamedVolume(volumeName).orElseThrow(() -> new NotFoundException("backup volume " + volumeName
                 + " not found in " + describe() + " (no " + layout.volumeCfg(volumeName) + ")"));
@@ -326,6 +327,11 @@ public final class BackupstoreCatalog implements BackupCatalog {
             @Override
             public void commonPrefix(String p) {
                 skip(p, SkippedEntry.Reason.INVALID_NAME, "unexpected directory in a backups directory", scan);
+            }
+
+            @Override
+            public void unreadable(String key, String reason) {
+                skip(key, SkippedEntry.Reason.UNREADABLE, reason, scan);
             }
         });
         return out;
@@ -626,6 +632,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     private void reportNonVolumeEntries(CatalogScanState scan) {
         ObjectListing top = source.list(layout.root(), "/");
+        top.unreadable().forEach((key, why) -> skip(key, SkippedEntry.Reason.UNREADABLE, why, scan));
         for (ObjectInfo o : top.objects()) {
             skip(o.key(), BackupstoreLayout.isTempFile(o.name()) ? SkippedEntry.Reason.TEMP_FILE
                     : SkippedEntry.Reason.NOT_A_VOLUME_BACKUP, "not part of Longhorn's volume backups", scan);

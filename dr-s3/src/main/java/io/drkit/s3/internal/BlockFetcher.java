@@ -127,8 +127,10 @@ public final class BlockFetcher {
                             + blockSize + "-byte block (not downloaded)", 0, null, false);
                 }
             } catch (NotFoundException e) {
-                return new Outcome(Status.MISSING, BlockProblem.MISSING, "block " + checksumHex + " does not exist", 0,
-                        null, false);
+                String why = e.getMessage() != null && e.getMessage().contains("symbolic link")
+                        ? " (" + e.getMessage() + ")" : "";
+                return new Outcome(Status.MISSING, BlockProblem.MISSING, "block " + checksumHex + " does not exist" + why,
+                        0, null, false);
             } catch (IOException | UnavailableException | DrTimeoutException e) {
                 if (!ReadRetry.retryable(e) || attempt >= retry.attempts()) {
                     if (e instanceof UnavailableException u) {

@@ -271,6 +271,16 @@ public final class VolumeCheck {
                     present(id, o.size());
                 }
             }
+
+            @Override
+            public void unreadable(String key, String reason) {
+                String name = key.substring(key.lastIndexOf('/') + 1);
+                String hex = name.endsWith(".blk") ? name.substring(0, name.length() - 4) : "";
+                int id = Checksums.isValid(hex) ? table.find(Checksums.parse(hex)) : -1;
+                if (id >= 0) {
+                    markBad(id, BlockTable.MISSING, BlockProblem.MISSING, "block " + hex + " is " + reason);
+                }
+            }
         });
     }
 
