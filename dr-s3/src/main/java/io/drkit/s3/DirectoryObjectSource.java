@@ -305,7 +305,7 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         try {
             createDirectoriesInside(key, f.getParent());
             if (Files.isSymbolicLink(f)) {
-                throw new InvalidBackupDataException(key, "is a symbolic link in " + describe()
+                throw new InvalidBackupDataException(key, "object " + key + " is a symbolic link in " + describe()
                         + " that dr-s3 did not create; refusing to replace it");
             }
             w.write(tmp);
@@ -329,12 +329,12 @@ public final class DirectoryObjectSource implements WritableObjectSource {
     public void delete(String key) {
         Path f = resolveFile(key);
         try {
-            if (!Files.exists(f.getParent(), LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(f.getParent())) {
+            if (!Files.exists(f.getParent(), LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
             requireInside(key, f.getParent());
             if (Files.isSymbolicLink(f)) {
-                throw new InvalidBackupDataException(key, "is a symbolic link in " + describe()
+                throw new InvalidBackupDataException(key, "object " + key + " is a symbolic link in " + describe()
                         + " that dr-s3 did not create; not deleted");
             }
             Files.deleteIfExists(f);
@@ -377,7 +377,7 @@ public final class DirectoryObjectSource implements WritableObjectSource {
             real = dir.toRealPath();
         } catch (java.nio.file.FileSystemException e) {
             if (isLinkLoop(e)) {
-                throw new InvalidBackupDataException(key, "is reached through a symbolic link loop in " + describe()
+                throw new InvalidBackupDataException(key, "object " + key + " is reached through a symbolic link loop in " + describe()
                         + "; refusing to write or delete there", e);
             }
             throw new UnavailableException("resolving " + dir + " failed: " + e.getMessage(), e);
@@ -386,7 +386,7 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         }
         Path r = realRoot().orElse(root);
         if (!real.startsWith(r)) {
-            throw new InvalidBackupDataException(key, "is reached through a symbolic link leading out of " + describe()
+            throw new InvalidBackupDataException(key, "object " + key + " is reached through a symbolic link leading out of " + describe()
                     + "; refusing to write or delete there");
         }
     }
