@@ -305,8 +305,8 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         try {
             createDirectoriesInside(key, f.getParent());
             if (Files.isSymbolicLink(f)) {
-                throw new InvalidBackupDataException(key, "object " + key + " is a symbolic link in " + describe()
-                        + " that dr-s3 did not create; refusing to replace it");
+                throw new InvalidBackupDataException(key, "refusing to replace a symbolic link dr-s3 did not create in "
+                        + describe());
             }
             w.write(tmp);
             try {
@@ -334,8 +334,8 @@ public final class DirectoryObjectSource implements WritableObjectSource {
             }
             requireInside(key, f.getParent());
             if (Files.isSymbolicLink(f)) {
-                throw new InvalidBackupDataException(key, "object " + key + " is a symbolic link in " + describe()
-                        + " that dr-s3 did not create; not deleted");
+                throw new InvalidBackupDataException(key, "a symbolic link dr-s3 did not create in " + describe()
+                        + ": not deleted");
             }
             Files.deleteIfExists(f);
             // like Longhorn's file drivers: remove parent directories that became empty, up to the root (never a link)
@@ -377,8 +377,8 @@ public final class DirectoryObjectSource implements WritableObjectSource {
             real = dir.toRealPath();
         } catch (java.nio.file.FileSystemException e) {
             if (isLinkLoop(e)) {
-                throw new InvalidBackupDataException(key, "object " + key + " is reached through a symbolic link loop in " + describe()
-                        + "; refusing to write or delete there", e);
+                throw new InvalidBackupDataException(key, "reached through a symbolic link loop in " + describe()
+                        + ": refusing to write or delete there", e);
             }
             throw new UnavailableException("resolving " + dir + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -386,8 +386,8 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         }
         Path r = realRoot().orElse(root);
         if (!real.startsWith(r)) {
-            throw new InvalidBackupDataException(key, "object " + key + " is reached through a symbolic link leading out of " + describe()
-                    + "; refusing to write or delete there");
+            throw new InvalidBackupDataException(key, "reached through a symbolic link leading out of " + describe()
+                    + ": refusing to write or delete there");
         }
     }
 
