@@ -265,8 +265,12 @@ public final class BackupVerifier {
             return Optional.empty();
         }
         String key = layout.volumeCfg(volume);
-        try (ObjectStream in = source.get(key)) {
-            return Optional.of(CfgParser.parseVolume(in, key));
+        try {
+            return Optional.of(settings.fetcher().retry().call("reading " + key, Cancellation.none(), () -> {
+                try (ObjectStream in = source.get(key)) {
+                    return CfgParser.parseVolume(in, key);
+                }
+            }));
         } catch (NotFoundException e) {
             return Optional.empty();
         }
@@ -286,7 +290,8 @@ public final class BackupVerifier {
     }
 
     private BackupstoreCatalog catalog() {
-        return BackupstoreCatalog.builder(source, target).concurrency(concurrency).cache(false).build();
+        return BackupstoreCatalog.builder(source, target).concurrency(concurrency).cache(false)
+                .retries(settings.fetcher().retry().attempts(), settings.fetcher().retry().backoff()).build();
     }
 
     private String describe() {

@@ -16,6 +16,8 @@ import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.s3.internal.BackupConfig;
 import io.drkit.s3.internal.CfgParser;
+import io.drkit.s3.internal.NewestBackupSearch;
+import io.drkit.s3.internal.ReadRetry;
 import io.drkit.s3.internal.StoreIndex;
 import io.drkit.s3.internal.VolumeConfig;
 import java.util.ArrayList;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * <p>Cheaper than Longhorn's own sync: volumes are discovered with one paginated listing of the whole
  * {@code volumes/} tree (falling back to Longhorn's level-by-level listing on stores that do not honour
  * multi-character delimiters); backup metadata is read with a ranged GET of the cfg's first bytes and a streaming
- * parser that stops at {@code Blocks}; {@link #newestCompleteBackups()} follows each volume's last-backup pointer,
- * verified (2 requests per volume), and falls back to the listing when the pointer is empty, stale, in progress or
- * unreadable; work runs in parallel with bounded concurrency. Parsed objects are cached with their entity tags, so a
+ * parser that stops at {@code Blocks}; {@link #newestCompleteBackups()} answers by
+ * {@link io.drkit.core.catalog.NewestBackupRule}, using each volume's last-backup pointer only as a hint (2 requests
+ * per volume when it is right; cfgs listed as written after the pointer's, or all cfgs when it is empty, stale, in
+ * progress or unreadable, are read too); work runs in parallel with bounded concurrency. Parsed objects are cached with their entity tags, so a
  * second {@link #scanAll(CatalogListener)} re-reads only objects that changed.
  *
  * <p>Malformed entries never fail a scan: in-progress backups, unreadable or invalid cfgs, invalid names, temporary
@@ -84,6 +87,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private final BackupstoreLayout layout;
     private final int concurrency;
     private final int prefixBytes;
+    private final ReadRetry retry;
     private final CatalogListener listener;
     private final boolean cacheEnabled;
     private final ExecutorService executor;
@@ -93,6 +97,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private final Map<String, SkippedEntry> skipped = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Cached<VolumeConfig>> volumeCache = new ConcurrentHashMap<>();
     private final Map<String, Cached<BackupConfig>> backupCache = new ConcurrentHashMap<>();
+    private final Map<String, PointerHint> hints = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private record Cached<T>(ObjectInfo info, T value, SkippedEntry problem) {
@@ -104,6 +109,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         this.layout = BackupstoreLayout.of(b.target);
         this.concurrency = b.concurrency;
         this.prefixBytes = b.metadataPrefixBytes;
+        this.retry = b.retry;
         this.listener = b.listener;
         this.cacheEnabled = b.cache;
         this.discovery = b.discovery;
@@ -147,7 +153,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     @Override
     public List<BackupVolume> listBackupVolumes() {
-        return volumes(discover(StoreIndex.ROLL_UP_ALL, null), null, Cancellation.none());
+        return volumes(discover(StoreIndex.ROLL_UP_BLOCKS, null), null, Cancellation.none());
     }
 
     @Override
@@ -155,15 +161,28 @@ public final class BackupstoreCatalog implements BackupCatalog {
         if (!BackupstoreLayout.isValidName(volumeName)) {
             return Optional.empty();
         }
-        return readVolume(volumeName, null).map(v -> v.toBackupVolume(layout.volumeDir(volumeName)));
+        return readNamedVolume(volumeName).map(v -> v.toBackupVolume(layout.volumeDir(volumeName)));
     }
 
     private List<BackupVolume> volumes(StoreIndex index, CatalogScanState scan, Cancellation cancel) {
         List<StoreIndex.VolumeDir> dirs = new ArrayList<>(index.volumes().values());
         List<Optional<VolumeConfig>> read = parallel(dirs, d -> readVolumeDir(d, scan), cancel, "reading volume.cfg files");
         List<BackupVolume> out = new ArrayList<>();
-        for (Optional<VolumeConfig> o : read) {
-            o.ifPresent(v -> out.add(v.toBackupVolume(layout.volumeDir(v.name()))));
+        for (int i = 0; i < dirs.size(); i++) {
+            StoreIndex.VolumeDir d = dirs.get(i);
+            read.get(i).ifPresentOrElse(v -> {
+                BackupVolume bv = v.toBackupVolume(layout.volumeDir(v.name()));
+                out.add(bv);
+                Map<String, ObjectInfo> cfgs = d.backups() == null ? Map.of()
+                        : NewestBackupSearch.pointerAndLater(v.lastBackupName(), d.backups());
+                if (!cfgs.isEmpty()) {
+                    hints.put(v.name(), new PointerHint(bv, cfgs, false));
+                } else if (d.backups() != null && d.backups().isEmpty()) {
+                    hints.put(v.name(), new PointerHint(bv, Map.of(), true));
+                } else {
+                    hints.remove(v.name()); // a wrong pointer: newestCompleteBackupsOf lists the backups again
+                }
+            }, () -> hints.remove(d.name()));
         }
         return out;
     }
@@ -184,12 +203,21 @@ public final class BackupstoreCatalog implements BackupCatalog {
         return v;
     }
 
-    private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed) {
-        return readVolume(volume, listed, null);
+    /**
+     * Reads the volume.cfg of a volume asked for by name: empty when it does not exist; unlike in a scan, a cfg that
+     * cannot be parsed ({@link InvalidBackupDataException}) or that the store refuses to serve (access denied,
+     * {@link UnavailableException}) fails the call instead of making the volume look absent.
+     */
+    private Optional<VolumeConfig> readNamedVolume(String volume) {
+        return readVolume(volume, null, null, true);
     }
 
-    /** Reads (or reuses) one volume.cfg; empty when missing or skipped. */
     private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed, CatalogScanState scan) {
+        return readVolume(volume, listed, scan, false);
+    }
+
+    /** Reads (or reuses) one volume.cfg; empty when missing or skipped ({@code named}: bad data and refusals throw). */
+    private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed, CatalogScanState scan, boolean named) {
         String key = layout.volumeCfg(volume);
         Cached<VolumeConfig> c = cacheEnabled && listed != null ? volumeCache.get(key) : null;
         if (c != null && sameVersion(c.info(), listed)) {
@@ -200,28 +228,36 @@ public final class BackupstoreCatalog implements BackupCatalog {
             return Optional.of(c.value());
         }
         ObjectInfo info = listed;
-        try (ObjectStream in = source.get(key)) {
-            info = listed != null ? listed : in.info();
-            VolumeConfig v = CfgParser.parseVolume(in, key);
+        try {
+            Parsed<VolumeConfig> read = retry.call("reading " + key, Cancellation.none(), () -> {
+                try (ObjectStream in = source.get(key)) {
+                    return new Parsed<>(in.info(), CfgParser.parseVolume(in, key));
+                }
+            });
+            info = listed != null ? listed : read.info();
+            VolumeConfig v = read.value();
             if (!v.name().isEmpty() && !v.name().equals(volume)) {
                 throw new InvalidBackupDataException(key, "volume.cfg names volume '" + v.name() + "' but lives in the directory of '"
                         + volume + "'");
             }
             v.compression();
-            VolumeConfig named = v.name().isEmpty() ? withName(v, volume) : v;
-            named.toBackupVolume(key); // validates times
-            cache(volumeCache, key, new Cached<>(info, named, null));
-            return Optional.of(named);
+            VolumeConfig withName = v.name().isEmpty() ? withName(v, volume) : v;
+            withName.toBackupVolume(key); // validates times
+            cache(volumeCache, key, new Cached<>(info, withName, null));
+            return Optional.of(withName);
         } catch (NotFoundException e) {
             volumeCache.remove(key);
             return Optional.empty();
         } catch (InvalidBackupDataException e) {
-            SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.getMessage());
+            SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.reason());
             cache(volumeCache, key, new Cached<>(info, null, s));
             skip(s, scan);
+            if (named) {
+                throw e;
+            }
             return Optional.empty();
         } catch (UnavailableException e) {
-            if (!isPerObjectRefusal(e)) {
+            if (named || !isPerObjectRefusal(e)) {
                 throw e;
             }
             skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, e.getMessage()), scan);
@@ -245,10 +281,11 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     private VolumeConfig requireVolume(String volumeName) {
         if (!BackupstoreLayout.isValidName(volumeName)) {
-            throw new NotFoundException("backup volume " + volumeName + " not found in " + describe()
-                    + " (not a name Longhorn accepts)");
+            throw new NotFoundException("backup volume " + (volumeName.length() > 80 ? volumeName.substring(0, 80)
+                    + "..." : volumeName) + " not found in " + describe() + " (not a name Longhorn accepts: "
+                    + "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$, at most " + BackupstoreLayout.MAX_NAME_LENGTH + " characters)");
         }
-        return readVolume(volumeName, null).orElseThrow(() -> new NotFoundException("backup volume " + volumeName
+        return readNamedVolume(volumeName).orElseThrow(() -> new NotFoundException("backup volume " + volumeName
                 + " not found in " + describe() + " (no " + layout.volumeCfg(volumeName) + ")"));
     }
 
@@ -291,12 +328,25 @@ public final class BackupstoreCatalog implements BackupCatalog {
             public void commonPrefix(String p) {
                 skip(p, SkippedEntry.Reason.INVALID_NAME, "unexpected directory in a backups directory", scan);
             }
+
+            @Override
+            public void unreadable(String key, String reason) {
+                skip(key, SkippedEntry.Reason.UNREADABLE, reason, scan);
+            }
         });
         return out;
     }
 
-    /** Reads (or reuses) one backup cfg's metadata; empty when it vanished or is skipped as invalid. */
     private Optional<Backup> readBackup(VolumeConfig v, String backupName, ObjectInfo listed, CatalogScanState scan) {
+        return readBackup(v, backupName, listed, scan, false);
+    }
+
+    /**
+     * Reads (or reuses) one backup cfg's metadata; empty when it vanished or is skipped as invalid. {@code named}: a
+     * backup asked for by name, where the store refusing access fails the call instead of making it look absent.
+     */
+    private Optional<Backup> readBackup(VolumeConfig v, String backupName, ObjectInfo listed, CatalogScanState scan,
+                                        boolean named) {
         String key = layout.backupCfg(v.name(), backupName);
         Cached<BackupConfig> c = cacheEnabled && listed != null ? backupCache.get(key) : null;
         BackupConfig cfg;
@@ -317,12 +367,12 @@ public final class BackupstoreCatalog implements BackupCatalog {
                         + e.getMessage()), scan);
                 return Optional.empty();
             } catch (InvalidBackupDataException e) {
-                SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.getMessage());
+                SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.reason());
                 cache(backupCache, key, new Cached<>(listed, null, s));
                 skip(s, scan);
                 return Optional.empty();
             } catch (UnavailableException e) {
-                if (!isPerObjectRefusal(e)) {
+                if (named || !isPerObjectRefusal(e)) {
                     throw e;
                 }
                 skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, e.getMessage()), scan);
@@ -339,30 +389,35 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private record ReadResult(BackupConfig cfg, ObjectInfo info) {
     }
 
+    /** A parsed object and what the store said about it. */
+    private record Parsed<T>(ObjectInfo info, T value) {
+    }
+
     /**
      * Reads backup metadata: a ranged GET of the first bytes, and a streaming GET (stopped at {@code Blocks}) only
      * when the metadata is longer than that.
      */
     private ReadResult readBackupMetadata(String key, String backupName, String volume) {
-        BackupConfig cfg;
-        ObjectInfo info;
-        try (ObjectStream in = source.getRange(key, 0, prefixBytes)) {
-            info = in.info();
-            try {
-                cfg = CfgParser.parseBackupMetadata(in, key);
-            } catch (CfgParser.TruncatedException e) {
-                if (info.size() <= prefixBytes) {
-                    throw new InvalidBackupDataException(key, "backup cfg is truncated: " + e.getMessage(), e);
+        Parsed<BackupConfig> prefix = retry.call("reading " + key, Cancellation.none(), () -> {
+            try (ObjectStream in = source.getRange(key, 0, prefixBytes)) {
+                try {
+                    return new Parsed<>(in.info(), CfgParser.parseBackupMetadata(in, key));
+                } catch (CfgParser.TruncatedException e) {
+                    if (in.info().size() <= prefixBytes) {
+                        throw new InvalidBackupDataException(key, "backup cfg is truncated: " + e.getMessage(), e);
+                    }
+                    return new Parsed<BackupConfig>(in.info(), null);
                 }
-                cfg = null;
             }
-        }
-        if (cfg == null) {
-            try (ObjectStream in = source.get(key)) {
-                info = in.info();
-                cfg = CfgParser.parseBackupMetadataComplete(in, key);
-            }
-        }
+        });
+        Parsed<BackupConfig> whole = prefix.value() != null ? prefix
+                : retry.call("reading " + key, Cancellation.none(), () -> {
+                    try (ObjectStream in = source.get(key)) {
+                        return new Parsed<>(in.info(), CfgParser.parseBackupMetadataComplete(in, key));
+                    }
+                });
+        BackupConfig cfg = whole.value();
+        ObjectInfo info = whole.info();
         if (!cfg.name().isEmpty() && !cfg.name().equals(backupName)) {
             throw new InvalidBackupDataException(key, "cfg names backup '" + cfg.name() + "' but its file is backup_"
                     + backupName + ".cfg");
@@ -386,56 +441,41 @@ public final class BackupstoreCatalog implements BackupCatalog {
         if (!BackupstoreLayout.isValidName(volumeName) || !BackupstoreLayout.isValidName(backupName)) {
             return Optional.empty();
         }
-        Optional<VolumeConfig> v = readVolume(volumeName, null);
+        Optional<VolumeConfig> v = readNamedVolume(volumeName);
         if (v.isEmpty()) {
             return Optional.empty();
         }
-        return readBackup(v.get(), backupName, null, null);
+        return readBackup(v.get(), backupName, null, null, true);
     }
 
     // ------------------------------------------------------------------------------------------------ cheap path
 
+    /**
+     * The newest complete backup of one volume by {@link io.drkit.core.catalog.NewestBackupRule}: {@code volume.cfg},
+     * one listing of {@code backups/} and the cfg the last-backup pointer names (3 requests when the pointer is
+     * right); cfgs written after the pointer's, and every cfg when the pointer is empty, missing or in progress.
+     */
     @Override
     public Optional<Backup> newestCompleteBackup(String volumeName) {
         if (!BackupstoreLayout.isValidName(volumeName)) {
             return Optional.empty();
         }
-        return readVolume(volumeName, null).flatMap(v -> newestViaPointer(v, null, true, null));
+        return readNamedVolume(volumeName).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true));
     }
 
     /**
-     * The newest complete backup of every volume, from each volume's last-backup pointer: one GET of
-     * {@code volume.cfg} and one ranged GET of the backup cfg it names, plus the discovery listing (a few requests
-     * for the whole store). Falls back to listing {@code backups/} for a volume whose pointer is empty, stale
-     * (the cfg is gone), in progress or unreadable. A backup that completed but was not yet recorded in
-     * {@code volume.cfg} (Longhorn writes the two separately) is found by {@link #scanAll(CatalogListener)}.
+     * The newest complete backup of every volume, by {@link io.drkit.core.catalog.NewestBackupRule}, from one
+     * discovery listing that also enumerates every backup cfg with its last-modified time, one GET of each
+     * {@code volume.cfg} and one ranged GET of the cfg its last-backup pointer names: 2 requests per volume plus
+     * the listing (about one page per 1,000 cfgs) when the pointer is right. The pointer is a hint: cfgs written at
+     * or after the pointer's are read too, and every cfg of a volume whose pointer is empty, stale, in progress or
+     * unreadable. Stores that only accept {@code /} as a delimiter cost one more listing per volume.
      */
     @Override
     public Map<String, Backup> newestCompleteBackups() {
-        StoreIndex index = discover(StoreIndex.ROLL_UP_ALL, null);
+        StoreIndex index = discover(StoreIndex.ROLL_UP_BLOCKS, null);
         List<StoreIndex.VolumeDir> dirs = new ArrayList<>(index.volumes().values());
-        List<Optional<Backup>> newest = parallel(dirs, d -> {
-            Optional<VolumeConfig> read = readVolumeDir(d, null);
-            if (read.isEmpty()) {
-                return Optional.<Backup>empty();
-            }
-            VolumeConfig v = read.get();
-            boolean mayHaveBackups = !d.contentsKnown() || d.hasBackupsDir();
-            return newestViaPointer(v, null, mayHaveBackups, null);
-        }, Cancellation.none(), "finding the newest backups");
-        Map<String, Backup> out = new TreeMap<>();
-        newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
-        return out;
-    }
-
-    /**
-     * The newest complete backup of each named volume, without any discovery listing: for callers that already know
-     * the volume names (from the cluster's PVs, a plan, a previous scan). Costs exactly 2 GETs per volume whose
-     * pointer is good, on any store. Volumes that do not exist or have no complete backup are absent from the map.
-     */
-    public Map<String, Backup> newestCompleteBackups(java.util.Collection<String> volumeNames) {
-        List<String> names = volumeNames.stream().filter(BackupstoreLayout::isValidName).distinct().toList();
-        List<Optional<Backup>> newest = parallel(names, n -> readVolume(n, null).flatMap(v -> newestViaPointer(v, null, true, null)),
+        List<Optional<Backup>> newest = parallel(dirs, d -> readVolumeDir(d, null).flatMap(v -> newest(v, listedCfgs(d), true)),
                 Cancellation.none(), "finding the newest backups");
         Map<String, Backup> out = new TreeMap<>();
         newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
@@ -443,49 +483,70 @@ public final class BackupstoreCatalog implements BackupCatalog {
     }
 
     /**
-     * The newest complete backup of each of {@code volumes} (from {@link #listBackupVolumes()}), without a second
-     * discovery or {@code volume.cfg} read: each volume's last-backup pointer is verified by reading the cfg it names
-     * (1 GET), falling back to listing {@code backups/} as {@link #newestCompleteBackups()} does.
+     * The newest complete backup of each named volume, without any discovery listing: for callers that already know
+     * the volume names (from the cluster's PVs, a plan, a previous scan). Costs 3 requests per volume whose pointer is
+     * right ({@code volume.cfg}, a listing of its {@code backups/}, the cfg the pointer names), on any store, by the
+     * same rule as {@link #newestCompleteBackups()}. Volumes that do not exist or have no complete backup are absent
+     * from the map.
      */
-    @Override
-    public Map<String, Backup> newestCompleteBackupsOf(List<BackupVolume> volumes) {
-        List<VolumeConfig> known = volumes.stream().filter(v -> BackupstoreLayout.isValidName(v.name()))
-                .map(v -> new VolumeConfig(v.name(), v.size(), v.labels(), null, v.lastBackupName().orElse(""), null, 0,
-                        null, null, v.compression().wireName(), null, v.dataEngine()))
-                .toList();
-        List<Optional<Backup>> newest = parallel(known, v -> newestViaPointer(v, null, true, null), Cancellation.none(),
-                "finding the newest backups");
+    public Map<String, Backup> newestCompleteBackups(java.util.Collection<String> volumeNames) {
+        List<String> names = volumeNames.stream().filter(BackupstoreLayout::isValidName).distinct().toList();
+        List<Optional<Backup>> newest = parallel(names,
+                n -> readVolume(n, null, null).flatMap(v -> newest(v, listBackupCfgs(v.name(), null), true)),
+                Cancellation.none(), "finding the newest backups");
         Map<String, Backup> out = new TreeMap<>();
         newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
         return out;
     }
 
-    private Optional<Backup> newestViaPointer(VolumeConfig v, Map<String, ObjectInfo> listed, boolean mayHaveBackups,
-                                              CatalogScanState scan) {
-        if (!mayHaveBackups) {
-            return Optional.empty();
-        }
-        String pointer = v.lastBackupName();
-        if (!pointer.isEmpty() && BackupstoreLayout.isValidName(pointer)) {
-            String key = layout.backupCfg(v.name(), pointer);
-            try {
-                ReadResult r = readBackupMetadata(key, pointer, v.name());
-                cache(backupCache, key, new Cached<>(r.info(), r.cfg(), null));
-                if (!r.cfg().inProgress()) {
-                    return Optional.of(r.cfg().toBackup(target.backupUrl(pointer, v.name()), v.size(), key));
-                }
-                LOG.debug("last-backup pointer of {} names in-progress backup {}; listing backups", v.name(), pointer);
-            } catch (NotFoundException e) {
-                LOG.debug("last-backup pointer of {} names missing backup {}; listing backups", v.name(), pointer);
-            } catch (InvalidBackupDataException e) {
-                LOG.debug("last-backup pointer of {} names unreadable backup {}; listing backups", v.name(), pointer);
-            } catch (UnavailableException e) {
-                if (!isPerObjectRefusal(e)) {
-                    throw e;
-                }
+    /**
+     * The newest complete backup of each of {@code volumes} (from {@link #listBackupVolumes()}), by the same rule,
+     * without a second discovery or {@code volume.cfg} read: where that listing enumerated the volume's backup cfgs,
+     * only the cfg the pointer names is read (1 GET per volume whose pointer is right; cfgs written after it too);
+     * elsewhere one listing of {@code backups/} is added.
+     */
+    @Override
+    public Map<String, Backup> newestCompleteBackupsOf(List<BackupVolume> volumes) {
+        List<BackupVolume> known = volumes.stream().filter(v -> BackupstoreLayout.isValidName(v.name())).toList();
+        List<Optional<Backup>> newest = parallel(known, bv -> {
+            VolumeConfig v = new VolumeConfig(bv.name(), bv.size(), bv.labels(), null, bv.lastBackupName().orElse(""),
+                    null, 0, null, null, bv.compression().wireName(), null, bv.dataEngine());
+            PointerHint hint = hints.get(bv.name());
+            if (hint != null && hint.volume().equals(bv)) {
+                return newest(v, hint.cfgs(), hint.complete());
             }
+            return newest(v, listBackupCfgs(v.name(), null), true);
+        }, Cancellation.none(), "finding the newest backups");
+        Map<String, Backup> out = new TreeMap<>();
+        newest.forEach(o -> o.ifPresent(b -> out.put(b.volumeName(), b)));
+        return out;
+    }
+
+    /**
+     * What a discovery listing showed of one volume's backup cfgs, kept for {@link #newestCompleteBackupsOf}: the
+     * cfg the pointer names and those written at or after it ({@code complete} false), or every cfg when there are
+     * none ({@code complete} true), for the volume value the same listing produced.
+     */
+    private record PointerHint(BackupVolume volume, Map<String, ObjectInfo> cfgs, boolean complete) {
+    }
+
+    /** The backup cfgs a discovery listing enumerated for {@code d}, else one listing of its {@code backups/}. */
+    private Map<String, ObjectInfo> listedCfgs(StoreIndex.VolumeDir d) {
+        if (d.backups() != null) {
+            return d.backups();
         }
-        return backupsOf(v, listed, false, scan, Cancellation.none()).stream().filter(Backup::isComplete).findFirst();
+        return d.contentsKnown() && !d.hasBackupsDir() ? Map.of() : listBackupCfgs(d.name(), null);
+    }
+
+    /** The rule's newest complete backup of {@code v} among {@code listed} (all its cfgs, or a pointer hint). */
+    private Optional<Backup> newest(VolumeConfig v, Map<String, ObjectInfo> listed, boolean complete) {
+        Optional<Backup> found = NewestBackupSearch.find(v.lastBackupName(), listed, complete,
+                () -> listBackupCfgs(v.name(), null), (name, info) -> readBackup(v, name, info, null));
+        if (LOG.isDebugEnabled() && found.isPresent() && !found.get().name().equals(v.lastBackupName())) {
+            LOG.debug("last-backup pointer of {} names '{}', but the newest complete backup is {}", v.name(),
+                    v.lastBackupName(), found.get().name());
+        }
+        return found;
     }
 
     // ------------------------------------------------------------------------------------------------ full scan
@@ -571,6 +632,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
     private void reportNonVolumeEntries(CatalogScanState scan) {
         ObjectListing top = source.list(layout.root(), "/");
+        top.unreadable().forEach((key, why) -> skip(key, SkippedEntry.Reason.UNREADABLE, why, scan));
         for (ObjectInfo o : top.objects()) {
             skip(o.key(), BackupstoreLayout.isTempFile(o.name()) ? SkippedEntry.Reason.TEMP_FILE
                     : SkippedEntry.Reason.NOT_A_VOLUME_BACKUP, "not part of Longhorn's volume backups", scan);
@@ -801,6 +863,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         private boolean cache = true;
         private ExecutorService executor;
         private Discovery discovery = Discovery.AUTO;
+        private ReadRetry retry = ReadRetry.DEFAULT;
 
         private Builder(ObjectSource source, BackupTarget target) {
             this.source = Objects.requireNonNull(source, "source");
@@ -844,6 +907,16 @@ public final class BackupstoreCatalog implements BackupCatalog {
          */
         public Builder executor(ExecutorService executor) {
             this.executor = executor;
+            return this;
+        }
+
+        /**
+         * How often reading a cfg whose body fails transiently (a connection reset or a body cut short, a stalled
+         * body, a 5xx after the S3 client's own retries) is tried, and the first wait between attempts, doubling
+         * (default 3, 200 ms: the same rule as block reads). Missing objects, bad data and refusals are not retried.
+         */
+        public Builder retries(int attempts, java.time.Duration backoff) {
+            this.retry = new ReadRetry(attempts, backoff);
             return this;
         }
 

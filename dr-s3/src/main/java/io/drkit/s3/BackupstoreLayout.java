@@ -34,6 +34,8 @@ public final class BackupstoreLayout {
     public static final String BACKING_IMAGE_LOCK_VOLUME = "BACKINGIMAGE";
     /** File name of a volume's config. */
     public static final String VOLUME_CFG = "volume.cfg";
+    /** The longest volume or backup name accepted: 255 bytes less {@code backup_} and {@code .cfg}. */
+    public static final int MAX_NAME_LENGTH = 255 - "backup_".length() - ".cfg".length();
 
     private final String root;
 
@@ -151,9 +153,14 @@ public final class BackupstoreLayout {
         return isValidName(name) ? Optional.of(name) : Optional.empty();
     }
 
-    /** Whether Longhorn's backupstore accepts {@code name} for a volume or backup ({@code ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$}). */
+    /**
+     * Whether Longhorn's backupstore accepts {@code name} for a volume or backup ({@code ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$})
+     * and it fits in a file name: at most {@link #MAX_NAME_LENGTH} characters, so that {@code backup_<name>.cfg} stays
+     * within the 255 bytes file systems allow (Longhorn's own names are far shorter: volumes at most 40 characters,
+     * backups {@code backup-<16 hex>}).
+     */
     public static boolean isValidName(String name) {
-        return Names.isBackupstoreName(name);
+        return Names.isBackupstoreName(name) && name.length() <= MAX_NAME_LENGTH;
     }
 
     /** Whether {@code name} is a two-digit lower-case hex directory ({@code h1}, {@code h2}). */

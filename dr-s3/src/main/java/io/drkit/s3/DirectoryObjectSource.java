@@ -1,5 +1,6 @@
 package io.drkit.s3;
 
+import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.UnavailableException;
@@ -33,12 +34,21 @@ import org.slf4j.LoggerFactory;
  * modification time (so they change when a file is rewritten). Writes go to {@code <file>.tmp.<nanos>} and are
  * renamed into place, the way Longhorn's file drivers write. Listing pages are counted as S3 would need them
  * (1,000 entries per request). Thread-safe.
+ *
+ * <p>Symbolic links never lead out of the store: an entry whose real path is outside the root, or that is a link
+ * loop, is not listed (the listing reports it through {@link ListingVisitor#unreadable}), not read (it is
+ * {@linkplain NotFoundException not found}: a block is then reported missing), never written through and never
+ * deleted. Links that stay inside the root are followed (a directory once per listing). A key with a path component
+ * longer than 255 bytes (the file-name limit of Linux file systems) is {@link InvalidInputException}.
  */
 public final class DirectoryObjectSource implements WritableObjectSource {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryObjectSource.class);
     private static final int PAGE = 1000;
+    /** The longest file name Linux file systems allow (NAME_MAX), in bytes. */
+    static final int MAX_NAME_BYTES = 255;
 
     private final Path root;
+    private volatile Path realRoot;
 
     private DirectoryObjectSource(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -64,21 +74,33 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         String startKey = slash < 0 ? "" : p.substring(0, slash + 1);
         Path start = resolveDir(startKey);
         LOG.debug("LIST {} prefix={} delimiter={}", root, p, d);
-        if (Files.isDirectory(start)) {
+        TreeMap<String, String> unreadable = new TreeMap<>();
+        Optional<Path> realStart = startKey.isEmpty() ? realRoot() : realDirectory(start, startKey, unreadable);
+        if (realStart.isPresent()) {
             try {
-                walk(start, startKey, p, d, objects, prefixes);
+                walk(realStart.get(), startKey, p, d, objects, prefixes, unreadable, new java.util.HashSet<>());
             } catch (IOException e) {
                 throw new UnavailableException("listing " + start + " failed: " + e.getMessage(), e);
             }
         }
         objects.values().forEach(visitor::object);
         prefixes.forEach(visitor::commonPrefix);
-        int entries = objects.size() + prefixes.size();
+        unreadable.forEach((key, why) -> {
+            if (key.startsWith(p) || p.startsWith(key)) {
+                visitor.unreadable(key, why);
+            }
+        });
+        int entries = objects.size() + prefixes.size() + unreadable.size();
         return Math.max(1, (entries + PAGE - 1) / PAGE);
     }
 
     private void walk(Path dir, String dirKey, String prefix, String delimiter, TreeMap<String, ObjectInfo> objects,
-                      TreeSet<String> prefixes) throws IOException {
+                      TreeSet<String> prefixes, TreeMap<String, String> unreadable, java.util.Set<Path> visited)
+            throws IOException {
+        if (!visited.add(dir)) {
+            unreadable.put(dirKey, "a symbolic link leads back to a directory already listed (a cycle); not followed");
+            return;
+        }
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             ds.forEach(children::add);
@@ -87,12 +109,21 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         }
         for (Path child : children) {
             BasicFileAttributes a;
+            Path real = child;
+            String name = child.getFileName().toString();
             try {
-                a = Files.readAttributes(child, BasicFileAttributes.class);
+                a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isSymbolicLink()) {
+                    Optional<Path> target = followInside(child, dirKey + name, unreadable);
+                    if (target.isEmpty()) {
+                        continue;
+                    }
+                    real = target.get();
+                    a = Files.readAttributes(real, BasicFileAttributes.class);
+                }
             } catch (NoSuchFileException e) {
                 continue;
             }
-            String name = child.getFileName().toString();
             boolean isDir = a.isDirectory();
             String key = dirKey + name + (isDir ? "/" : "");
             if (!key.startsWith(prefix) && !(isDir && prefix.startsWith(key))) {
@@ -106,11 +137,105 @@ public final class DirectoryObjectSource implements WritableObjectSource {
                 }
             }
             if (isDir) {
-                walk(child, key, prefix, delimiter, objects, prefixes);
+                walk(real, key, prefix, delimiter, objects, prefixes, unreadable, visited);
             } else if (a.isRegularFile()) {
                 objects.put(key, info(key, a));
             }
         }
+    }
+
+    /**
+     * The real path of a symbolic link inside the store; empty (and reported in {@code unreadable}) for a loop, a
+     * link out of the store, or a dangling link (not reported: it names nothing).
+     */
+    private Optional<Path> followInside(Path link, String key, TreeMap<String, String> unreadable) throws IOException {
+        Path real;
+        try {
+            real = link.toRealPath();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (java.nio.file.FileSystemException e) {
+            if (isLinkLoop(e)) {
+                unreadable.put(key, "a symbolic link loop (" + e.getReason() + "); not followed");
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Optional<Path> inside = realRoot().filter(real::startsWith);
+        if (inside.isEmpty()) {
+            unreadable.put(key, "a symbolic link leading out of the store; not followed");
+            return Optional.empty();
+        }
+        return Optional.of(real);
+    }
+
+    /** The real path of the directory a listing starts in, when it exists inside the store. */
+    private Optional<Path> realDirectory(Path dir, String key, TreeMap<String, String> unreadable) {
+        try {
+            Path real = dir.toRealPath();
+            if (realRoot().filter(real::startsWith).isEmpty()) {
+                unreadable.put(key, "a symbolic link leading out of the store; not followed");
+                return Optional.empty();
+            }
+            return Files.isDirectory(real) ? Optional.of(real) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (java.nio.file.FileSystemException e) {
+            if (isLinkLoop(e)) {
+                unreadable.put(key, "a symbolic link loop (" + e.getReason() + "); not followed");
+                return Optional.empty();
+            }
+            throw new UnavailableException("listing " + dir + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UnavailableException("listing " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The real path of the root; empty while it does not exist. */
+    private Optional<Path> realRoot() {
+        Path r = realRoot;
+        if (r != null) {
+            return Optional.of(r);
+        }
+        try {
+            r = root.toRealPath();
+            realRoot = r;
+            return Optional.of(r);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isLinkLoop(java.nio.file.FileSystemException e) {
+        String why = String.valueOf(e.getReason()).toLowerCase(java.util.Locale.ROOT);
+        return why.contains("symbolic link") || why.contains("eloop");
+    }
+
+    /**
+     * The real path of the file or directory at {@code key}, checked to lie inside the store.
+     *
+     * @throws NotFoundException for a missing object, a link loop, or a link leading out of the store (not read)
+     */
+    private Path containedRealPath(String key, Path f) {
+        Path real;
+        try {
+            real = f.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("object " + key + " not found in " + describe(), e);
+        } catch (java.nio.file.FileSystemException e) {
+            if (isLinkLoop(e)) {
+                throw new NotFoundException("object " + key + " is reached through a symbolic link loop in " + describe()
+                        + "; not read", e);
+            }
+            throw new UnavailableException("reading " + f + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UnavailableException("reading " + f + " failed: " + e.getMessage(), e);
+        }
+        if (realRoot().filter(real::startsWith).isEmpty()) {
+            throw new NotFoundException("object " + key + " is a symbolic link leading out of " + describe()
+                    + "; not read");
+        }
+        return real;
     }
 
     @Override
@@ -122,12 +247,13 @@ public final class DirectoryObjectSource implements WritableObjectSource {
     public ObjectStream getRange(String key, long offset, long length) {
         Path f = resolveFile(key);
         LOG.debug("GET {} offset={} length={}", f, offset, length);
+        Path real = containedRealPath(key, f);
         try {
-            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!a.isRegularFile()) {
                 throw new NotFoundException("object " + key + " not found in " + describe() + " (not a regular file)");
             }
-            SeekableByteChannel ch = Files.newByteChannel(f, StandardOpenOption.READ);
+            SeekableByteChannel ch = Files.newByteChannel(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             long start = Math.min(Math.max(0, offset), a.size());
             ch.position(start);
             long n = Math.min(length, a.size() - start);
@@ -143,8 +269,14 @@ public final class DirectoryObjectSource implements WritableObjectSource {
     @Override
     public Optional<ObjectInfo> head(String key) {
         Path f = resolveFile(key);
+        Path real;
         try {
-            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+            real = containedRealPath(key, f);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+        try {
+            BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return a.isRegularFile() ? Optional.of(info(key, a)) : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -171,7 +303,11 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         Path f = resolveFile(key);
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp." + System.nanoTime());
         try {
-            Files.createDirectories(f.getParent());
+            createDirectoriesInside(key, f.getParent());
+            if (Files.isSymbolicLink(f)) {
+                throw new InvalidBackupDataException(key, "refusing to replace a symbolic link dr-s3 did not create in "
+                        + describe());
+            }
             w.write(tmp);
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -193,10 +329,18 @@ public final class DirectoryObjectSource implements WritableObjectSource {
     public void delete(String key) {
         Path f = resolveFile(key);
         try {
+            if (!Files.exists(f.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            requireInside(key, f.getParent());
+            if (Files.isSymbolicLink(f)) {
+                throw new InvalidBackupDataException(key, "a symbolic link dr-s3 did not create in " + describe()
+                        + ": not deleted");
+            }
             Files.deleteIfExists(f);
-            // like Longhorn's file drivers: remove parent directories that became empty, up to the root
+            // like Longhorn's file drivers: remove parent directories that became empty, up to the root (never a link)
             Path dir = f.getParent();
-            while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
+            while (dir != null && dir.startsWith(root) && !dir.equals(root) && !Files.isSymbolicLink(dir)) {
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                     if (ds.iterator().hasNext()) {
                         break;
@@ -207,6 +351,43 @@ public final class DirectoryObjectSource implements WritableObjectSource {
             }
         } catch (IOException e) {
             throw new UnavailableException("deleting " + f + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents, after checking that the deepest existing one lies inside the store
+     * (so that no directory is created, and nothing written, through a link leading out of it).
+     */
+    private void createDirectoriesInside(String key, Path dir) throws IOException {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null) {
+            requireInside(key, existing);
+        }
+        Files.createDirectories(dir);
+        requireInside(key, dir);
+    }
+
+    /** Refuses a write or delete whose directory is reached through a symbolic link leading out of the store. */
+    private void requireInside(String key, Path dir) {
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (java.nio.file.FileSystemException e) {
+            if (isLinkLoop(e)) {
+                throw new InvalidBackupDataException(key, "reached through a symbolic link loop in " + describe()
+                        + ": refusing to write or delete there", e);
+            }
+            throw new UnavailableException("resolving " + dir + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UnavailableException("resolving " + dir + " failed: " + e.getMessage(), e);
+        }
+        Path r = realRoot().orElse(root);
+        if (!real.startsWith(r)) {
+            throw new InvalidBackupDataException(key, "reached through a symbolic link leading out of " + describe()
+                    + ": refusing to write or delete there");
         }
     }
 
@@ -239,12 +420,16 @@ public final class DirectoryObjectSource implements WritableObjectSource {
         if (key == null || key.isEmpty() || key.startsWith("/")) {
             throw new InvalidInputException("invalid object key '" + key + "' for " + describe());
         }
+        for (String part : key.split("/")) {
+            int bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NAME_BYTES) {
+                throw new InvalidInputException("object key '" + key.substring(0, Math.min(key.length(), 120))
+                        + "...' has a name of " + bytes + " bytes; file systems allow at most " + MAX_NAME_BYTES);
+            }
+        }
         Path f = root.resolve(key).normalize();
         if (!f.startsWith(root) || f.equals(root)) {
             throw new InvalidInputException("object key '" + key + "' leaves " + describe());
-        }
-        if (Files.isSymbolicLink(f) && !Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NotFoundException("object " + key + " is a dangling link in " + describe());
         }
         return f;
     }

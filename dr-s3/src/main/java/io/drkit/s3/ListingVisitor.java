@@ -11,4 +11,12 @@ public interface ListingVisitor {
     /** One common prefix rolled up by the delimiter; ends with the delimiter. */
     default void commonPrefix(String prefix) {
     }
+
+    /**
+     * An entry the store has but will not serve, with why: in a directory store, a symbolic link loop or a link
+     * leading out of the store ({@code key} ends with {@code /} for a directory). Reported so that a caller can say
+     * what was left out; never read.
+     */
+    default void unreadable(String key, String reason) {
+    }
 }

@@ -29,6 +29,7 @@ public interface ObjectSource extends AutoCloseable {
     default ObjectListing list(String prefix, String delimiter) {
         List<ObjectInfo> objects = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
+        java.util.Map<String, String> unreadable = new java.util.TreeMap<>();
         int requests = list(prefix, delimiter, new ListingVisitor() {
             @Override
             public void object(ObjectInfo object) {
@@ -39,8 +40,13 @@ public interface ObjectSource extends AutoCloseable {
             public void commonPrefix(String p) {
                 prefixes.add(p);
             }
+
+            @Override
+            public void unreadable(String key, String reason) {
+                unreadable.put(key, reason);
+            }
         });
-        return new ObjectListing(objects, prefixes, requests);
+        return new ObjectListing(objects, prefixes, requests, unreadable);
     }
 
     /**

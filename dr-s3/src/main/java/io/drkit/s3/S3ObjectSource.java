@@ -2,8 +2,10 @@ package io.drkit.s3;
 
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.BackupTarget;
+import io.drkit.s3.internal.ReadWatchdog;
 import io.drkit.s3.internal.S3Errors;
 import io.drkit.s3.internal.S3Settings;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -63,11 +65,13 @@ public final class S3ObjectSource implements WritableObjectSource {
     private final String description;
     private final LongAdder attempts;
     private final Duration timeout;
+    private final ReadWatchdog watchdog;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private S3ObjectSource(S3Client client, boolean ownsClient, String bucket, String description, LongAdder attempts,
-                           Duration timeout) {
+                           Duration timeout, Duration readProgressTimeout) {
         this.timeout = timeout;
+        this.watchdog = new ReadWatchdog(readProgressTimeout);
         this.client = client;
         this.ownsClient = ownsClient;
         this.bucket = bucket;
@@ -186,7 +190,7 @@ public final class S3ObjectSource implements WritableObjectSource {
             }
         }
         ObjectInfo info = new ObjectInfo(key, size, r.eTag(), r.lastModified());
-        return new S3Body(in, info, start, bodyLength);
+        return new S3Body(in, info, start, bodyLength, "s3://" + bucket + "/" + key, watchdog);
     }
 
     @Override
@@ -276,43 +280,78 @@ public final class S3ObjectSource implements WritableObjectSource {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownsClient) {
-            client.close();
+        if (closed.compareAndSet(false, true)) {
+            watchdog.close();
+            if (ownsClient) {
+                client.close();
+            }
         }
     }
 
     /**
      * A GET body that, closed before its end, reads the rest when little is left (so the pooled connection is kept)
-     * and aborts the connection otherwise (instead of downloading megabytes nobody reads).
+     * and aborts the connection otherwise (instead of downloading megabytes nobody reads). A body that ends before its
+     * {@code Content-Length} fails with an {@link IOException} (retried by the readers), and one that makes no
+     * progress is aborted by the source's {@link ReadWatchdog} and fails with a {@link io.drkit.core.DrTimeoutException}.
      */
     private static final class S3Body extends ObjectStream {
         private final ResponseInputStream<GetObjectResponse> response;
         private final long expected;
+        private final String where;
+        private final ReadWatchdog.Watch watch;
         private long read;
 
-        S3Body(ResponseInputStream<GetObjectResponse> in, ObjectInfo info, long offset, long expected) {
+        S3Body(ResponseInputStream<GetObjectResponse> in, ObjectInfo info, long offset, long expected, String where,
+               ReadWatchdog watchdog) {
             super(new FilterInputStream(in) { }, info, offset);
             this.response = in;
             this.expected = expected;
+            this.where = where;
+            this.watch = watchdog.watch(where, expected, in::abort);
         }
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                read++;
-            } else {
-                read = Long.MAX_VALUE;
-            }
-            return b;
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
+            if (read == Long.MAX_VALUE) {
+                return -1;
+            }
+            int n;
+            watch.enter();
+            try {
+                n = super.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                watch.exit(0);
+                watch.done();
+                if (watch.stalled()) {
+                    throw watch.timeout(e);
+                }
+                if (e instanceof SdkException) {
+                    // the SDK's own body checks (a checksum or length mismatch): a failed read, like any other
+                    throw new IOException("reading " + where + " failed: " + e.getMessage(), e);
+                }
+                throw e;
+            }
+            try {
+                watch.exit(Math.max(n, 0));
+            } catch (RuntimeException e) {
+                watch.done();
+                throw e;
+            }
             if (n > 0) {
                 read += n;
             } else if (n < 0) {
+                watch.done();
+                if (expected >= 0 && read < expected) {
+                    throw new EOFException("the body of " + where + " ended after " + read + " of " + expected
+                            + " bytes");
+                }
                 read = Long.MAX_VALUE;
             }
             return n;
@@ -320,21 +359,25 @@ public final class S3ObjectSource implements WritableObjectSource {
 
         @Override
         public void close() {
-            if (read != Long.MAX_VALUE && (expected < 0 || read < expected)) {
-                if (expected >= 0 && expected - read <= DRAIN_LIMIT) {
-                    try {
-                        byte[] buf = new byte[8192];
-                        while (read(buf, 0, buf.length) >= 0) {
-                            // drain so the connection goes back to the pool
+            try {
+                if (read != Long.MAX_VALUE && (expected < 0 || read < expected)) {
+                    if (expected >= 0 && expected - read <= DRAIN_LIMIT && !watch.stalled()) {
+                        try {
+                            byte[] buf = new byte[8192];
+                            while (read(buf, 0, buf.length) >= 0) {
+                                // drain so the connection goes back to the pool
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            response.abort();
                         }
-                    } catch (IOException e) {
+                    } else {
                         response.abort();
                     }
-                } else {
-                    response.abort();
                 }
+            } finally {
+                watch.done();
+                super.close();
             }
-            super.close();
         }
     }
 
@@ -346,6 +389,7 @@ public final class S3ObjectSource implements WritableObjectSource {
     public static final class Builder {
         private final S3Settings.Mutable s = new S3Settings.Mutable();
         private S3Client client;
+        private Duration readProgressTimeout = ReadWatchdog.DEFAULT_WINDOW;
 
         private Builder() {
         }
@@ -442,6 +486,22 @@ public final class S3ObjectSource implements WritableObjectSource {
             return this;
         }
 
+        /**
+         * The read progress deadline of response bodies (default 30 s): a body that, over this much time spent waiting
+         * for it, brings fewer than 64 KiB (or fewer than the rest of it) is aborted and the read fails with a
+         * {@link io.drkit.core.DrTimeoutException} naming the object, which the catalog, the verifier and the
+         * restorer retry like any transient read failure. It catches bodies that stop and bodies that trickle (the
+         * socket timeout only fires when no byte at all arrives). Applies to a caller's client too.
+         */
+        public Builder readProgressTimeout(Duration d) {
+            Objects.requireNonNull(d, "readProgressTimeout");
+            if (d.isNegative() || d.isZero()) {
+                throw new InvalidInputException("read progress timeout must be positive, not " + d);
+            }
+            this.readProgressTimeout = d;
+            return this;
+        }
+
         /** Attempts per call, the first included (default 5, as Longhorn). */
         public Builder maxAttempts(int n) {
             s.maxAttempts = Math.max(1, n);
@@ -494,10 +554,11 @@ public final class S3ObjectSource implements WritableObjectSource {
             S3Settings settings = s.freeze();
             LongAdder attempts = new LongAdder();
             if (client != null) {
-                return new S3ObjectSource(client, false, settings.bucket(), settings.describe() + " (caller's client)", attempts, null);
+                return new S3ObjectSource(client, false, settings.bucket(), settings.describe() + " (caller's client)", attempts,
+                        null, readProgressTimeout);
             }
             return new S3ObjectSource(settings.buildClient(attempts), true, settings.bucket(), settings.describe(), attempts,
-                    settings.apiCallTimeout());
+                    settings.apiCallTimeout(), readProgressTimeout);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.drkit.s3;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
+import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -110,7 +112,8 @@ public final class VolumeImageRestorer {
     }
 
     private BackupstoreCatalog catalog() {
-        return BackupstoreCatalog.builder(source, target).concurrency(concurrency).cache(false).build();
+        return BackupstoreCatalog.builder(source, target).concurrency(concurrency).cache(false)
+                .retries(settings.fetcher().retry().attempts(), settings.fetcher().retry().backoff()).build();
     }
 
     private Backup resolve(BackupSelection which, BackupstoreCatalog catalog) {
@@ -137,9 +140,8 @@ public final class VolumeImageRestorer {
             return b;
         }
         Optional<Instant> before = which.atOrBefore();
-        return catalog.listBackups(volume).stream().filter(Backup::isComplete)
-                .filter(b -> before.isEmpty() || b.pointInTime().map(t -> !t.isAfter(before.get())).orElse(false))
-                .sorted(Backup.NEWEST_FIRST).findFirst()
+        List<Backup> all = catalog.listBackups(volume);
+        return (before.isEmpty() ? NewestBackupRule.newestComplete(all) : NewestBackupRule.newestCompleteAtOrBefore(all, before.get()))
                 .orElseThrow(() -> new NotFoundException("volume " + volume + " has no complete backup"
                         + before.map(t -> " taken at or before " + t).orElse("") + " in " + catalog.describe()));
     }

@@ -6,6 +6,10 @@ import static io.drkit.core.contract.CatalogFixture.A3;
 import static io.drkit.core.contract.CatalogFixture.B1;
 import static io.drkit.core.contract.CatalogFixture.B2;
 import static io.drkit.core.contract.CatalogFixture.C1;
+import static io.drkit.core.contract.CatalogFixture.E1;
+import static io.drkit.core.contract.CatalogFixture.E2;
+import static io.drkit.core.contract.CatalogFixture.F1;
+import static io.drkit.core.contract.CatalogFixture.F2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +17,7 @@ import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupVolume;
@@ -61,7 +66,7 @@ public abstract class BackupCatalogContractTest {
     @Test
     void listsEveryVolumeSortedByName() {
         assertThat(catalog.listBackupVolumes()).extracting(BackupVolume::name)
-                .containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd");
+                .containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd", "pvc-eee", "pvc-fff");
     }
 
     @Test
@@ -118,11 +123,47 @@ public abstract class BackupCatalogContractTest {
     @Test
     void newestCompleteBackupsCoversEveryVolumeThatHasOne() {
         Map<String, Backup> newest = catalog.newestCompleteBackups();
-        assertThat(newest).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc");
+        assertThat(newest).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-eee", "pvc-fff");
         assertThat(newest.get("pvc-aaa").name()).isEqualTo(A2);
         assertThat(newest.get("pvc-bbb").name()).isEqualTo(B2);
         assertThat(newest.get("pvc-ccc").name()).isEqualTo(C1);
+        assertThat(newest.get("pvc-eee").name()).isEqualTo(E2);
+        assertThat(newest.get("pvc-fff").name()).isEqualTo(F1);
         assertThat(newest.values()).allMatch(Backup::isComplete);
+    }
+
+    @Test
+    void newestCompleteBackupIgnoresAPointerThatLagsBehind() {
+        assertThat(catalog.getBackupVolume("pvc-eee").lastBackupName()).contains(E1);
+        assertThat(catalog.newestCompleteBackup("pvc-eee")).map(Backup::name).contains(E2);
+    }
+
+    @Test
+    void newestCompleteBackupIgnoresAPointerToAnInProgressBackup() {
+        assertThat(catalog.getBackupVolume("pvc-fff").lastBackupName()).contains(F2);
+        assertThat(catalog.newestCompleteBackup("pvc-fff")).map(Backup::name).contains(F1);
+    }
+
+    @Test
+    void everyNewestBackupPathReturnsWhatTheRuleReturnsOnTheListing() {
+        Map<String, Backup> byRule = new java.util.TreeMap<>();
+        for (BackupVolume v : catalog.listBackupVolumes()) {
+            NewestBackupRule.newestComplete(catalog.listBackups(v.name())).ifPresent(b -> byRule.put(v.name(), b));
+        }
+        assertThat(byRule).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-eee", "pvc-fff");
+        assertThat(names(catalog.newestCompleteBackups())).isEqualTo(names(byRule));
+        assertThat(names(catalog.newestCompleteBackupsOf(catalog.listBackupVolumes()))).isEqualTo(names(byRule));
+        for (BackupVolume v : catalog.listBackupVolumes()) {
+            assertThat(catalog.newestCompleteBackup(v.name()).map(Backup::name))
+                    .as("newestCompleteBackup(%s)", v.name()).isEqualTo(java.util.Optional.ofNullable(byRule.get(v.name()))
+                            .map(Backup::name));
+        }
+    }
+
+    private static Map<String, String> names(Map<String, Backup> backups) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        backups.forEach((v, b) -> out.put(v, b.name()));
+        return out;
     }
 
     @Test
@@ -167,8 +208,9 @@ public abstract class BackupCatalogContractTest {
                 scanned.incrementAndGet();
             }
         });
-        assertThat(scan.volumes()).extracting(BackupVolume::name).containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd");
-        assertThat(scanned.get()).isEqualTo(4);
+        assertThat(scan.volumes()).extracting(BackupVolume::name).containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd",
+                "pvc-eee", "pvc-fff");
+        assertThat(scanned.get()).isEqualTo(6);
         assertThat(scan.backupsOf("pvc-aaa").stream().filter(Backup::isComplete).map(Backup::name)).containsExactly(A2, A1);
         assertThat(scan.backupsOf("pvc-bbb").stream().filter(Backup::isComplete).map(Backup::name)).containsExactly(B2, B1);
     }

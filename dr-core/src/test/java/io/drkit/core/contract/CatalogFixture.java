@@ -22,7 +22,15 @@ import java.util.TreeMap;
  *       the pointer names a backup that no longer exists (stale).</li>
  *   <li>{@code pvc-ccc}: 512 MiB, lz4, no {@code KubernetesStatus} (an orphan); one complete backup.</li>
  *   <li>{@code pvc-ddd}: 256 MiB, lz4, PVC {@code media/cache}; no backups left, empty pointer.</li>
+ *   <li>{@code pvc-eee}: 128 MiB, lz4, PVC {@code media/photos}; backups 1 and 2 complete; the pointer <em>lags</em>:
+ *       it names backup 1, an existing but older complete backup (its rewrite after backup 2 was lost, or the bucket
+ *       was copied while backup 2 finished).</li>
+ *   <li>{@code pvc-fff}: 64 MiB, gzip, PVC {@code media/thumbs}; backup 1 complete, backup 2 in progress; the pointer
+ *       names the in-progress backup 2.</li>
  * </ul>
+ *
+ * <p>The last three traps are what {@link io.drkit.core.catalog.NewestBackupRule} is for: a catalog that trusts the
+ * pointer answers wrongly for {@code pvc-bbb}, {@code pvc-eee} and {@code pvc-fff}.
  *
  * @param target  the target the fixture's backup URLs name
  * @param volumes the volumes, sorted by name
@@ -44,6 +52,10 @@ public record CatalogFixture(BackupTarget target, List<BackupVolume> volumes, Ma
     public static final String B2 = "backup-bbbb000000000002";
     public static final String B_GONE = "backup-bbbb0000000000ff";
     public static final String C1 = "backup-cccc000000000001";
+    public static final String E1 = "backup-eeee000000000001";
+    public static final String E2 = "backup-eeee000000000002";
+    public static final String F1 = "backup-ffff000000000001";
+    public static final String F2 = "backup-ffff000000000002";
 
     /** The standard fixture for backups addressed through {@code target}. */
     public static CatalogFixture standard(BackupTarget target) {
@@ -62,6 +74,14 @@ public record CatalogFixture(BackupTarget target, List<BackupVolume> volumes, Ma
                         .backup(C1, T1.toString(), 2L << 20))
                 .volume("pvc-ddd", v -> v.size(256L << 20).pvc("media/cache").compression(CompressionMethod.LZ4)
                         .lastBackupPointer(""))
+                .volume("pvc-eee", v -> v.size(128L << 20).pvc("media/photos").compression(CompressionMethod.LZ4)
+                        .backup(E1, T1.toString(), 2L << 20)
+                        .backup(E2, T2.toString(), 4L << 20)
+                        .lastBackupPointer(E1))
+                .volume("pvc-fff", v -> v.size(64L << 20).pvc("media/thumbs").compression(CompressionMethod.GZIP)
+                        .backup(F1, T1.toString(), 2L << 20)
+                        .inProgressBackup(F2, T2.toString())
+                        .lastBackupPointer(F2))
                 .build();
         Map<String, List<Backup>> backups = new TreeMap<>();
         for (BackupVolume v : c.listBackupVolumes()) {

@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * sequential scan a careful programmer would write, kept as a second, harder baseline.
  */
 final class LonghornStyleScanner {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.drkit.core.JsonLimits.BACKUPSTORE_CFG.mapper(); // store JSON: one bound
 
     /** What a scan found. */
     record Result(int volumes, int backups, int complete, Map<String, String> newestComplete, long bytesRead) {

@@ -81,7 +81,7 @@ class SimulatedLonghornTest {
 
         requestTargetSync();
         sim.tick();
-        assertThat(list(Longhorn.BACKUP_VOLUMES)).hasSize(4);
+        assertThat(list(Longhorn.BACKUP_VOLUMES)).hasSize(CatalogFixture.standard().volumes().size());
         sim.tick();
         GenericKubernetesResource a2 = get(Longhorn.BACKUPS, CatalogFixture.A2);
         assertThat(BackupCr.of(a2).state()).isEmpty();

@@ -61,16 +61,22 @@ public record BackupConfig(String name, String volumeName, String snapshotName, 
     /**
      * The block size: Kubernetes quantity in {@code backup-block-size}; missing, empty or zero means 2 MiB.
      *
-     * @throws InvalidBackupDataException when the parameter is not a quantity
+     * @throws InvalidBackupDataException when the parameter is not a quantity, or not a block size Longhorn writes
+     *                                    ({@link StoreLimits#blockSize})
      */
     public long blockSize() {
+        return blockSize("backup " + name);
+    }
+
+    private long blockSize(String location) {
         String v = parameters.get(BLOCK_SIZE_PARAMETER);
         if (v == null || v.isBlank()) {
             return Backup.DEFAULT_BLOCK_SIZE;
         }
-        long n = Sizes.tryParseQuantity(v).orElseThrow(() -> new InvalidBackupDataException("backup " + name,
-                "invalid " + BLOCK_SIZE_PARAMETER + " '" + v + "'"));
-        return n == 0 ? Backup.DEFAULT_BLOCK_SIZE : n;
+        String shown = v.length() > 40 ? v.substring(0, 40) + "..." : v;
+        long n = Sizes.tryParseQuantity(v).orElseThrow(() -> new InvalidBackupDataException(location,
+                "invalid " + BLOCK_SIZE_PARAMETER + " '" + shown + "'"));
+        return n == 0 ? Backup.DEFAULT_BLOCK_SIZE : StoreLimits.blockSize(n, shown, location);
     }
 
     /**
@@ -88,7 +94,7 @@ public record BackupConfig(String name, String volumeName, String snapshotName, 
                 .completedAt(CfgParser.time(createdTime, "CreatedTime", location).orElse(null))
                 .size(size).volumeSize(volumeSize).labels(labels)
                 .state(inProgress() ? BackupState.IN_PROGRESS : BackupState.COMPLETED)
-                .compression(compression()).blockSize(blockSize()).url(url).parameters(parameters)
+                .compression(compression()).blockSize(blockSize(location)).url(url).parameters(parameters)
                 .build();
     }
 }

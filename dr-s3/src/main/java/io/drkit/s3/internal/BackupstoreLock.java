@@ -203,10 +203,21 @@ public final class BackupstoreLock implements AutoCloseable {
     }
 
     private static Optional<LockFile> parse(WritableObjectSource store, ObjectInfo o) {
+        try {
+            return ReadRetry.DEFAULT.call("reading lock " + o.key(), Cancellation.none(), () -> parseOnce(store, o));
+        } catch (DrException e) {
+            LOG.warn("skipped unreadable backupstore lock {}: {}", o.key(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** One attempt; an unreadable lock is skipped as Longhorn skips it, a failed read is thrown to be retried. */
+    private static Optional<LockFile> parseOnce(WritableObjectSource store, ObjectInfo o) {
         String fileName = o.name().substring(0, o.name().length() - ".lck".length());
         try (ObjectStream in = store.get(o.key()); JsonParser p = CfgParser.JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("not a JSON object");
+                LOG.warn("skipped unreadable backupstore lock {}: not a JSON object", o.key());
+                return Optional.empty();
             }
             String lockName = fileName;
             int lockType = 0;
@@ -223,9 +234,11 @@ public final class BackupstoreLock implements AutoCloseable {
             }
             return Optional.of(new LockFile(lockName, lockType, acquired,
                     o.lastModified().truncatedTo(ChronoUnit.SECONDS), o.key()));
-        } catch (IOException | DrException e) {
-            LOG.warn("skipped unreadable backupstore lock {}: {}", o.key(), e.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            LOG.warn("skipped unreadable backupstore lock {}: {}", o.key(), e.getOriginalMessage());
             return Optional.empty();
+        } catch (IOException e) {
+            throw CfgParser.unreadable(e, o.key());
         }
     }
 

@@ -6,8 +6,9 @@ import java.util.BitSet;
 /**
  * Checks the entries of one backup's {@code Blocks} list as they stream by, the way a restore needs them: each offset
  * a multiple of the block size and inside the volume ({@code volume.cfg}'s {@code Size}), each offset listed once,
- * each checksum 64 lower-case hex digits. Remembers which block slots are listed (a bit per block: 64 KiB per TiB
- * of volume at 2 MiB blocks), so that a restore knows the holes. Not thread-safe.
+ * each checksum 64 lower-case hex digits, every number checked before it is used ({@link StoreLimits}). Remembers
+ * which block slots are listed (a bit per block: 64 KiB per TiB of volume at 2 MiB blocks, at most 16 MiB), so that
+ * a restore knows the holes. Not thread-safe.
  */
 public final class BlockEntryCheck {
     private final long volumeSize;
@@ -22,16 +23,11 @@ public final class BlockEntryCheck {
      * A check for the list in the cfg at {@code location}.
      *
      * @throws InvalidBackupDataException when the volume size is not a positive multiple of the block size (Longhorn
-     *                                    refuses to restore such a volume too)
+     *                                    refuses to restore such a volume too), or either is beyond
+     *                                    {@link StoreLimits} (so the slot bits stay bounded: at most 16 MiB)
      */
     public BlockEntryCheck(long volumeSize, int blockSize, String location) {
-        if (blockSize <= 0) {
-            throw new InvalidBackupDataException(location, "block size " + blockSize + " is not positive");
-        }
-        if (volumeSize <= 0 || volumeSize % blockSize != 0) {
-            throw new InvalidBackupDataException(location, "volume.cfg records a volume size of " + volumeSize
-                    + " bytes, not a positive multiple of the block size " + blockSize + " (Longhorn refuses to restore it)");
-        }
+        StoreLimits.slots(volumeSize, blockSize, location);
         this.volumeSize = volumeSize;
         this.blockSize = blockSize;
         this.location = location;
@@ -44,14 +40,7 @@ public final class BlockEntryCheck {
      */
     public byte[] check(BlockMapping m) {
         long n = count++;
-        if (m.offset() % blockSize != 0) {
-            throw new InvalidBackupDataException(location, "Blocks entry " + n + ": offset " + m.offset()
-                    + " is not a multiple of the block size " + blockSize);
-        }
-        if (m.offset() + blockSize > volumeSize) {
-            throw new InvalidBackupDataException(location, "Blocks entry " + n + ": block at offset " + m.offset()
-                    + " lies beyond the volume size " + volumeSize + " recorded in volume.cfg");
-        }
+        StoreLimits.offset(m.offset(), n, blockSize, volumeSize, location);
         if (!Checksums.isValid(m.checksum())) {
             throw new InvalidBackupDataException(location, "Blocks entry " + n + ": checksum '" + m.checksum()
                     + "' is not 64 lower-case hex digits");
@@ -71,7 +60,7 @@ public final class BlockEntryCheck {
 
     /** The block slot ({@code offset / blockSize}) of an offset. */
     public int slot(long offset) {
-        return Math.toIntExact(offset / blockSize);
+        return Math.toIntExact(offset / blockSize); // < StoreLimits.MAX_BLOCKS for every checked offset
     }
 
     /** Slots listed so far (bit {@code offset / blockSize}). */

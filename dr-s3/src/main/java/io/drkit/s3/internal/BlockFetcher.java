@@ -47,8 +47,7 @@ public final class BlockFetcher {
     private static final int LZ4_MAGIC = 0x184D2204;
 
     private final ObjectSource source;
-    private final int attempts;
-    private final Duration backoff;
+    private final ReadRetry retry;
 
     /** What became of one block. */
     public enum Status {
@@ -82,8 +81,12 @@ public final class BlockFetcher {
      */
     public BlockFetcher(ObjectSource source, int attempts, Duration backoff) {
         this.source = source;
-        this.attempts = Math.max(1, attempts);
-        this.backoff = backoff;
+        this.retry = new ReadRetry(Math.max(1, attempts), backoff);
+    }
+
+    /** The retry rule of this fetcher: the same one applies to the cfgs a restore or verification reads. */
+    public ReadRetry retry() {
+        return retry;
     }
 
     /**
@@ -153,10 +156,12 @@ public final class BlockFetcher {
                             + blockSize + "-byte block (not downloaded)", 0, null, false);
                 }
             } catch (NotFoundException e) {
-                return new Outcome(Status.MISSING, BlockProblem.MISSING, "block " + checksumHex + " does not exist", 0,
-                        null, false);
+                String why = e.getMessage() != null && e.getMessage().contains("symbolic link")
+                        ? " (" + e.getMessage() + ")" : "";
+                return new Outcome(Status.MISSING, BlockProblem.MISSING, "block " + checksumHex + " does not exist" + why,
+                        0, null, false);
             } catch (IOException | UnavailableException | DrTimeoutException e) {
-                if (!retryable(e) || attempt >= attempts) {
+                if (!ReadRetry.retryable(e) || attempt >= retry.attempts()) {
                     if (e instanceof UnavailableException u) {
                         throw u;
                     }
@@ -166,8 +171,9 @@ public final class BlockFetcher {
                     throw new UnavailableException("reading block " + key + " failed after " + attempt + " attempts: "
                             + e.getMessage(), e);
                 }
-                LOG.debug("reading block {} failed (attempt {} of {}), retrying: {}", key, attempt, attempts, e.toString());
-                sleep(backoff.multipliedBy(1L << Math.min(attempt - 1, 10)), key);
+                LOG.debug("reading block {} failed (attempt {} of {}), retrying: {}", key, attempt, retry.attempts(),
+                        e.toString());
+                retry.pause(attempt, "reading block " + key);
             }
         }
         if (stored == 0) {
@@ -175,23 +181,6 @@ public final class BlockFetcher {
                     null, false);
         }
         return decode(checksumHex, checksum, recorded, blockSize, stored, ws);
-    }
-
-    private static boolean retryable(Exception e) {
-        if (e instanceof UnavailableException u) {
-            int status = u.status().orElse(-1);
-            return status < 0 || status >= 500 || status == 429;
-        }
-        return true;
-    }
-
-    private static void sleep(Duration d, String key) {
-        try {
-            Thread.sleep(Math.max(1, d.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException("reading block " + key + " was interrupted", e);
-        }
     }
 
     /**

@@ -36,14 +36,26 @@ public final class BlockListSpool implements AutoCloseable {
     }
 
     /**
-     * Reads the {@code Blocks} of the cfg at {@code cfgKey} into a spool.
+     * Reads the {@code Blocks} of the cfg at {@code cfgKey} into a spool, with the default read retry.
      *
      * @throws io.drkit.core.InvalidBackupDataException when an entry is malformed (see {@link BlockEntryCheck})
      * @throws io.drkit.core.NotFoundException          when the cfg is gone
      */
     public static BlockListSpool read(ObjectSource source, String cfgKey, long volumeSize, int blockSize,
                                       Cancellation cancel) {
-        BlockEntryCheck check = new BlockEntryCheck(volumeSize, blockSize, cfgKey);
+        return read(source, ReadRetry.DEFAULT, cfgKey, volumeSize, blockSize, cancel);
+    }
+
+    /**
+     * Reads the {@code Blocks} of the cfg at {@code cfgKey} into a spool; a read that fails transiently (the body cut
+     * short or stalled) starts over, by {@code retry}.
+     *
+     * @throws io.drkit.core.InvalidBackupDataException when an entry is malformed (see {@link BlockEntryCheck})
+     * @throws io.drkit.core.NotFoundException          when the cfg is gone
+     */
+    public static BlockListSpool read(ObjectSource source, ReadRetry retry, String cfgKey, long volumeSize, int blockSize,
+                                      Cancellation cancel) {
+        new BlockEntryCheck(volumeSize, blockSize, cfgKey); // sizes checked before any file is created
         Path file;
         try {
             file = Files.createTempFile("drkit-blocks-", ".spool");
@@ -52,6 +64,22 @@ public final class BlockListSpool implements AutoCloseable {
                     + e.getMessage(), e);
         }
         boolean ok = false;
+        try {
+            BlockEntryCheck check = retry.call("reading the block list of " + cfgKey, cancel,
+                    () -> spool(source, cfgKey, volumeSize, blockSize, file, cancel));
+            ok = true;
+            return new BlockListSpool(file, check.count(), check.listed(), check.sorted());
+        } finally {
+            if (!ok) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    /** One attempt: streams the list into {@code file} from its start. */
+    private static BlockEntryCheck spool(ObjectSource source, String cfgKey, long volumeSize, int blockSize, Path file,
+                                         Cancellation cancel) {
+        BlockEntryCheck check = new BlockEntryCheck(volumeSize, blockSize, cfgKey);
         try (BlocksReader r = BlocksReader.open(source.get(cfgKey), cfgKey);
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
             while (r.hasNext()) {
@@ -63,16 +91,11 @@ public final class BlockListSpool implements AutoCloseable {
                     cancel.throwIfCancelled("reading the block list of " + cfgKey);
                 }
             }
-            ok = true;
         } catch (IOException e) {
             throw new UnavailableException("writing the block list of " + cfgKey + " to " + file + " failed: "
                     + e.getMessage(), e);
-        } finally {
-            if (!ok) {
-                deleteQuietly(file);
-            }
         }
-        return new BlockListSpool(file, check.count(), check.listed(), check.sorted());
+        return check;
     }
 
     /** Entries in the list. */

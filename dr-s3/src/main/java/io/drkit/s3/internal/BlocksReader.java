@@ -1,10 +1,11 @@
 package io.drkit.s3.internal;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.drkit.core.InvalidBackupDataException;
-import io.drkit.core.UnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
@@ -45,9 +46,12 @@ public final class BlocksReader implements Iterator<BlockMapping>, AutoCloseable
         try {
             r = new BlocksReader(CfgParser.JSON.createParser(in), location);
             r.seek();
-        } catch (JsonParseException e) {
+        } catch (JsonEOFException e) {
             closeQuietly(in);
-            throw new InvalidBackupDataException(location, "backup cfg is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidBackupDataException(location, "backup cfg is truncated: " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            closeQuietly(in);
+            throw CfgParser.invalid(e, e.getProcessor() instanceof JsonParser jp ? jp : null, "backup cfg", location);
         } catch (IOException e) {
             closeQuietly(in);
             throw io(location, e);
@@ -95,21 +99,29 @@ public final class BlocksReader implements Iterator<BlockMapping>, AutoCloseable
             if (t != JsonToken.START_OBJECT) {
                 throw new InvalidBackupDataException(location, "Blocks entry " + count + " is not an object");
             }
-            long offset = -1;
+            long offset = 0;
+            boolean hasOffset = false;
             String checksum = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String f = parser.currentName().toLowerCase(Locale.ROOT);
                 parser.nextToken();
                 if ("offset".equals(f)) {
-                    offset = CfgParser.int64(parser, "Offset", location);
+                    offset = CfgParser.int64(parser, "Blocks entry " + count + ": Offset", location);
+                    hasOffset = true;
                 } else if ("blockchecksum".equals(f)) {
                     checksum = parser.getValueAsString();
                 } else {
                     parser.skipChildren();
                 }
             }
-            if (offset < 0 || checksum == null || checksum.isEmpty()) {
-                throw new InvalidBackupDataException(location, "Blocks entry " + count + " lacks Offset or BlockChecksum");
+            if (!hasOffset) {
+                throw new InvalidBackupDataException(location, "Blocks entry " + count + " lacks Offset");
+            }
+            if (offset < 0) {
+                throw new InvalidBackupDataException(location, "Blocks entry " + count + ": Offset " + offset + " is negative");
+            }
+            if (checksum == null || checksum.isEmpty()) {
+                throw new InvalidBackupDataException(location, "Blocks entry " + count + " lacks BlockChecksum");
             }
             count++;
             next = new BlockMapping(offset, checksum);
@@ -117,6 +129,8 @@ public final class BlocksReader implements Iterator<BlockMapping>, AutoCloseable
         } catch (JsonParseException e) {
             throw new InvalidBackupDataException(location, "Blocks list is " + (CfgParser.isEndOfInput(e) ? "truncated" : "not valid JSON")
                     + " after " + count + " entries: " + e.getOriginalMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw CfgParser.invalid(e, parser, "Blocks list after " + count + " entries:", location);
         } catch (IOException e) {
             throw io(location, e);
         }
@@ -147,10 +161,7 @@ public final class BlocksReader implements Iterator<BlockMapping>, AutoCloseable
     }
 
     private static RuntimeException io(String location, IOException e) {
-        if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
-            return new InvalidBackupDataException(location, "backup cfg is truncated: " + e.getMessage(), e);
-        }
-        return new UnavailableException("reading " + location + " failed: " + e.getMessage(), e);
+        return CfgParser.unreadable(e, location);
     }
 
     private static void closeQuietly(InputStream in) {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.JsonLimits;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.util.Times;
 import java.io.IOException;
@@ -22,13 +24,20 @@ import java.util.Optional;
  * Streaming parsers for Longhorn's {@code volume.cfg} and {@code backup_<name>.cfg}, accepting everything Longhorn
  * has written since 1.0: keys matched case-insensitively (as Go's decoder does), numbers as strings or numbers,
  * double-encoded strings ({@code "\"lz4\""}) and their plain form, {@code null} maps, unknown keys. Backup metadata
- * is read without materialising {@code Blocks}: the parser stops at that field. Thread-safe (stateless).
+ * is read without materialising {@code Blocks}: the parser stops at that field. Every document is held to
+ * {@link JsonLimits#BACKUPSTORE_CFG} (nesting, number and string lengths, labels and parameters per cfg) and every
+ * number to its range: a cfg beyond a bound, or any malformed JSON, is {@link InvalidBackupDataException} naming the
+ * bound, the JSON path and the object key, never an I/O failure; only the store's own read errors are
+ * {@link io.drkit.core.UnavailableException}. Thread-safe (stateless).
  */
 public final class CfgParser {
-    /** Shared factory; allows long documents (a {@code Blocks} array of 50+ MB is streamed, never held). */
-    public static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
-            .build();
+    /** The bounds of every cfg and lock file read from a store: {@link JsonLimits#BACKUPSTORE_CFG}. */
+    public static final JsonLimits LIMITS = JsonLimits.BACKUPSTORE_CFG;
+    /**
+     * Shared factory enforcing {@link #LIMITS} (nesting, number and string lengths); documents may be long (a
+     * {@code Blocks} array of 50+ MB is streamed, never held).
+     */
+    public static final JsonFactory JSON = LIMITS.factory();
 
     private CfgParser() {
     }
@@ -50,47 +59,55 @@ public final class CfgParser {
      */
     public static VolumeConfig parseVolume(InputStream in, String location) {
         try (JsonParser p = JSON.createParser(in)) {
-            expectObject(p, location);
-            String name = null;
-            String created = null;
-            String lastName = null;
-            String lastAt = null;
-            String biName = null;
-            String biChecksum = null;
-            String compression = null;
-            String sc = null;
-            String engine = null;
-            long size = 0;
-            long blockCount = 0;
-            Map<String, String> labels = Map.of();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName().toLowerCase(Locale.ROOT);
-                p.nextToken();
-                switch (field) {
-                    case "name" -> name = string(p, "Name", location);
-                    case "size" -> size = int64(p, "Size", location);
-                    case "labels" -> labels = stringMap(p, "Labels", location);
-                    case "createdtime" -> created = string(p, "CreatedTime", location);
-                    case "lastbackupname" -> lastName = string(p, "LastBackupName", location);
-                    case "lastbackupat" -> lastAt = string(p, "LastBackupAt", location);
-                    case "blockcount" -> blockCount = int64(p, "BlockCount", location);
-                    case "backingimagename" -> biName = unquote(string(p, "BackingImageName", location));
-                    case "backingimagechecksum" -> biChecksum = unquote(string(p, "BackingImageChecksum", location));
-                    case "compressionmethod" -> compression = unquote(string(p, "CompressionMethod", location));
-                    case "storageclassname" -> sc = unquote(string(p, "StorageClassName", location));
-                    case "dataengine" -> engine = unquote(string(p, "DataEngine", location));
-                    default -> p.skipChildren();
-                }
+            try {
+                return volume(p, location);
+            } catch (JsonEOFException e) {
+                throw new InvalidBackupDataException(location, "volume.cfg is truncated: " + e.getOriginalMessage(), e);
+            } catch (JsonProcessingException e) {
+                throw invalid(e, p, "volume.cfg", location);
             }
-            return new VolumeConfig(name, size, labels, created, lastName, lastAt, blockCount, biName, biChecksum,
-                    compression, sc, engine);
-        } catch (JsonEOFException e) {
-            throw new InvalidBackupDataException(location, "volume.cfg is truncated: " + e.getOriginalMessage(), e);
-        } catch (JsonParseException e) {
-            throw new InvalidBackupDataException(location, "volume.cfg is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new io.drkit.core.UnavailableException("reading " + location + " failed: " + e.getMessage(), e);
+            throw unreadable(e, location);
         }
+    }
+
+    private static VolumeConfig volume(JsonParser p, String location) throws IOException {
+        expectObject(p, location);
+        String name = null;
+        String created = null;
+        String lastName = null;
+        String lastAt = null;
+        String biName = null;
+        String biChecksum = null;
+        String compression = null;
+        String sc = null;
+        String engine = null;
+        long size = 0;
+        long blockCount = 0;
+        Map<String, String> labels = Map.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName().toLowerCase(Locale.ROOT);
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, "Name", location);
+                case "size" -> size = int64(p, "Size", location);
+                case "labels" -> labels = stringMap(p, "Labels", location);
+                case "createdtime" -> created = string(p, "CreatedTime", location);
+                case "lastbackupname" -> lastName = string(p, "LastBackupName", location);
+                case "lastbackupat" -> lastAt = string(p, "LastBackupAt", location);
+                case "blockcount" -> blockCount = int64(p, "BlockCount", location);
+                case "backingimagename" -> biName = unquote(string(p, "BackingImageName", location));
+                case "backingimagechecksum" -> biChecksum = unquote(string(p, "BackingImageChecksum", location));
+                case "compressionmethod" -> compression = unquote(string(p, "CompressionMethod", location));
+                case "storageclassname" -> sc = unquote(string(p, "StorageClassName", location));
+                case "dataengine" -> engine = unquote(string(p, "DataEngine", location));
+                default -> p.skipChildren();
+            }
+        }
+        StoreLimits.volumeSize(size, location);
+        StoreLimits.nonNegative(blockCount, "volume.cfg BlockCount", location);
+        return new VolumeConfig(name, size, labels, created, lastName, lastAt, blockCount, biName, biChecksum,
+                compression, sc, engine);
     }
 
     /**
@@ -103,66 +120,107 @@ public final class CfgParser {
      */
     public static BackupConfig parseBackupMetadata(InputStream in, String location) throws TruncatedException {
         try (JsonParser p = JSON.createParser(in)) {
-            expectObject(p, location);
-            String name = null;
-            String volume = null;
-            String snapshot = null;
-            String snapAt = null;
-            String created = null;
-            String compression = null;
-            long size = 0;
-            long newly = 0;
-            long reup = 0;
-            boolean incremental = false;
-            boolean hasBlocks = false;
-            boolean seenCreated = false;
-            Map<String, String> labels = Map.of();
-            Map<String, String> params = Map.of();
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String field = p.currentName().toLowerCase(Locale.ROOT);
-                p.nextToken();
-                switch (field) {
-                    case "name" -> name = string(p, "Name", location);
-                    case "volumename" -> volume = string(p, "VolumeName", location);
-                    case "snapshotname" -> snapshot = string(p, "SnapshotName", location);
-                    case "snapshotcreatedat" -> snapAt = string(p, "SnapshotCreatedAt", location);
-                    case "createdtime" -> {
-                        created = string(p, "CreatedTime", location);
-                        seenCreated = true;
-                    }
-                    case "size" -> size = int64(p, "Size", location);
-                    case "labels" -> labels = stringMap(p, "Labels", location);
-                    case "parameters" -> params = stringMap(p, "Parameters", location);
-                    case "isincremental" -> incremental = bool(p, "IsIncremental", location);
-                    case "compressionmethod" -> compression = string(p, "CompressionMethod", location);
-                    case "newlyuploadeddatasize" -> newly = int64(p, "NewlyUploadedDataSize", location);
-                    case "reuploadeddatasize" -> reup = int64(p, "ReUploadedDataSize", location);
-                    case "blocks" -> {
-                        hasBlocks = p.currentToken() == JsonToken.START_ARRAY;
-                        if (name != null && seenCreated) {
-                            return new BackupConfig(name, volume, snapshot, snapAt, created, size, labels, params,
-                                    incremental, compression, newly, reup, hasBlocks);
-                        }
-                        p.skipChildren();
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (t != JsonToken.END_OBJECT) {
-                throw new InvalidBackupDataException(location, "backup cfg is not a JSON object");
-            }
-            return new BackupConfig(name, volume, snapshot, snapAt, created, size, labels, params, incremental,
-                    compression, newly, reup, hasBlocks);
-        } catch (JsonEOFException e) {
-            throw new TruncatedException(e);
-        } catch (JsonParseException e) {
-            if (isEndOfInput(e)) {
+            try {
+                return backup(p, location);
+            } catch (JsonEOFException e) {
                 throw new TruncatedException(e);
+            } catch (JsonParseException e) {
+                if (isEndOfInput(e)) {
+                    throw new TruncatedException(e);
+                }
+                throw invalid(e, p, "backup cfg", location);
+            } catch (JsonProcessingException e) {
+                throw invalid(e, p, "backup cfg", location);
             }
-            throw new InvalidBackupDataException(location, "backup cfg is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new io.drkit.core.UnavailableException("reading " + location + " failed: " + e.getMessage(), e);
+            throw unreadable(e, location);
+        }
+    }
+
+    private static BackupConfig backup(JsonParser p, String location) throws IOException {
+        expectObject(p, location);
+        String name = null;
+        String volume = null;
+        String snapshot = null;
+        String snapAt = null;
+        String created = null;
+        String compression = null;
+        long size = 0;
+        long newly = 0;
+        long reup = 0;
+        boolean incremental = false;
+        boolean hasBlocks = false;
+        boolean seenCreated = false;
+        Map<String, String> labels = Map.of();
+        Map<String, String> params = Map.of();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = p.currentName().toLowerCase(Locale.ROOT);
+            p.nextToken();
+            switch (field) {
+                case "name" -> name = string(p, "Name", location);
+                case "volumename" -> volume = string(p, "VolumeName", location);
+                case "snapshotname" -> snapshot = string(p, "SnapshotName", location);
+                case "snapshotcreatedat" -> snapAt = string(p, "SnapshotCreatedAt", location);
+                case "createdtime" -> {
+                    created = string(p, "CreatedTime", location);
+                    seenCreated = true;
+                }
+                case "size" -> size = StoreLimits.nonNegative(int64(p, "Size", location), "Size", location);
+                case "labels" -> labels = stringMap(p, "Labels", location);
+                case "parameters" -> params = stringMap(p, "Parameters", location);
+                case "isincremental" -> incremental = bool(p, "IsIncremental", location);
+                case "compressionmethod" -> compression = string(p, "CompressionMethod", location);
+                case "newlyuploadeddatasize" -> newly = int64(p, "NewlyUploadedDataSize", location);
+                case "reuploadeddatasize" -> reup = int64(p, "ReUploadedDataSize", location);
+                case "blocks" -> {
+                    hasBlocks = p.currentToken() == JsonToken.START_ARRAY;
+                    if (name != null && seenCreated) {
+                        return new BackupConfig(name, volume, snapshot, snapAt, created, size, labels, params,
+                                incremental, compression, newly, reup, hasBlocks);
+                    }
+                    p.skipChildren();
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new InvalidBackupDataException(location, "backup cfg is not a JSON object");
+        }
+        return new BackupConfig(name, volume, snapshot, snapAt, created, size, labels, params, incremental,
+                compression, newly, reup, hasBlocks);
+    }
+
+    /**
+     * The error for a document that Jackson refused: over a bound of {@link #LIMITS} (named, with the JSON path), a
+     * number out of range, or malformed JSON. Bad data of that one object, never an I/O failure.
+     */
+    static InvalidBackupDataException invalid(JsonProcessingException e, JsonParser p, String what, String location) {
+        String path = path(p);
+        if (e instanceof StreamConstraintsException c) {
+            return new InvalidBackupDataException(location, what + " " + LIMITS.describe(c) + path, e);
+        }
+        if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException) {
+            return new InvalidBackupDataException(location, what + " has a number out of range" + path + ": "
+                    + e.getOriginalMessage(), e);
+        }
+        return new InvalidBackupDataException(location, what + " is not valid JSON" + path + ": " + e.getOriginalMessage(), e);
+    }
+
+    /** The store failed to deliver the bytes (not the document's fault): {@link io.drkit.core.UnavailableException}. */
+    static RuntimeException unreadable(IOException e, String location) {
+        return new io.drkit.core.UnavailableException("reading " + location + " failed: " + e.getMessage(), e);
+    }
+
+    private static String path(JsonParser p) {
+        if (p == null) {
+            return "";
+        }
+        try {
+            String ptr = p.getParsingContext().pathAsPointer().toString();
+            return ptr.isEmpty() ? "" : " (JSON path " + (ptr.length() > 200 ? ptr.substring(0, 200) + "..." : ptr) + ")";
+        } catch (RuntimeException ex) {
+            return "";
         }
     }
 
@@ -241,6 +299,11 @@ public final class CfgParser {
     static long int64(JsonParser p, String field, String location) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType type = p.getNumberType();
+            if (type == JsonParser.NumberType.BIG_INTEGER) {
+                throw new InvalidBackupDataException(location, field + " " + p.getText()
+                        + " is out of range: larger than a 64-bit integer (" + Long.MAX_VALUE + ")");
+            }
             return p.getLongValue();
         }
         if (t == JsonToken.VALUE_NULL) {
@@ -254,7 +317,9 @@ public final class CfgParser {
             try {
                 return Long.parseLong(s);
             } catch (NumberFormatException e) {
-                throw new InvalidBackupDataException(location, field + " '" + s + "' is not an integer", e);
+                String shown = s.length() > 40 ? s.substring(0, 40) + "... (" + s.length() + " characters)" : s;
+                throw new InvalidBackupDataException(location, field + " '" + shown + "' is not an integer"
+                        + (s.matches("-?[0-9]+") ? " in the range of a 64-bit integer" : ""), e);
             }
         }
         throw new InvalidBackupDataException(location, field + " is not an integer");
@@ -279,15 +344,25 @@ public final class CfgParser {
             throw new InvalidBackupDataException(location, field + " is not an object");
         }
         Map<String, String> out = new LinkedHashMap<>();
+        long chars = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String k = p.currentName();
             JsonToken v = p.nextToken();
+            String value;
             if (v == JsonToken.VALUE_NULL) {
-                out.put(k, "");
+                value = "";
             } else if (v.isScalarValue()) {
-                out.put(k, p.getText());
+                value = p.getText();
             } else {
                 throw new InvalidBackupDataException(location, field + "." + k + " is not a string");
+            }
+            chars += k.length() + value.length();
+            if (chars > LIMITS.maxEntryBytes()) {
+                throw new InvalidBackupDataException(location, LIMITS.entriesTooLarge(field));
+            }
+            out.put(k, value);
+            if (out.size() > LIMITS.maxEntries()) {
+                throw new InvalidBackupDataException(location, LIMITS.tooManyEntries(field));
             }
         }
         return out;

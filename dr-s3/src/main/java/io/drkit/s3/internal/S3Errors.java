@@ -58,9 +58,7 @@ public final class S3Errors {
                 return new NotFoundException("object " + key + " not found in s3://" + bucket + " (HTTP 404" + codeText + ")", e);
             }
             if (status == 403 || status == 401 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
-                return new UnavailableException("S3 refused access to bucket " + bucket + " (HTTP " + status + codeText
-                        + ") while " + action + " " + where + ": check the credentials (AWS_ACCESS_KEY_ID / "
-                        + "AWS_SECRET_ACCESS_KEY) and the bucket policy", status, e);
+                return accessDenied(bucket, status, codeText, action, where, e);
             }
             if (status == 503 || status == 429 || "SlowDown".equals(code)) {
                 return new UnavailableException("S3 kept throttling (HTTP " + status + codeText + ") while " + action + " "
@@ -70,6 +68,17 @@ public final class S3Errors {
                     + ": " + firstLine(se.getMessage()), status, e);
         }
         return new UnavailableException("cannot reach S3 while " + action + " " + where + ": " + firstLine(e.getMessage()), e);
+    }
+
+    /**
+     * HTTP 401/403 (AccessDenied, SignatureDoesNotMatch, InvalidAccessKeyId...): always "access denied", an
+     * {@link UnavailableException} carrying the status, whatever was being read; never "not found".
+     */
+    public static UnavailableException accessDenied(String bucket, int status, String codeText, String action, String where,
+                                                    Throwable cause) {
+        return new UnavailableException("access denied: S3 refused access to bucket " + bucket + " (HTTP " + status
+                + codeText + ") while " + action + " " + where + ": check the credentials (AWS_ACCESS_KEY_ID / "
+                + "AWS_SECRET_ACCESS_KEY) and the bucket policy", status, cause);
     }
 
     private static String firstLine(String s) {

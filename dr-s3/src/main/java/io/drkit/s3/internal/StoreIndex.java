@@ -112,6 +112,11 @@ public final class StoreIndex {
             public void commonPrefix(String prefix) {
                 b.prefix(prefix);
             }
+
+            @Override
+            public void unreadable(String key, String reason) {
+                b.skip(key, SkippedEntry.Reason.UNREADABLE, reason);
+            }
         });
     }
 
@@ -129,6 +134,7 @@ public final class StoreIndex {
             List<String> next = new ArrayList<>();
             for (io.drkit.s3.ObjectListing l : results) {
                 requests.addAndGet(l.requests());
+                l.unreadable().forEach((key, why) -> b.skip(key, SkippedEntry.Reason.UNREADABLE, why));
                 l.objects().forEach(b::object);
                 for (String p : l.commonPrefixes()) {
                     if (depth < 2) {
@@ -261,8 +267,10 @@ public final class StoreIndex {
                 return null;
             }
             if (!BackupstoreLayout.isValidName(name)) {
-                skip(dirKey, SkippedEntry.Reason.INVALID_NAME, "volume name '" + name + "' is not one Longhorn accepts "
-                        + "(^[a-zA-Z0-9][a-zA-Z0-9_.-]+$); Longhorn's own listing fails on it");
+                skip(dirKey, SkippedEntry.Reason.INVALID_NAME, "volume name '" + (name.length() > 80
+                        ? name.substring(0, 80) + "..." : name) + "' is not one Longhorn accepts "
+                        + "(^[a-zA-Z0-9][a-zA-Z0-9_.-]+$, at most " + BackupstoreLayout.MAX_NAME_LENGTH
+                        + " characters); Longhorn's own listing fails on it");
                 return null;
             }
             if (!layout.volumeDir(name).equals(dirKey)) {

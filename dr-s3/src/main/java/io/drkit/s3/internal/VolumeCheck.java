@@ -199,21 +199,26 @@ public final class VolumeCheck {
         Backup b = scope.get(i);
         String key = s.layout().backupCfg(volume, b.name());
         try {
-            int blockSize = Math.toIntExact(Math.min(b.blockSize(), RestoreRun.MAX_BLOCK_SIZE));
-            BlockEntryCheck check = new BlockEntryCheck(in.volume().size(), blockSize, key);
+            int blockSize = Math.toIntExact(Math.min(b.blockSize(), StoreLimits.MAX_BLOCK_SIZE));
             byte codec = (byte) b.compression().ordinal();
-            try (BlocksReader r = BlocksReader.open(s.source().get(key), key)) {
-                while (r.hasNext()) {
-                    byte[] sum = check.check(r.next());
-                    boolean sampled = inSample(sum);
-                    table.add(sum, blockSize, codec, i, sampled);
-                    referenced[i]++;
-                    picked[i] += sampled ? 1 : 0;
-                    if ((referenced[i] & 0xfff) == 0) {
-                        cancel.throwIfCancelled("verification of volume " + volume);
+            s.fetcher().retry().call("reading the block list of " + key, cancel, () -> {
+                BlockEntryCheck check = new BlockEntryCheck(in.volume().size(), blockSize, key);
+                referenced[i] = 0; // a retried read starts over (the table keeps what it saw: the same blocks)
+                picked[i] = 0;
+                try (BlocksReader r = BlocksReader.open(s.source().get(key), key)) {
+                    while (r.hasNext()) {
+                        byte[] sum = check.check(r.next());
+                        boolean sampled = inSample(sum);
+                        table.add(sum, blockSize, codec, i, sampled);
+                        referenced[i]++;
+                        picked[i] += sampled ? 1 : 0;
+                        if ((referenced[i] & 0xfff) == 0) {
+                            cancel.throwIfCancelled("verification of volume " + volume);
+                        }
                     }
                 }
-            }
+                return null;
+            });
         } catch (NotFoundException e) {
             vanished[i] = true;
         } catch (InvalidBackupDataException e) {
@@ -264,6 +269,16 @@ public final class VolumeCheck {
                 int id = table.find(Checksums.parse(hex));
                 if (id >= 0) {
                     present(id, o.size());
+                }
+            }
+
+            @Override
+            public void unreadable(String key, String reason) {
+                String name = key.substring(key.lastIndexOf('/') + 1);
+                String hex = name.endsWith(".blk") ? name.substring(0, name.length() - 4) : "";
+                int id = Checksums.isValid(hex) ? table.find(Checksums.parse(hex)) : -1;
+                if (id >= 0) {
+                    markBad(id, BlockTable.MISSING, BlockProblem.MISSING, "block " + hex + " is " + reason);
                 }
             }
         });
@@ -379,22 +394,11 @@ public final class VolumeCheck {
         }
         for (Backup b : in.allComplete().get()) {
             String key = s.layout().backupCfg(volume, b.name());
-            try (BlocksReader r = BlocksReader.open(s.source().get(key), key)) {
-                long n = 0;
-                while (r.hasNext()) {
-                    BlockMapping m = r.next();
-                    if ((++n & 0xfff) == 0) {
-                        cancel.throwIfCancelled("verification of volume " + volume);
-                    }
-                    if (!Checksums.isValid(m.checksum())) {
-                        continue;
-                    }
-                    int id = table.find(Checksums.parse(m.checksum()));
-                    if (id >= 0 && (table.bad(id) || table.state(id) == BlockTable.FALLBACK)) {
-                        refs.computeIfAbsent(id, k -> new LinkedHashMap<>())
-                                .computeIfAbsent(b.name(), k -> new ArrayList<>()).add(m.offset());
-                    }
-                }
+            try {
+                Map<Integer, List<Long>> found = s.fetcher().retry().call("reading the block list of " + key, cancel,
+                        () -> references(key));
+                found.forEach((id, offsets) -> refs.computeIfAbsent(id, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(b.name(), k -> new ArrayList<>()).addAll(offsets));
             } catch (DrException e) {
                 if (e instanceof io.drkit.core.CancelledException c) {
                     throw c;
@@ -403,6 +407,28 @@ public final class VolumeCheck {
             }
         }
         return refs;
+    }
+
+    /** One attempt: the offsets at which the backup at {@code key} uses each bad or fallback block. */
+    private Map<Integer, List<Long>> references(String key) {
+        Map<Integer, List<Long>> found = new HashMap<>();
+        try (BlocksReader r = BlocksReader.open(s.source().get(key), key)) {
+            long n = 0;
+            while (r.hasNext()) {
+                BlockMapping m = r.next();
+                if ((++n & 0xfff) == 0) {
+                    cancel.throwIfCancelled("verification of volume " + volume);
+                }
+                if (!Checksums.isValid(m.checksum())) {
+                    continue;
+                }
+                int id = table.find(Checksums.parse(m.checksum()));
+                if (id >= 0 && (table.bad(id) || table.state(id) == BlockTable.FALLBACK)) {
+                    found.computeIfAbsent(id, k -> new ArrayList<>()).add(m.offset());
+                }
+            }
+        }
+        return found;
     }
 
     // ------------------------------------------------------------------------------------------------ reports

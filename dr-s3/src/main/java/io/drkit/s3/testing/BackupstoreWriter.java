@@ -41,7 +41,16 @@ import java.util.function.Consumer;
  * ({@link CfgFormat}: field order, no whitespace, numbers as strings, double-encoded volume strings), block files
  * under their checksums with all three codecs, 2 and 16 MiB blocks, sparse volumes, explicit zero blocks,
  * incremental merging of block maps, in-progress cfgs, stale or empty last-backup pointers, and the junk real stores
- * contain. Content is deterministic from a seed; {@link WrittenBackup#image()} recomputes the exact image a restore
+ * contain.
+ *
+ * <p>The last-backup pointer traps every catalog must see through ({@code io.drkit.core.catalog.NewestBackupRule}):
+ * a pointer that <em>lags</em> (names an existing, older complete backup: {@link Changes#pointerUpdateLost()} writes a
+ * backup whose {@code volume.cfg} rewrite is lost, as when Longhorn fails between its two writes or a bucket is copied
+ * while a backup finishes; {@link VolumeWriter#pointer(String)} sets any name afterwards), a pointer to a missing
+ * backup ({@link VolumeWriter#deleteBackupCfg(String)}, or any name), to an in-progress one
+ * ({@link VolumeWriter#inProgressBackup} then {@code pointer}), and an empty one. Catalogs tell a newer backup by the
+ * listing's last-modified times; {@link #awaitLaterTimestamps()} makes the next objects' times later than the last
+ * one's even on stores with one-second times. Content is deterministic from a seed; {@link WrittenBackup#image()} recomputes the exact image a restore
  * must produce. Different volumes may be written from different threads at once (one thread per volume); the
  * junk methods are not thread-safe.
  *
@@ -64,6 +73,7 @@ public final class BackupstoreWriter {
     private final List<String> keys = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong bytes = new AtomicLong();
     private long tmpCounter = 1_700_000_000_000_000_000L;
+    private volatile String lastWritten;
 
     private BackupstoreWriter(WritableObjectSource sink, BackupTarget target, long seed) {
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -107,9 +117,39 @@ public final class BackupstoreWriter {
         return volumes.computeIfAbsent(name, VolumeWriter::new);
     }
 
+    /**
+     * Waits until an object written now gets a later last-modified time than the last object written (S3 stores
+     * keep whole seconds; file systems keep a coarse clock), by writing and removing a probe object: afterwards, the
+     * next objects are listed as written after everything before. Returns at once when nothing was written yet.
+     */
+    public void awaitLaterTimestamps() {
+        String last = lastWritten;
+        if (last == null) {
+            return;
+        }
+        java.time.Instant before = sink.head(last).map(io.drkit.s3.ObjectInfo::lastModified).orElse(java.time.Instant.MIN);
+        String probe = layout.root() + ".drkit-clock-probe";
+        try {
+            while (true) {
+                java.time.Instant now = sink.put(probe, new byte[] {0}).lastModified();
+                java.time.Instant listed = sink.head(probe).map(io.drkit.s3.ObjectInfo::lastModified).orElse(now);
+                if (listed.isAfter(before)) {
+                    return;
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.drkit.core.CancelledException("waiting for the store's clock was interrupted", e);
+        } finally {
+            sink.delete(probe);
+        }
+    }
+
     /** Writes raw bytes at {@code key} (for custom junk). */
     public void put(String key, byte[] data) {
         sink.put(key, data);
+        lastWritten = key;
         keys.add(key);
         bytes.addAndGet(data.length);
     }
@@ -464,6 +504,7 @@ public final class BackupstoreWriter {
                 }
                 String key = layout.backupCfg(name, backupName);
                 sink.put(key, tmp);
+                lastWritten = key;
                 long len = Files.size(tmp);
                 keys.add(key);
                 bytes.addAndGet(len);
@@ -562,14 +603,16 @@ public final class BackupstoreWriter {
             sb.append(",\"SingleFile\":{\"FilePath\":\"\"}}");
             String key = layout.backupCfg(name, backupName);
             put(key, sb.toString());
-            // step 5: volume.cfg
-            lastBackupName = backupName;
-            lastBackupAt = RFC3339.format(at.truncatedTo(ChronoUnit.SECONDS));
-            blockCount += newBlocks;
             if (c.labels != null) {
                 labels = new LinkedHashMap<>(c.labels);
             }
-            writeVolumeCfg();
+            if (!c.pointerUpdateLost) {
+                // step 5: volume.cfg
+                lastBackupName = backupName;
+                lastBackupAt = RFC3339.format(at.truncatedTo(ChronoUnit.SECONDS));
+                blockCount += newBlocks;
+                writeVolumeCfg();
+            }
             Optional<ExpectedImage> image = writeBlocks
                     ? Optional.of(new ExpectedImage(size, blockSize, newContents, newSums)) : Optional.empty();
             WrittenBackup w = new WrittenBackup(name, backupName, key, target.backupUrl(backupName, name), true, at,
@@ -646,6 +689,7 @@ public final class BackupstoreWriter {
         private Map<String, String> labels;
         private Instant completedAt;
         private boolean full;
+        private boolean pointerUpdateLost;
 
         private Changes(Instant at) {
             this.at = at;
@@ -716,6 +760,16 @@ public final class BackupstoreWriter {
         /** A full backup ({@code backup-mode=full}): every allocated block re-uploaded, not incremental. */
         public Changes full() {
             this.full = true;
+            return this;
+        }
+
+        /**
+         * The backup completes (its cfg is written) but the {@code volume.cfg} rewrite that follows is lost (Longhorn
+         * failed between the two writes, or the bucket was copied in between): the last-backup pointer keeps naming
+         * the previous backup, which exists and is older. The trap of a lagging pointer.
+         */
+        public Changes pointerUpdateLost() {
+            this.pointerUpdateLost = true;
             return this;
         }
 

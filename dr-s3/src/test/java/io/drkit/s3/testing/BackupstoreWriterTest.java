@@ -156,4 +156,19 @@ class BackupstoreWriterTest {
         assertThat(BackupstoreLayout.isTempFile(w.tempFile("pvc-1"))).isTrue();
         assertThat(w.writtenKeys()).hasSize(6);
     }
+
+    @Test
+    void aLostPointerUpdateLeavesThePointerOnTheOlderBackupWrittenBeforeIt() {
+        DirectoryObjectSource s = DirectoryObjectSource.of(dir);
+        BackupstoreWriter w = BackupstoreWriter.create(s, BackupTarget.directory(dir), 1);
+        BackupstoreWriter.VolumeWriter v = w.volume("pvc-1").size(4L << 20).metadataOnly();
+        v.backup("backup-0000000000000001", Instant.parse("2026-01-01T00:00:00Z"), c -> c.random(0));
+        w.awaitLaterTimestamps();
+        v.backup("backup-0000000000000002", Instant.parse("2026-01-02T00:00:00Z"), c -> c.random(0).pointerUpdateLost());
+        assertThat(read(s, w.layout().volumeCfg("pvc-1"))).contains("\"LastBackupName\":\"backup-0000000000000001\"");
+        Instant older = s.head(w.layout().backupCfg("pvc-1", "backup-0000000000000001")).orElseThrow().lastModified();
+        Instant newer = s.head(w.layout().backupCfg("pvc-1", "backup-0000000000000002")).orElseThrow().lastModified();
+        assertThat(newer).isAfter(older);
+        assertThat(v.backups()).containsKeys("backup-0000000000000001", "backup-0000000000000002");
+    }
 }
