@@ -444,8 +444,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
                     spec.put("volumeName", v.name());
                     spec.put("syncRequestedAt", null);
                 }
-                KubeErrors.call("create BackupVolume", () -> op(Longhorn.BACKUP_VOLUMES).resource(fresh).create());
                 note("sync: created BackupVolume " + Cr.name(fresh) + " for volume " + v.name());
+                KubeErrors.call("create BackupVolume", () -> op(Longhorn.BACKUP_VOLUMES).resource(fresh).create());
             } else {
                 writeSpec(Longhorn.BACKUP_VOLUMES, Cr.name(bv), spec -> spec.put("syncRequestedAt", at));
             }
@@ -489,8 +489,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
             if (mode != null) {
                 spec.put("backupMode", mode);
             }
-            KubeErrors.call("create Backup " + b.name(), () -> op(Longhorn.BACKUPS).resource(cr).create());
             note("sync: created Backup " + b.name() + " of volume " + bv.volumeName());
+            KubeErrors.call("create Backup " + b.name(), () -> op(Longhorn.BACKUPS).resource(cr).create());
         }
         String at = Times.rfc3339(now);
         BackupVolume val = v.get();
@@ -524,6 +524,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
             }
             Backup x = src.get();
             String at = Times.rfc3339(clock.instant());
+            note("inspected Backup " + Cr.name(b) + ": " + longhornState(x));
             writeStatus(Longhorn.BACKUPS, Cr.name(b), st -> {
                 st.put("ownerID", NODE);
                 st.put("state", longhornState(x));
@@ -545,7 +546,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
                     st.put("backupTargetName", target);
                 }
             });
-            note("inspected Backup " + Cr.name(b) + ": " + longhornState(x));
         }
     }
 
@@ -630,6 +630,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + "default", Longhorn.ENABLED);
             }
         });
+        note("volume " + name + ": restore of " + url.backupName() + " initiated");
         writeStatus(Longhorn.VOLUMES, name, st -> {
             st.put("ownerID", NODE);
             st.put("state", "creating");
@@ -640,7 +641,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
             st.put("actualSize", 0);
             st.put("conditions", List.of());
         });
-        note("volume " + name + ": restore of " + url.backupName() + " initiated");
     }
 
     private void attachForRestore(String name, VolumeCr vol) {
@@ -659,6 +659,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
             KubeErrors.call("create Engine", () -> op(Longhorn.ENGINES).resource(engine).create());
         }
         writeEngine(name, url, replicas, 0, true, "in_progress", "");
+        note("volume " + name + ": attached for restore of " + url.backupName());
         writeStatus(Longhorn.VOLUMES, name, st -> {
             st.put("state", "attached");
             st.put("robustness", "healthy");
@@ -685,7 +686,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 }
             });
         }
-        note("volume " + name + ": attached for restore of " + url.backupName());
     }
 
     private void advanceRestore(String name, VolumeCr vol) {
@@ -705,6 +705,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
         if (failure != null && (task.progress() >= 0.5 || task.done.get())) {
             String msg = failure;
             writeEngine(name, url, replicas, (int) Math.round(task.progress() * 100), false, "error", msg);
+            // record before publishing: whoever sees the faulted status also finds the event
+            note("volume " + name + ": restore of " + url.backupName() + " failed: " + msg);
             writeStatus(Longhorn.VOLUMES, name, st -> {
                 st.put("state", "detached");
                 st.put("robustness", "faulted");
@@ -712,7 +714,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 st.put("conditions", List.of(condition("Restore", "False", "RestoreFailure", msg)));
             });
             tasks.remove(name);
-            note("volume " + name + ": restore of " + url.backupName() + " failed: " + msg);
             return;
         }
         if (stalled.contains(name)) {
@@ -726,6 +727,9 @@ public final class SimulatedLonghorn implements AutoCloseable {
         }
         writeEngine(name, url, replicas, 100, false, "complete", "");
         writeEngineStatus(name, st -> st.put("lastRestoredBackup", url.backupName()));
+        // record before publishing: whoever sees restoreRequired=false must find the volume in restoredVolumes()
+        restored.add(name);
+        note("volume " + name + ": restore of " + url.backupName() + " finished");
         writeStatus(Longhorn.VOLUMES, name, st -> {
             st.put("state", "detached");
             st.put("robustness", "unknown");
@@ -736,8 +740,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
             st.put("conditions", List.of(condition("Restore", "False", "", "")));
         });
         tasks.remove(name);
-        restored.add(name);
-        note("volume " + name + ": restore of " + url.backupName() + " finished");
     }
 
     private void writeEngine(String volume, BackupUrl url, int replicas, int progress, boolean restoring, String state,
@@ -883,8 +885,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 noteOnce("PV controller: PV " + pvName + " does not fit claim " + claimId + ": " + misfit.get());
                 continue;
             }
-            bind(pv, claim);
             note("PV controller: bound claim " + claimId + " to PV " + pvName);
+            bind(pv, claim);
         }
     }
 
