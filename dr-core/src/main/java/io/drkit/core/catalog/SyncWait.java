@@ -1,5 +1,6 @@
 package io.drkit.core.catalog;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.CancelledException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,18 @@ public final class SyncWait {
     private static final Logger LOG = LoggerFactory.getLogger(SyncWait.class);
 
     private SyncWait() {
+    }
+
+    /**
+     * As {@link #await(Supplier, Duration, Duration, CatalogListener, Clock)}, stopping with a
+     * {@link CancelledException} when {@code cancellation} is cancelled (the waiting thread is interrupted).
+     */
+    public static CatalogCompleteness await(Supplier<CatalogCompleteness> check, Duration bound, Duration poll,
+                                            CatalogListener listener, Clock clock, Cancellation cancellation) {
+        Thread waiting = Thread.currentThread();
+        try (Cancellation.Registration r = cancellation.onCancel(waiting::interrupt)) {
+            return await(check, bound, poll, listener, clock);
+        }
     }
 
     /**

@@ -73,9 +73,11 @@ import org.slf4j.LoggerFactory;
  *       controller checks, and marks new PVs {@code Available}.</li>
  * </ul>
  * Knobs make failures happen: {@link #failRestore}, {@link #stallRestore}, {@link #ignoreSyncRequests},
+ * {@link Builder#startUnsynced} (Longhorn's view right after a rebuild: BackupVolumes without Backups),
  * {@link #backupTargetAvailable}. The simulation runs on one daemon thread every {@link Builder#tick tick} after
  * {@link #start()}, or step by step with {@link #tick()}. Use a client of its own (its requests are not the
- * library's). Not for production.
+ * library's). What it did ({@link #restoredVolumes()}, {@link #events()}, the sync counters) is recorded before the
+ * write that publishes it, so a test that sees a status never finds the bookkeeping behind. Not for production.
  */
 public final class SimulatedLonghorn implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedLonghorn.class);
@@ -173,6 +175,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private ScheduledExecutorService scheduler;
     private volatile boolean initialized;
+    private final boolean startUnsynced;
     private Instant lastPoll = Instant.MIN;
 
     private SimulatedLonghorn(Builder b) {
@@ -190,6 +193,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
         this.pvController = b.pvController;
         this.clock = b.clock;
         this.ignoreSync = b.ignoreSync;
+        this.startUnsynced = b.startUnsynced;
         this.hookPool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "simulated-longhorn-restore");
             t.setDaemon(true);
@@ -224,13 +228,26 @@ public final class SimulatedLonghorn implements AutoCloseable {
         return this;
     }
 
-    /** Registers the CRDs and creates the BackupTarget and settings, without starting the background thread. */
+    /**
+     * Registers the CRDs and creates the BackupTarget and settings, without starting the background thread. With
+     * {@link Builder#startUnsynced} the first sync is left half done: every BackupVolume exists with its status, no
+     * Backup does.
+     */
     public synchronized SimulatedLonghorn initialize() {
         if (!initialized) {
             LonghornCrds.register(client);
             ensureTarget();
             ensureSetting(Longhorn.SETTING_CURRENT_VERSION, naming.version());
             ensureSetting(Longhorn.SETTING_STATIC_STORAGE_CLASS, Longhorn.DEFAULT_STATIC_STORAGE_CLASS);
+            if (startUnsynced && list(Longhorn.BACKUP_VOLUMES).isEmpty()) {
+                Instant now = clock.instant();
+                createBackupVolumes(Times.rfc3339(now));
+                for (GenericKubernetesResource bv : list(Longhorn.BACKUP_VOLUMES)) {
+                    syncBackupVolume(bv, now, false);
+                }
+                writeStatus(Longhorn.BACKUP_TARGETS, target, st -> st.put("lastSyncedAt", Times.rfc3339(now)));
+                note("started unsynced: " + list(Longhorn.BACKUP_VOLUMES).size() + " BackupVolumes without Backups");
+            }
             initialized = true;
         }
         return this;
@@ -427,11 +444,17 @@ public final class SimulatedLonghorn implements AutoCloseable {
             return;
         }
         targetSyncs.incrementAndGet();
+        String at = Times.rfc3339(now);
+        createBackupVolumes(at);
+        writeStatus(Longhorn.BACKUP_TARGETS, target, st -> st.put("lastSyncedAt", at));
+    }
+
+    /** Creates the missing BackupVolume CRs (empty status) and requests a sync of the existing ones, at {@code at}. */
+    private void createBackupVolumes(String at) {
         Map<String, GenericKubernetesResource> existing = new LinkedHashMap<>();
         for (GenericKubernetesResource bv : list(Longhorn.BACKUP_VOLUMES)) {
             existing.put(BackupVolumeCr.of(bv).volumeName(), bv);
         }
-        String at = Times.rfc3339(now);
         for (BackupVolume v : source.listBackupVolumes()) {
             GenericKubernetesResource bv = existing.get(v.name());
             if (bv == null) {
@@ -450,13 +473,17 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 writeSpec(Longhorn.BACKUP_VOLUMES, Cr.name(bv), spec -> spec.put("syncRequestedAt", at));
             }
         }
-        writeStatus(Longhorn.BACKUP_TARGETS, target, st -> st.put("lastSyncedAt", at));
     }
 
     private void syncBackupVolume(GenericKubernetesResource bvCr, Instant now) {
         if (ignoreSync) {
             return;
         }
+        syncBackupVolume(bvCr, now, true);
+    }
+
+    /** The backup volume controller's sync; without {@code pullBackups} only the status is written (no Backup CRs). */
+    private void syncBackupVolume(GenericKubernetesResource bvCr, Instant now, boolean pullBackups) {
         BackupVolumeCr bv = BackupVolumeCr.of(bvCr);
         Optional<BackupVolume> v = source.findBackupVolume(bv.volumeName());
         if (v.isEmpty()) {
@@ -464,13 +491,15 @@ public final class SimulatedLonghorn implements AutoCloseable {
             writeStatus(Longhorn.BACKUP_VOLUMES, bv.crName(), st -> st.put("lastSyncedAt", Times.rfc3339(now)));
             return;
         }
-        volumeSyncs.incrementAndGet();
+        if (pullBackups) {
+            volumeSyncs.incrementAndGet();
+        }
         List<Backup> backups = source.listBackups(bv.volumeName());
         Set<String> present = new LinkedHashSet<>();
         for (GenericKubernetesResource b : listBackupsOf(bv.volumeName())) {
             present.add(Cr.name(b));
         }
-        for (Backup b : backups) {
+        for (Backup b : pullBackups ? backups : List.<Backup>of()) {
             if (present.contains(b.name())) {
                 continue;
             }
@@ -1073,6 +1102,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
         private int defaultReplicas = 3;
         private boolean pvController = true;
         private boolean ignoreSync;
+        private boolean startUnsynced;
         private Clock clock = Clock.systemUTC();
 
         private Builder(KubernetesClient client, BackupCatalog source) {
@@ -1135,9 +1165,23 @@ public final class SimulatedLonghorn implements AutoCloseable {
             return this;
         }
 
-        /** Start ignoring sync requests (default false). */
+        /**
+         * Start ignoring sync requests (default false): a sync that is asked for, and Longhorn's own poll, never
+         * finish. With {@link #startUnsynced} this is a Longhorn whose first sync never completes.
+         */
         public Builder ignoreSyncRequests(boolean on) {
             this.ignoreSync = on;
+            return this;
+        }
+
+        /**
+         * Start as Longhorn does right after a rebuild, halfway through its first sync (default false): the
+         * BackupTarget has synced once and every BackupVolume exists with its status ({@code lastBackupName}, sizes,
+         * labels), but no Backup object exists yet. A volume's Backups appear when a sync of it or of the target is
+         * requested, or after the {@linkplain #pollInterval poll interval}, and are inspected one tick later.
+         */
+        public Builder startUnsynced(boolean on) {
+            this.startUnsynced = on;
             return this;
         }
 
