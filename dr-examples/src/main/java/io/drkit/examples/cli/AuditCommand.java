@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check backup freshness against the policy groups: critical claims need a backup younger than "
                 + "24 h, default ones younger than 7 days (plus slack; all configurable). One line per PVC; exit "
-                + "code 4 when any claim violates its policy.")
+                + "code 4 when any claim violates its policy; 5 when Longhorn had not synced its view yet (--longhorn, "
+                + "--kubernetes), whatever the verdicts.")
 final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -62,8 +63,10 @@ final class AuditCommand implements Callable<Integer> {
                 .maxAge(FreshnessAudit.CRITICAL_GROUP, criticalMaxAge).maxAge(FreshnessAudit.DEFAULT_GROUP, defaultMaxAge)
                 .slack(slack).criticalSelector(LabelSelector.parse(criticalSelector));
         otherGroups.forEach((g, d) -> b.maxAge(g, DurationConverter.parse(d)));
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
-            AuditReport report = b.build().audit(c.catalog(), c.clusterState(offline));
+        try (Connections c = source.open(ctx)) {
+            var catalog = c.catalog();
+            var completeness = catalog.completeness();
+            AuditReport report = b.build().audit(catalog, c.clusterState(offline));
             if (format.json()) {
                 ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                 ObjectNode root = m.createObjectNode();
@@ -88,6 +91,11 @@ final class AuditCommand implements Callable<Integer> {
                 ctx.out().println(m.writeValueAsString(root));
             } else {
                 ctx.out().print(report.toTable());
+            }
+            if (!completeness.isComplete()) {
+                // an unsynced volume looks like a claim without recent backups: the verdicts are not to be trusted
+                ctx.err().print(IncompleteView.of(completeness));
+                return ExitCodes.UNAVAILABLE;
             }
             return report.passed() ? ExitCodes.OK : ExitCodes.VIOLATIONS;
         }

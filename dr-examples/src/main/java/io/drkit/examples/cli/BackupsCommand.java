@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code dr backups VOLUME}: one volume's backups, newest first, with state. */
 @Command(name = "backups", mixinStandardHelpOptions = true,
-        description = "List one backup volume's backups, newest first, with their state.")
+        description = "List one backup volume's backups, newest first, with their state. Exit 5 when Longhorn had not "
+                + "synced that volume yet (--longhorn, --kubernetes).")
 final class BackupsCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -30,8 +31,9 @@ final class BackupsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+        try (Connections c = source.open(ctx)) {
             BackupCatalog catalog = c.catalog();
+            var completeness = catalog.completeness();
             List<Backup> backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
             if (format.json()) {
                 ctx.out().print(DrJson.backupsToJson(backups));
@@ -45,6 +47,10 @@ final class BackupsCommand implements Callable<Integer> {
                 ctx.out().print(t.render());
                 long complete = backups.stream().filter(Backup::isComplete).count();
                 ctx.out().println(backups.size() + " backup(s) of " + volume + ", " + complete + " complete");
+            }
+            if (completeness.volumeGap(volume).isPresent() || !completeness.listsEveryVolume()) {
+                ctx.err().print(IncompleteView.of(completeness));
+                return ExitCodes.UNAVAILABLE;
             }
             return ExitCodes.OK;
         }
