@@ -34,7 +34,17 @@ final class BackupsCommand implements Callable<Integer> {
         try (Connections c = source.open(ctx)) {
             BackupCatalog catalog = c.catalog();
             var completeness = catalog.completeness();
-            List<Backup> backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
+            List<Backup> backups;
+            try {
+                backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
+            } catch (io.drkit.core.NotFoundException e) {
+                if (completeness.listsEveryVolume()) {
+                    throw e;
+                }
+                // not listed (yet): Longhorn may not have synced it
+                ctx.err().print(IncompleteView.of(completeness));
+                return ExitCodes.UNAVAILABLE;
+            }
             if (format.json()) {
                 ctx.out().print(DrJson.backupsToJson(backups));
             } else {

@@ -239,6 +239,9 @@ class DrCliClusterTest {
                 "-o", "json");
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(RestorePlan.fromJson(plan.out()).catalogComplete()).isFalse();
+        CliHarness.Result backups = cli.run("backups", "pvc-karakeep", "--kubernetes", "--sync-wait", "0s");
+        assertThat(backups.exitCode()).as(backups.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(backups.err()).contains("not synced: backup volume pvc-karakeep");
     }
 
     /** The example store's critical claims as Longhorn's REST API lists them right after a rebuild. */
