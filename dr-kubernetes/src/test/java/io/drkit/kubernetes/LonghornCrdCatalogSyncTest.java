@@ -91,7 +91,7 @@ class LonghornCrdCatalogSyncTest {
             CatalogCompleteness c = catalog.completeness();
 
             assertThat(c.isComplete()).as("%s", c).isTrue();
-            assertThat(waits.seen).isNotEmpty().allSatisfy(w -> assertThat(w.volumes()).isNotEmpty());
+            assertThat(waits.seen).isNotEmpty();
             assertThat(waits.seen.get(0).volumeGap("pvc-aaa")).hasValueSatisfying(g ->
                     assertThat(g).contains(CatalogFixture.A2).contains("no Backup object yet"));
             assertThat(catalog.newestCompleteBackup("pvc-aaa")).as("%s / %s / %s", catalog.findBackupVolume("pvc-aaa"),
@@ -115,7 +115,6 @@ class LonghornCrdCatalogSyncTest {
                     Longhorn.BACKUP_VOLUMES).inNamespace(NS).list().getItems()).isFalse();
             assertThat(c.volumes()).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc");
             assertThat(c.volumeGap("pvc-aaa")).hasValueSatisfying(g -> assertThat(g).contains(CatalogFixture.A2));
-            assertThat(waits.seen).isNotEmpty();
             assertThat(catalog.skippedEntries()).filteredOn(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED)
                     .extracting(SkippedEntry::location).contains("backup volume pvc-aaa", "backup volume pvc-ccc");
             assertThat(scan.completeness().isComplete()).isFalse();

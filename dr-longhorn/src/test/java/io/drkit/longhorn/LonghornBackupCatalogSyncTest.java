@@ -96,7 +96,6 @@ class LonghornBackupCatalogSyncTest {
             assertThat(c.volumes()).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc");
             assertThat(c.volumeGap("pvc-aaa")).hasValueSatisfying(g -> assertThat(g).contains(CatalogFixture.A2)
                     .contains("no backup of this volume is"));
-            assertThat(waits.seen).isNotEmpty();
             assertThat(sim.syncRequests()).isPositive();
             assertThat(catalog.skippedEntries()).filteredOn(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED)
                     .extracting(SkippedEntry::location).contains("backup volume pvc-aaa");

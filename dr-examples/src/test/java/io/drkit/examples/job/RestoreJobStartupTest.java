@@ -199,7 +199,7 @@ class RestoreJobStartupTest {
         int code = startJob(env("1s")).get(60, TimeUnit.SECONDS);
 
         assertThat(code).as(out.text()).isEqualTo(ExitCodes.UNAVAILABLE);
-        assertThat(out.text()).contains("sync: waiting for Longhorn to sync").containsPattern("shop/db +CATALOG_INCOMPLETE")
+        assertThat(out.text()).containsPattern("shop/db +CATALOG_INCOMPLETE")
                 .containsPattern("media/photos +CATALOG_INCOMPLETE").contains("INCOMPLETE VIEW")
                 .contains("nothing restored yet").contains("Longhorn has not synced everything yet")
                 .contains("not planned: ").contains("media/photos (").contains("shop/db (").doesNotContain("NO_BACKUP")
