@@ -200,12 +200,39 @@ class LonghornCrdCatalogSyncTest {
         longhorn(b -> { }).syncNow();
         longhorn.start();
         try (LonghornCrdCatalog catalog = catalog(Duration.ofSeconds(30), CatalogListener.NONE)) {
-            assertThat(catalog.completeness().isComplete()).isTrue();
+            CatalogCompleteness c = catalog.completeness();
+            assertThat(c.isComplete()).as("%s; %s", c, cluster.allCalls().stream().filter(x -> !x.method().equals("GET"))
+                    .map(x -> x + " " + x.body()).toList()).isTrue();
             assertThat(cluster.libraryWrites()).anySatisfy(w -> assertThat(w.path())
                     .endsWith("/backupvolumes/" + longhorn.backupVolumeName("pvc-bbb")));
         }
         GenericKubernetesResource bbb = cluster.admin().genericKubernetesResources(Longhorn.BACKUP_VOLUMES).inNamespace(NS)
                 .withName(longhorn.backupVolumeName("pvc-bbb")).get();
         assertThat(Cr.str(bbb, "status", "lastBackupName")).isEqualTo(CatalogFixture.B_GONE);
+    }
+
+    @Test
+    void aSyncRequestThatAnotherWriterReplacedIsAskedForAgainAtOnce() throws Exception {
+        CrFixtures.writeTarget(cluster.admin(), "default", "s3://backups@us-east-1/", CrFixtures.SYNCED);
+        BackupVolume v = BackupVolume.builder("pvc-x").size(1L << 30).createdAt(Instant.parse("2026-11-01T00:00:00Z"))
+                .lastBackup("backup-0000000000000009", Instant.parse("2026-11-19T00:00:00Z")).build();
+        CrFixtures.writeVolume(cluster.admin(), v, "default");
+        String cr = CrFixtures.hashedName("pvc-x", "default");
+        var bvs = cluster.admin().genericKubernetesResources(Longhorn.BACKUP_VOLUMES).inNamespace(NS);
+        try (LonghornCrdCatalog catalog = LonghornCrdCatalog.builder().client(cluster.client()).syncWait(Duration.ZERO)
+                .syncedSince(Instant.EPOCH).build()) {
+            assertThat(catalog.completeness().volumeGap("pvc-x")).hasValueSatisfying(g -> assertThat(g).contains("no Backup object"));
+            assertThat(cluster.libraryWrites()).filteredOn(w -> w.path().endsWith("/backupvolumes/" + cr)).hasSize(1);
+            // Longhorn's target sync sets every BackupVolume's syncRequestedAt to its own time, here not later than
+            // the volume's last sync: the request is gone and Longhorn will not sync the volume
+            GenericKubernetesResource r = bvs.withName(cr).get();
+            Cr.section(r, "spec").put("syncRequestedAt", CrFixtures.SYNCED);
+            bvs.resource(r).update();
+
+            catalog.completeness();
+
+            assertThat(cluster.libraryWrites()).as("asked again without waiting for the resync interval")
+                    .filteredOn(w -> w.path().endsWith("/backupvolumes/" + cr)).hasSize(2);
+        }
     }
 }

@@ -142,7 +142,8 @@ public final class CrdViewCheck {
         } else {
             return Optional.empty();
         }
-        ask(Longhorn.BACKUP_TARGETS, "BackupTarget", name, t.lastSyncedAt());
+        ask(Longhorn.BACKUP_TARGETS, "BackupTarget", name, t.lastSyncedAt(), lost("BackupTarget/" + name,
+                t.syncPending(), t.lastSyncedAt()));
         return Optional.of(gap);
     }
 
@@ -150,7 +151,7 @@ public final class CrdViewCheck {
         String what = "BackupVolume " + bv.crName();
         Optional<Instant> last = bv.lastSyncedAt();
         if (last.isEmpty()) {
-            ask(Longhorn.BACKUP_VOLUMES, "BackupVolume", bv.crName(), last);
+            ask(Longhorn.BACKUP_VOLUMES, "BackupVolume", bv.crName(), last, false);
             return Optional.of(what + " has never synced");
         }
         Optional<Instant> req = time(bv.syncRequestedAt());
@@ -169,7 +170,8 @@ public final class CrdViewCheck {
             }
         }
         if (pending || missing) {
-            ask(Longhorn.BACKUP_VOLUMES, "BackupVolume", bv.crName(), last);
+            ask(Longhorn.BACKUP_VOLUMES, "BackupVolume", bv.crName(), last,
+                    lost("BackupVolume/" + bv.crName(), pending, last));
         }
         String pointerText = missing ? "last backup " + pointer + " has no Backup object yet"
                 : b != null && b.state().isEmpty() ? "last backup " + pointer + " is not inspected by Longhorn yet" : "";
@@ -180,21 +182,31 @@ public final class CrdViewCheck {
                 : pointerText + " (" + pendingText + ")");
     }
 
-    /** Requests a sync of one object unless this check asked less than a resync interval ago. */
+    /**
+     * Whether this check's last request for {@code key} was lost: nothing is pending, yet the object has not synced
+     * since the time asked for. That happens when another writer (Longhorn's target sync setting every BackupVolume's
+     * {@code syncRequestedAt} to its own, earlier, time) replaced the request; it is asked for again at once.
+     */
+    private boolean lost(String key, boolean pending, Optional<Instant> lastSynced) {
+        Instant ours = requested.get(key);
+        return ours != null && !pending && (lastSynced.isEmpty() || lastSynced.get().isBefore(ours));
+    }
+
+    /** Requests a sync of one object unless this check asked less than a resync interval ago (or {@code now}). */
     private void ask(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext ctx, String kind, String name,
-                     Optional<Instant> lastSynced) {
+                     Optional<Instant> lastSynced, boolean now) {
         if (!requestSync) {
             return;
         }
         String key = kind + "/" + name;
-        Instant now = clock.instant();
+        Instant at = clock.instant();
         Instant prev = askedAt.get(key);
-        if (prev != null && now.isBefore(prev.plus(resyncInterval))) {
+        if (!now && prev != null && at.isBefore(prev.plus(resyncInterval))) {
             return;
         }
-        askedAt.put(key, now);
+        askedAt.put(key, at);
         try {
-            requested.put(key, SyncRequests.request(client, ns, ctx, kind, name, lastSynced, now));
+            requested.put(key, SyncRequests.request(client, ns, ctx, kind, name, lastSynced, at));
         } catch (NotFoundException e) {
             LOG.debug("{} vanished before its sync could be requested", key);
         }
