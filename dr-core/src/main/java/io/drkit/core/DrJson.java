@@ -161,6 +161,7 @@ public final class DrJson {
         o.put("createdAt", p.createdAt().toString());
         o.put("source", p.source());
         o.put("clusterAware", p.clusterAware());
+        o.put("catalogComplete", p.catalogComplete());
         o.set("request", requestNode(p.request()));
         ArrayNode steps = o.putArray("steps");
         for (RestoreStep s : p.steps()) {
@@ -276,7 +277,8 @@ public final class DrJson {
                 r.optText(n, "pvc").map(p -> r.pvc(p, path + ".pvc")),
                 r.enumValue(PlanWarning.Kind.class, r.text(n, "kind", path), path + ".kind"), r.text(n, "message", path)));
         return new RestorePlan(version, r.instant(root, "createdAt", ""), r.optText(root, "source").orElse(""),
-                root.path("clusterAware").asBoolean(false), request, steps, skips, warnings);
+                root.path("clusterAware").asBoolean(false), request, steps, skips, warnings,
+                root.path("catalogComplete").asBoolean(true));
     }
 
     /** Reading helpers that name the JSON path in every error. */

@@ -1,13 +1,16 @@
 package io.drkit.kubernetes;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.catalog.SyncWait;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
@@ -15,11 +18,14 @@ import io.drkit.core.model.LonghornLabels;
 import io.drkit.kubernetes.internal.BackupCr;
 import io.drkit.kubernetes.internal.BackupVolumeCr;
 import io.drkit.kubernetes.internal.ClientHandle;
+import io.drkit.kubernetes.internal.CrdViewCheck;
 import io.drkit.kubernetes.internal.KubeErrors;
 import io.drkit.kubernetes.internal.Longhorn;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -45,10 +51,21 @@ import org.slf4j.LoggerFactory;
  *       others are listed but never restore candidates. Backup volumes Longhorn reports an error for, and CRs with
  *       malformed fields, are skipped and reported in {@link #skippedEntries()}.</li>
  * </ul>
- * Longhorn only knows what it has synced from the target (default poll 300 s); a fresh backup may be missing until
- * then. Every call reads the API server (no cache). Thread-safe; meant to be shared.
+ * <p><b>Longhorn's view fills in over minutes.</b> Longhorn only knows what it has synced from its backup target (by
+ * default every 300 s), and right after a rebuild it lists backup volumes minutes before it knows their backups.
+ * {@link #completeness()} (and {@link #scanAll}, which calls it first) checks whether the view is synced: the
+ * BackupTarget exists, is available, has finished a sync since {@link Builder#syncedSince} (default: when the catalog
+ * was built) with none pending; each BackupVolume has synced with no sync pending, and its last backup has a Backup
+ * object that Longhorn has inspected. Where it is not, the catalog asks Longhorn to sync, as Longhorn's UI does
+ * ({@code spec.syncRequestedAt} on the BackupTarget or BackupVolume, repeated at most every 30 s), and waits up to
+ * {@link Builder#syncWait} (default 5 min), telling the {@link Builder#listener} about each check. Whatever is still
+ * missing then is the answer ({@link CatalogCompleteness}), and each unsynced volume is listed in
+ * {@link #skippedEntries()} as {@link SkippedEntry.Reason#NOT_SYNCED}: never an empty "no backups". Once complete, the
+ * catalog does not check again. The listing methods themselves never wait. Every call reads the API server (no cache).
+ * Thread-safe; meant to be shared.
  *
- * <p>RBAC: {@code get}/{@code list} on {@code backupvolumes} and {@code backups} in the Longhorn namespace.
+ * <p>RBAC: {@code get}/{@code list} on {@code backupvolumes} and {@code backups}, {@code get} on {@code backuptargets},
+ * and {@code update} on both to request syncs ({@link Builder#requestSync}), in the Longhorn namespace.
  */
 public final class LonghornCrdCatalog implements BackupCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(LonghornCrdCatalog.class);
@@ -57,12 +74,26 @@ public final class LonghornCrdCatalog implements BackupCatalog {
     private final String namespace;
     private final String backupTarget;
     private final Map<String, SkippedEntry> skipped = new LinkedHashMap<>();
+    private final Duration syncWait;
+    private final Duration pollInterval;
+    private final CatalogListener listener;
+    private final CrdViewCheck viewCheck;
+    private volatile boolean knownComplete;
 
     private LonghornCrdCatalog(Builder b) {
         this.namespace = b.namespace;
         this.backupTarget = b.backupTarget;
         this.handle = ClientHandle.of(b.client, b.requestTimeout);
+        this.syncWait = b.syncWait;
+        this.pollInterval = b.pollInterval;
+        this.listener = b.listener;
+        Instant since = b.syncedSince != null ? b.syncedSince : Instant.now();
+        this.viewCheck = new CrdViewCheck(handle.client(), namespace, backupTarget, since, b.requestSync,
+                RESYNC_INTERVAL, Clock.systemUTC());
     }
+
+    /** How often a sync request for the same object is repeated while the catalog waits. */
+    static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
 
     /** A builder; without {@link Builder#client} the default kubeconfig / in-cluster configuration is used. */
     public static Builder builder() {
@@ -120,9 +151,46 @@ public final class LonghornCrdCatalog implements BackupCatalog {
         return out;
     }
 
+    /**
+     * Whether Longhorn has synced its view: see the class description. Asks for syncs and waits up to
+     * {@link Builder#syncWait} while it has not.
+     *
+     * @throws io.drkit.core.CancelledException when the waiting thread is interrupted
+     */
+    @Override
+    public CatalogCompleteness completeness() {
+        return completeness(listener, Cancellation.none());
+    }
+
+    private CatalogCompleteness completeness(CatalogListener l, Cancellation cancellation) {
+        if (knownComplete) {
+            return CatalogCompleteness.complete();
+        }
+        CatalogCompleteness c = SyncWait.await(viewCheck::check, syncWait, pollInterval, l, Clock.systemUTC(), cancellation);
+        synchronized (this) {
+            skipped.values().removeIf(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED);
+            c.volumes().forEach((v, gap) -> skipped.put("backup volume " + v, new SkippedEntry("backup volume " + v,
+                    SkippedEntry.Reason.NOT_SYNCED, gap)));
+        }
+        if (c.isComplete()) {
+            knownComplete = true;
+        } else {
+            LOG.warn("Longhorn's view in {} is not synced after waiting {}: {}", namespace, syncWait, c.summary());
+        }
+        return c;
+    }
+
     @Override
     public CatalogScan scanAll(CatalogListener listener) {
-        CatalogListener l = listener == null ? CatalogListener.NONE : listener;
+        return scanAll(listener, Cancellation.none());
+    }
+
+    /** Checks (and waits for) {@link #completeness()} first, reporting the wait to {@code listener}, then scans. */
+    @Override
+    public CatalogScan scanAll(CatalogListener listener, Cancellation cancellation) {
+        CatalogListener l = listener == null || listener == CatalogListener.NONE ? this.listener : listener;
+        CatalogCompleteness completeness = completeness(l, cancellation);
+        cancellation.throwIfCancelled("scan of " + describe());
         List<BackupVolumeCr> bvs = readBackupVolumes();
         safe(() -> l.scanStarted(bvs.size()));
         Map<String, List<BackupCr>> byVolume = groupByVolume(readBackups(null));
@@ -140,7 +208,7 @@ public final class LonghornCrdCatalog implements BackupCatalog {
             safe(() -> l.volumeScanned(bv.volumeName(), n, bvs.size()));
         }
         volumes.sort(Comparator.comparing(BackupVolume::name));
-        CatalogScan scan = new CatalogScan(volumes, backups, skippedEntries());
+        CatalogScan scan = new CatalogScan(volumes, backups, skippedEntries(), completeness);
         safe(() -> l.scanFinished(scan.volumes().size(), scan.backupCount(), scan.skipped().size()));
         return scan;
     }
@@ -248,14 +316,68 @@ public final class LonghornCrdCatalog implements BackupCatalog {
         }
     }
 
+    /** The default of {@link Builder#syncWait}. */
+    public static final Duration DEFAULT_SYNC_WAIT = Duration.ofMinutes(5);
+
     /** Builds {@link LonghornCrdCatalog}s. */
     public static final class Builder {
         private KubernetesClient client;
         private String namespace = Longhorn.DEFAULT_NAMESPACE;
         private String backupTarget = Longhorn.DEFAULT_BACKUP_TARGET;
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration syncWait = DEFAULT_SYNC_WAIT;
+        private Duration pollInterval = Duration.ofSeconds(2);
+        private Instant syncedSince;
+        private boolean requestSync = true;
+        private CatalogListener listener = CatalogListener.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * How long {@link #completeness()} and {@link #scanAll} wait for Longhorn to sync its view (default 5 min;
+         * zero: check once, ask for the syncs missing, and answer at once).
+         */
+        public Builder syncWait(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new InvalidInputException("sync wait must not be negative, got " + d);
+            }
+            this.syncWait = d;
+            return this;
+        }
+
+        /** How often the view is checked again while waiting (default 2 s). */
+        public Builder pollInterval(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new InvalidInputException("poll interval must be positive, got " + d);
+            }
+            this.pollInterval = d;
+            return this;
+        }
+
+        /**
+         * The backup target must have finished a sync at or after this time for the view to count as complete
+         * (default: when the catalog is built, so that backups written to the store before the run are seen;
+         * {@link Instant#EPOCH}: any finished sync will do, and no target sync is requested for freshness).
+         */
+        public Builder syncedSince(Instant t) {
+            this.syncedSince = Objects.requireNonNull(t, "syncedSince");
+            return this;
+        }
+
+        /**
+         * Whether the catalog asks Longhorn to sync (writes {@code spec.syncRequestedAt}, needing {@code update} on
+         * backuptargets and backupvolumes) or only waits for Longhorn's own poll (default true).
+         */
+        public Builder requestSync(boolean on) {
+            this.requestSync = on;
+            return this;
+        }
+
+        /** Receives {@link CatalogListener#waitingForSync} while {@link #completeness()} waits (default none). */
+        public Builder listener(CatalogListener l) {
+            this.listener = l == null ? CatalogListener.NONE : l;
+            return this;
         }
 
         /** The client to use (never closed by the catalog); default: one built from kubeconfig / in-cluster config. */

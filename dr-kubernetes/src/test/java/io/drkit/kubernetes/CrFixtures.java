@@ -27,6 +27,10 @@ final class CrFixtures {
             .withVersion("v1beta2").withKind("BackupVolume").withPlural("backupvolumes").withNamespaced(true).build();
     static final ResourceDefinitionContext BACKUP = new ResourceDefinitionContext.Builder().withGroup("longhorn.io")
             .withVersion("v1beta2").withKind("Backup").withPlural("backups").withNamespaced(true).build();
+    static final ResourceDefinitionContext BT = new ResourceDefinitionContext.Builder().withGroup("longhorn.io")
+            .withVersion("v1beta2").withKind("BackupTarget").withPlural("backuptargets").withNamespaced(true).build();
+    /** When the fixture's Longhorn last synced its target and backup volumes. */
+    static final String SYNCED = "2026-11-20T00:00:00Z";
 
     private CrFixtures() {
     }
@@ -41,14 +45,84 @@ final class CrFixtures {
         return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    /** Writes the whole fixture; {@code target} null means Longhorn 1.7 (no targets). */
+    /** Writes the whole fixture and its BackupTarget, synced; {@code target} null means Longhorn 1.7 (no targets). */
     static void write(KubernetesClient c, CatalogFixture f, String target) throws Exception {
+        writeTarget(c, target == null ? "default" : target, f.target().url(), SYNCED);
         for (BackupVolume v : f.volumes()) {
             writeVolume(c, v, target);
             for (Backup b : f.backupsOf(v.name())) {
                 writeBackup(c, b, target);
             }
         }
+    }
+
+    /** A BackupTarget as Longhorn keeps it: URL, poll interval, available, last synced at {@code lastSynced} ("" never). */
+    static GenericKubernetesResource writeTarget(KubernetesClient c, String name, String url, String lastSynced) {
+        GenericKubernetesResource r = new GenericKubernetesResource();
+        r.setApiVersion("longhorn.io/v1beta2");
+        r.setKind("BackupTarget");
+        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("backupTargetURL", url);
+        spec.put("credentialSecret", "s3-credentials");
+        spec.put("pollInterval", "5m0s");
+        spec.put("syncRequestedAt", null);
+        r.setAdditionalProperty("spec", spec);
+        var op = c.genericKubernetesResources(BT).inNamespace(NS);
+        GenericKubernetesResource created = op.resource(r).create();
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("ownerID", "node-1");
+        st.put("available", !lastSynced.isEmpty());
+        st.put("conditions", java.util.List.of());
+        st.put("lastSyncedAt", lastSynced.isEmpty() ? null : lastSynced);
+        created.setAdditionalProperty("status", st);
+        return op.resource(created).updateStatus();
+    }
+
+    /**
+     * Plays Longhorn's sync for a store that has nothing new: every BackupTarget or BackupVolume whose
+     * {@code spec.syncRequestedAt} is later than its {@code status.lastSyncedAt} gets that time as its last sync, until
+     * closed. The fixture's CRs are those of a Longhorn that has synced, so a sync changes nothing else.
+     */
+    static AutoCloseable answerSyncRequests(KubernetesClient c) {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            while (!stop.get()) {
+                for (ResourceDefinitionContext ctx : java.util.List.of(BT, BV)) {
+                    try {
+                        var op = c.genericKubernetesResources(ctx).inNamespace(NS);
+                        for (GenericKubernetesResource r : op.list().getItems()) {
+                            Object req = ((Map<?, ?>) r.getAdditionalProperties().getOrDefault("spec", Map.of())).get("syncRequestedAt");
+                            Object st = r.getAdditionalProperties().get("status");
+                            Object last = st instanceof Map<?, ?> m ? m.get("lastSyncedAt") : null;
+                            if (req != null && !req.toString().isEmpty() && (last == null
+                                    || Instant.parse(req.toString()).isAfter(Instant.parse(last.toString())))) {
+                                @SuppressWarnings("unchecked")
+                                Map<String, Object> status = new LinkedHashMap<>(st instanceof Map<?, ?> m
+                                        ? (Map<String, Object>) m : Map.of());
+                                status.put("lastSyncedAt", req.toString());
+                                r.setAdditionalProperty("status", status);
+                                op.resource(r).updateStatus();
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        // a conflict or a closing server: try again
+                    }
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "fixture-sync");
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            stop.set(true);
+            t.interrupt();
+            t.join(5_000);
+        };
     }
 
     static GenericKubernetesResource writeVolume(KubernetesClient c, BackupVolume v, String target) throws Exception {
@@ -78,7 +152,7 @@ final class CrFixtures {
         st.put("dataStored", "0");
         st.put("messages", Map.of());
         st.put("storageClassName", v.storageClassName().orElse(""));
-        st.put("lastSyncedAt", "2026-11-20T00:00:00Z");
+        st.put("lastSyncedAt", SYNCED);
         created.setAdditionalProperty("status", st);
         return op.resource(created).updateStatus();
     }

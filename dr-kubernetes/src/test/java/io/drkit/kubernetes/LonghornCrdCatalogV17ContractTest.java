@@ -8,18 +8,25 @@ import org.junit.jupiter.api.AfterAll;
 /** The dr-core catalog contract over CRs written as Longhorn 1.4–1.7 writes them (plain names, no targets). */
 class LonghornCrdCatalogV17ContractTest extends BackupCatalogContractTest {
     private static MockCluster cluster;
+    private static AutoCloseable longhornSyncs;
 
     @Override
     protected BackupCatalog createCatalog(CatalogFixture fixture) throws Exception {
         if (cluster == null) {
             cluster = MockCluster.start();
             CrFixtures.write(cluster.admin(), fixture, null);
+            longhornSyncs = CrFixtures.answerSyncRequests(cluster.admin());
         }
-        return LonghornCrdCatalog.builder().client(cluster.client()).build();
+        return LonghornCrdCatalog.builder().client(cluster.client()).syncWait(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(20)).build();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        if (longhornSyncs != null) {
+            longhornSyncs.close();
+            longhornSyncs = null;
+        }
         if (cluster != null) {
             cluster.close();
             cluster = null;

@@ -52,6 +52,7 @@ final class MockCluster implements AutoCloseable {
     private final KubernetesMockServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Call>> observers = new CopyOnWriteArrayList<>();
     private final KubernetesClient client;
     private final KubernetesClient sim;
     private final KubernetesClient admin;
@@ -68,6 +69,7 @@ final class MockCluster implements AutoCloseable {
                 String body = r.getBody() == null ? "" : new String(r.getBody().getBytes(), StandardCharsets.UTF_8);
                 Call call = new Call(agent, r.getMethod(), path, query, body == null ? "" : body);
                 calls.add(call);
+                observers.forEach(o -> o.accept(call));
                 for (Fault f : faults) {
                     if (f.matches().test(call) && f.remaining().getAndDecrement() > 0) {
                         if (f.performFirst()) {
@@ -126,6 +128,14 @@ final class MockCluster implements AutoCloseable {
     /** Carries out the next matching request, then answers it with HTTP {@code code}: a concurrent writer got there first. */
     void performThenFail(Predicate<Call> matches, int code, String message) {
         faults.add(new Fault(matches, code, message.replace("\"", "'"), new AtomicInteger(1), true));
+    }
+
+    /**
+     * Calls {@code observer} with every request (body included) before the server carries it out: a test can look at
+     * the world as it is at the moment something is published.
+     */
+    void observe(java.util.function.Consumer<Call> observer) {
+        observers.add(observer);
     }
 
     /** The library's write requests (anything but GET). */

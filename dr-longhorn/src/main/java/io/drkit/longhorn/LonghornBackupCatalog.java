@@ -1,17 +1,24 @@
 package io.drkit.longhorn;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.CancelledException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.catalog.SyncWait;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.longhorn.internal.Parsed;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +47,20 @@ import org.slf4j.LoggerFactory;
  * Labels give the PVC mapping ({@code KubernetesStatus}) and recurring-job information. Backup volumes for which
  * Longhorn reports an error are skipped and reported in {@link #skippedEntries()}.
  *
+ * <p><b>Longhorn's view fills in over minutes</b> after a rebuild. {@link #completeness()} (and {@link #scanAll},
+ * which calls it first) checks what the REST API shows: the backup target exists, has a URL and is available; no
+ * backup volume is still empty (never synced: no creation time, size, pointer or labels); each volume's last backup
+ * is listed and inspected (state not empty). A last backup that is not listed while the volume's other backups are
+ * all listed and inspected is the store's stale pointer, not a gap (Longhorn writes the pointer only after creating
+ * every Backup). Where the view is not complete the catalog asks for syncs as Longhorn's UI does
+ * ({@code backupVolumeSync}, {@code PUT /v1/backuptargets}; Longhorn 1.6.2+, at most every 30 s each; older versions
+ * are waited for until their own poll) and waits up to {@link Builder#syncWait} (default 5 min), telling the
+ * {@link Builder#listener}. What is still missing then is the answer, and each unsynced volume is a
+ * {@link SkippedEntry.Reason#NOT_SYNCED} entry of {@link #skippedEntries()}; once complete, the catalog does not check
+ * again. The listing methods never wait. <b>Limit:</b> the REST API does not report when Longhorn last synced its
+ * target (the CRDs do: prefer {@code LonghornCrdCatalog} where the Kubernetes API is reachable), so a reachable target
+ * whose first sync has not created any backup volume yet cannot be told from an empty store.
+ *
  * <p>Thread-safe; {@link #close()} closes the client only when asked to ({@link Builder#closeClient(boolean)}).
  */
 public final class LonghornBackupCatalog implements BackupCatalog {
@@ -51,12 +72,27 @@ public final class LonghornBackupCatalog implements BackupCatalog {
     private final boolean closeClient;
     private final Map<String, SkippedEntry> skipped = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Duration syncWait;
+    private final Duration pollInterval;
+    private final boolean requestSync;
+    private final CatalogListener listener;
+    private final Map<String, Instant> askedAt = new HashMap<>();
+    private volatile boolean knownComplete;
+
+    /** How often a sync request for the same target or backup volume is repeated while the catalog waits. */
+    static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
+    /** The default of {@link Builder#syncWait}. */
+    public static final Duration DEFAULT_SYNC_WAIT = Duration.ofMinutes(5);
 
     private LonghornBackupCatalog(Builder b) {
         this.client = Objects.requireNonNull(b.client, "client");
         this.targetName = b.targetName;
         this.parallelism = b.parallelism;
         this.closeClient = b.closeClient;
+        this.syncWait = b.syncWait;
+        this.pollInterval = b.pollInterval;
+        this.requestSync = b.requestSync;
+        this.listener = b.listener;
     }
 
     /** A catalog of the {@code default} backup target, listing with up to 4 requests at once; the client stays open. */
@@ -122,9 +158,46 @@ public final class LonghornBackupCatalog implements BackupCatalog {
         return out;
     }
 
+    /**
+     * Whether Longhorn has synced what its REST API shows: see the class description. Asks for syncs and waits up to
+     * {@link Builder#syncWait} while it has not.
+     *
+     * @throws CancelledException when the waiting thread is interrupted
+     */
+    @Override
+    public CatalogCompleteness completeness() {
+        return completeness(listener, Cancellation.none());
+    }
+
+    private CatalogCompleteness completeness(CatalogListener l, Cancellation cancellation) {
+        if (knownComplete) {
+            return CatalogCompleteness.complete();
+        }
+        CatalogCompleteness c = SyncWait.await(this::checkView, syncWait, pollInterval, l, Clock.systemUTC(), cancellation);
+        synchronized (skipped) {
+            skipped.values().removeIf(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED);
+            c.volumes().forEach((v, gap) -> skipped.put("backup volume " + v, new SkippedEntry("backup volume " + v,
+                    SkippedEntry.Reason.NOT_SYNCED, gap)));
+        }
+        if (c.isComplete()) {
+            knownComplete = true;
+        } else {
+            LOG.warn("Longhorn's view at {} is not synced after waiting {}: {}", client.baseUrl(), syncWait, c.summary());
+        }
+        return c;
+    }
+
     @Override
     public CatalogScan scanAll(CatalogListener listener) {
-        CatalogListener l = listener == null ? CatalogListener.NONE : listener;
+        return scanAll(listener, Cancellation.none());
+    }
+
+    /** Checks (and waits for) {@link #completeness()} first, reporting the wait to {@code listener}, then scans. */
+    @Override
+    public CatalogScan scanAll(CatalogListener listener, Cancellation cancellation) {
+        CatalogListener l = listener == null || listener == CatalogListener.NONE ? this.listener : listener;
+        CatalogCompleteness completeness = completeness(l, cancellation);
+        cancellation.throwIfCancelled("scan of " + describe());
         List<LonghornBackupVolume> bvs = backupVolumes();
         safe(() -> l.scanStarted(bvs.size()));
         AtomicInteger done = new AtomicInteger();
@@ -140,7 +213,7 @@ public final class LonghornBackupCatalog implements BackupCatalog {
         }
         volumes.sort(Comparator.comparing(BackupVolume::name));
         List<SkippedEntry> sk = skippedEntries();
-        CatalogScan scan = new CatalogScan(volumes, backups, sk);
+        CatalogScan scan = new CatalogScan(volumes, backups, sk, completeness);
         safe(() -> l.scanFinished(volumes.size(), scan.backupCount(), sk.size()));
         return scan;
     }
@@ -156,6 +229,78 @@ public final class LonghornBackupCatalog implements BackupCatalog {
     public void close() {
         if (closed.compareAndSet(false, true) && closeClient) {
             client.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ Longhorn's sync
+
+    /** One look at Longhorn's view (asking for the syncs that are missing): what is not synced. */
+    private CatalogCompleteness checkView() {
+        List<String> reasons = new ArrayList<>();
+        Optional<LonghornBackupTarget> target = client.findBackupTarget(targetName);
+        String what = "backup target " + targetName + " of Longhorn at " + client.baseUrl();
+        if (target.isEmpty()) {
+            reasons.add("Longhorn at " + client.baseUrl() + " has no backup target " + targetName
+                    + " yet (not set up, or still starting)");
+        } else if (!target.get().isConfigured()) {
+            reasons.add(what + " has no URL");
+        } else if (!target.get().available()) {
+            reasons.add(target.get().message().isEmpty() ? what + " is not available yet (Longhorn has not reached it)"
+                    : "Longhorn reports " + what + " unavailable: " + target.get().message());
+            ask("backuptargets", client::syncBackupTargets);
+        }
+        Map<String, String> gaps = new TreeMap<>();
+        for (LonghornBackupVolume bv : backupVolumes()) {
+            volumeGap(bv).ifPresent(g -> gaps.put(bv.volumeName(), g));
+        }
+        return CatalogCompleteness.of(reasons, gaps);
+    }
+
+    private Optional<String> volumeGap(LonghornBackupVolume bv) {
+        if (bv.isPlaceholder()) {
+            ask("backupvolumes/" + bv.id(), () -> client.syncBackupVolume(bv.id()));
+            return Optional.of("backup volume " + bv.id() + " has never synced");
+        }
+        if (bv.lastBackupName().isEmpty()) {
+            return Optional.empty();
+        }
+        String pointer = bv.lastBackupName().get();
+        List<LonghornBackup> backups = backupsOf(bv);
+        Optional<LonghornBackup> named = backups.stream().filter(b -> b.name().equals(pointer)).findFirst();
+        long uninspected = backups.stream().filter(b -> b.state().isEmpty()).count();
+        if (named.isEmpty()) {
+            if (!backups.isEmpty() && uninspected == 0) {
+                return Optional.empty(); // every backup is listed and inspected: the store's pointer names a missing one
+            }
+            ask("backupvolumes/" + bv.id(), () -> client.syncBackupVolume(bv.id()));
+            return Optional.of("last backup " + pointer + " is not listed by Longhorn yet" + (backups.isEmpty()
+                    ? " (no backup of this volume is)" : " (" + uninspected + " of " + backups.size() + " not inspected yet)"));
+        }
+        if (named.get().state().isEmpty()) {
+            return Optional.of("last backup " + pointer + " is not inspected by Longhorn yet");
+        }
+        return Optional.empty();
+    }
+
+    /** Asks for one sync unless asked less than a resync interval ago; a sync is a hint, so failures only log. */
+    private void ask(String key, java.util.function.BooleanSupplier sync) {
+        if (!requestSync) {
+            return;
+        }
+        Instant now = Instant.now();
+        synchronized (askedAt) {
+            Instant prev = askedAt.get(key);
+            if (prev != null && now.isBefore(prev.plus(RESYNC_INTERVAL))) {
+                return;
+            }
+            askedAt.put(key, now);
+        }
+        try {
+            if (!sync.getAsBoolean()) {
+                LOG.debug("Longhorn at {} cannot be asked to sync ({}); waiting for its own poll", client.baseUrl(), key);
+            }
+        } catch (LonghornNotFoundException | LonghornRequestException | LonghornConflictException e) {
+            LOG.debug("sync request for {} failed: {}", key, e.getMessage());
         }
     }
 
@@ -302,9 +447,46 @@ public final class LonghornBackupCatalog implements BackupCatalog {
         private String targetName = LonghornBackupVolume.DEFAULT_TARGET;
         private int parallelism = 4;
         private boolean closeClient;
+        private Duration syncWait = DEFAULT_SYNC_WAIT;
+        private Duration pollInterval = Duration.ofSeconds(2);
+        private boolean requestSync = true;
+        private CatalogListener listener = CatalogListener.NONE;
 
         private Builder(LonghornClient client) {
             this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /**
+         * How long {@link #completeness()} and {@link #scanAll} wait for Longhorn to sync its view (default 5 min;
+         * zero: check once, ask for the syncs missing, and answer at once).
+         */
+        public Builder syncWait(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new io.drkit.core.InvalidInputException("sync wait must not be negative, got " + d);
+            }
+            this.syncWait = d;
+            return this;
+        }
+
+        /** How often the view is checked again while waiting (default 2 s). */
+        public Builder pollInterval(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new io.drkit.core.InvalidInputException("poll interval must be positive, got " + d);
+            }
+            this.pollInterval = d;
+            return this;
+        }
+
+        /** Whether the catalog asks Longhorn to sync (1.6.2+) or only waits for Longhorn's own poll (default true). */
+        public Builder requestSync(boolean on) {
+            this.requestSync = on;
+            return this;
+        }
+
+        /** Receives {@link CatalogListener#waitingForSync} while {@link #completeness()} waits (default none). */
+        public Builder listener(CatalogListener l) {
+            this.listener = l == null ? CatalogListener.NONE : l;
+            return this;
         }
 
         /** The backup target to read (default {@code default}; the only one before Longhorn 1.8). */

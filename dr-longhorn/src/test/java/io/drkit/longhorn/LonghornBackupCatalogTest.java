@@ -53,6 +53,7 @@ class LonghornBackupCatalogTest {
     private LonghornBackupCatalog catalog(LonghornVersion v, String target) {
         Fixtures.stubSchemas(wm, v);
         wm.stubFor(get("/v1/backupvolumes").willReturn(ok(v, "backupvolumes.json")));
+        wm.stubFor(get("/v1/backuptargets").willReturn(ok(v, "backuptargets.json")));
         wm.stubFor(post(urlEqualTo("/v1/backupvolumes/" + bvA(v) + "?action=backupList")).willReturn(ok(v, "backups-a.json")));
         wm.stubFor(post(urlEqualTo("/v1/backupvolumes/" + VOL_B + "?action=backupList")).willReturn(ok(v, "backups-b.json")));
         wm.stubFor(post(urlEqualTo("/v1/backupvolumes/" + VOL_A + "-4c1f9b02?action=backupList"))

@@ -108,6 +108,20 @@ public interface BackupCatalog extends AutoCloseable {
         return out;
     }
 
+    /**
+     * Whether this catalog's view is known to be complete. Catalogs that read the store themselves are complete by
+     * construction (the default). Catalogs over Longhorn's own view check whether Longhorn has synced it, ask Longhorn
+     * to sync where it has not, and <b>wait</b> for it up to a bound set on their builder, reporting to their listener
+     * ({@link CatalogListener#waitingForSync}); when the bound passes first, the answer names what is still missing.
+     * Planners and tools must then never read a volume's missing backups as "no backup"
+     * ({@code PlanSkip.SkipReason.CATALOG_INCOMPLETE}).
+     *
+     * @throws io.drkit.core.CancelledException when the waiting thread is interrupted
+     */
+    default CatalogCompleteness completeness() {
+        return CatalogCompleteness.complete();
+    }
+
     /** Every volume and every backup, with progress; see {@link #scanAll(CatalogListener, Cancellation)}. */
     default CatalogScan scanAll(CatalogListener listener) {
         return scanAll(listener, Cancellation.none());
@@ -115,10 +129,12 @@ public interface BackupCatalog extends AutoCloseable {
 
     /**
      * Every volume and every backup, with progress, stopping with {@link io.drkit.core.CancelledException} when
-     * cancelled. Backends override this with a parallel scan.
+     * cancelled. The scan carries the catalog's {@link #completeness()}, checked (and waited for) first. Backends
+     * override this with a parallel scan.
      */
     default CatalogScan scanAll(CatalogListener listener, Cancellation cancellation) {
         CatalogListener l = listener == null ? CatalogListener.NONE : listener;
+        CatalogCompleteness completeness = completeness();
         List<BackupVolume> volumes = listBackupVolumes();
         l.scanStarted(volumes.size());
         Map<String, List<Backup>> backups = new LinkedHashMap<>();
@@ -129,7 +145,7 @@ public interface BackupCatalog extends AutoCloseable {
             l.volumeScanned(v.name(), ++done, volumes.size());
         }
         List<SkippedEntry> skipped = new ArrayList<>(skippedEntries());
-        CatalogScan scan = new CatalogScan(volumes, backups, skipped);
+        CatalogScan scan = new CatalogScan(volumes, backups, skipped, completeness);
         l.scanFinished(volumes.size(), scan.backupCount(), skipped.size());
         return scan;
     }

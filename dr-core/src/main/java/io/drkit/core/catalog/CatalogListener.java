@@ -20,6 +20,17 @@ public interface CatalogListener {
     default void entrySkipped(SkippedEntry entry) {
     }
 
+    /**
+     * The catalog's backend has not finished syncing its view and the catalog is waiting for it
+     * ({@link BackupCatalog#completeness()}): called after every incomplete check, about once per poll interval.
+     *
+     * @param current what is still missing
+     * @param waited  how long the catalog has waited so far
+     * @param bound   how long it waits at most before answering with an incomplete view
+     */
+    default void waitingForSync(CatalogCompleteness current, java.time.Duration waited, java.time.Duration bound) {
+    }
+
     /** The scan finished. */
     default void scanFinished(int volumes, int backups, int skipped) {
     }

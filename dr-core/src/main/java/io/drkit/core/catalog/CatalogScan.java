@@ -15,8 +15,15 @@ import java.util.TreeMap;
  * @param volumes backup volumes, sorted by name
  * @param backups backups of each volume (newest first), by volume name
  * @param skipped entries left out, with reasons
+ * @param completeness whether the catalog's view was known to be complete when it was scanned
  */
-public record CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> backups, List<SkippedEntry> skipped) {
+public record CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> backups, List<SkippedEntry> skipped,
+                          CatalogCompleteness completeness) {
+
+    /** A scan of a view known to be complete. */
+    public CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> backups, List<SkippedEntry> skipped) {
+        this(volumes, backups, skipped, CatalogCompleteness.complete());
+    }
 
     /** Copies everything. */
     public CatalogScan {
@@ -25,6 +32,7 @@ public record CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> 
         Objects.requireNonNull(backups, "backups").forEach((k, v) -> copy.put(k, List.copyOf(v)));
         backups = Collections.unmodifiableMap(new LinkedHashMap<>(copy));
         skipped = List.copyOf(Objects.requireNonNull(skipped, "skipped"));
+        completeness = Objects.requireNonNullElse(completeness, CatalogCompleteness.complete());
     }
 
     /** The total number of backups of all volumes. */
@@ -35,7 +43,8 @@ public record CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> 
     /**
      * This scan seen as a {@link BackupCatalog} (read-only, owns nothing): plan from exactly the backups that were
      * scanned, without reading the store again. A full scan also sees backups a store's last-backup pointer does not
-     * name yet, so the catalog's newest-backup answers come from the scanned listings.
+     * name yet, so the catalog's newest-backup answers come from the scanned listings. Its
+     * {@link BackupCatalog#completeness()} is this scan's {@link #completeness()}.
      *
      * @param description what {@link BackupCatalog#describe()} says, e.g. the scanned catalog's own description
      */

@@ -49,6 +49,11 @@ final class ScanCatalog implements BackupCatalog {
     }
 
     @Override
+    public CatalogCompleteness completeness() {
+        return scan.completeness();
+    }
+
+    @Override
     public List<SkippedEntry> skippedEntries() {
         return scan.skipped();
     }

@@ -31,7 +31,13 @@ public record SkippedEntry(String location, Reason reason, String detail) {
         /** A store entry that is not a volume backup (system backups, backing images, locks). */
         NOT_A_VOLUME_BACKUP,
         /** A backend resource that reports an error of its own. */
-        BACKEND_ERROR
+        BACKEND_ERROR,
+        /**
+         * A backup volume the backend lists but has not synced yet (Longhorn: its last backup has no Backup object, or
+         * is not inspected yet; the volume was never synced): its backups are not known completely. See
+         * {@link BackupCatalog#completeness()}.
+         */
+        NOT_SYNCED
     }
 
     /** Validates. */

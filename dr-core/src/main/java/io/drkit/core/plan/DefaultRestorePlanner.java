@@ -4,6 +4,7 @@ import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.cluster.ClusterState;
@@ -48,6 +49,10 @@ import java.util.stream.Collectors;
  *   <li>Skips: too old, invalid target names, name collisions, and, with live cluster state, claims bound
  *       elsewhere, volume or PV names taken by something else.</li>
  *   <li>The restored volume keeps the recurring-job groups and jobs recorded in its backup.</li>
+ *   <li>An incomplete view ({@link BackupCatalog#completeness()}) is never read as "no backup": a claim whose backup
+ *       volume is not synced, or any claim when the catalog's view as a whole is not known to be complete, is skipped
+ *       as {@code CATALOG_INCOMPLETE} naming what is not synced, and the plan says it was made from an incomplete
+ *       view ({@link RestorePlan#catalogComplete()}).</li>
  * </ol>
  */
 final class DefaultRestorePlanner implements RestorePlanner {
@@ -80,6 +85,9 @@ final class DefaultRestorePlanner implements RestorePlanner {
         private final Map<String, BackupVolume> volumesByName = new HashMap<>();
         private final Map<String, PvcRef> usedVolumeNames = new HashMap<>();
         private final Map<String, PvcRef> usedPvNames = new HashMap<>();
+        private CatalogCompleteness completeness = CatalogCompleteness.complete();
+        /** Whether an unsynced volume could not be mapped to a claim (it may belong to any claim). */
+        private boolean unmappedUnsynced;
 
         Run(RestoreRequest req, BackupCatalog catalog, ClusterState cluster, Instant now) {
             this.req = req;
@@ -93,6 +101,11 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 warnings.add(new PlanWarning(Optional.empty(), Kind.NO_CLUSTER_STATE, "PVC label selector '"
                         + req.pvcSelector().get() + "' needs live cluster state, but this plan is offline: no PVC can match it"));
             }
+            completeness = catalog.completeness();
+            for (String reason : completeness.reasons()) {
+                warnings.add(new PlanWarning(Optional.empty(), Kind.CATALOG_INCOMPLETE, reason
+                        + ": every claim is skipped as CATALOG_INCOMPLETE; plan again once the backend has synced"));
+            }
             List<BackupVolume> volumes = new ArrayList<>(catalog.listBackupVolumes());
             volumes.sort(Comparator.comparing(BackupVolume::name));
             volumes.forEach(v -> volumesByName.put(v.name(), v));
@@ -104,8 +117,13 @@ final class DefaultRestorePlanner implements RestorePlanner {
             }
             for (PvcRef wanted : wantedClaims()) {
                 if (!candidates.containsKey(wanted)) {
-                    skips.add(new PlanSkip(Optional.of(wanted), wanted.toString(), SkipReason.NO_BACKUP,
-                            "no backup volume in " + catalog.describe() + " records this PVC"));
+                    if (completeness.listsEveryVolume() && !unmappedUnsynced) {
+                        skips.add(new PlanSkip(Optional.of(wanted), wanted.toString(), SkipReason.NO_BACKUP,
+                                "no backup volume in " + catalog.describe() + " records this PVC"));
+                    } else {
+                        skips.add(new PlanSkip(Optional.of(wanted), wanted.toString(), SkipReason.CATALOG_INCOMPLETE,
+                                "no synced backup volume records this PVC, but " + whatIsNotSynced()));
+                    }
                 }
             }
             for (Map.Entry<PvcRef, List<BackupVolume>> e : candidates.entrySet()) {
@@ -115,7 +133,16 @@ final class DefaultRestorePlanner implements RestorePlanner {
             skips.sort(Comparator.comparing(PlanSkip::subject).thenComparing(PlanSkip::reason));
             steps.sort(Comparator.comparing(RestoreStep::pvc));
             return new RestorePlan(RestorePlan.SCHEMA_VERSION, now, catalog.describe(), cluster.online(), req, steps,
-                    skips, warnings);
+                    skips, warnings, completeness.isComplete());
+        }
+
+        /** The end of a sentence saying why the view may lack something. */
+        private String whatIsNotSynced() {
+            if (!completeness.listsEveryVolume()) {
+                return "the catalog's view is incomplete (" + String.join("; ", completeness.reasons()) + ")";
+            }
+            return completeness.volumes().size() + " backup volume(s) are not synced yet and may belong to it ("
+                    + String.join(", ", completeness.volumes().keySet()) + ")";
         }
 
         /** Maps a volume to a claim and applies the selection. */
@@ -127,6 +154,13 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 jobs = v.recurringJobInfo(Optional.ofNullable(newestBackup));
             } catch (InvalidBackupDataException e) {
                 skips.add(new PlanSkip(Optional.empty(), v.name(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
+                return;
+            }
+            Optional<String> gap = completeness.volumeGap(v.name());
+            if (pvc.isEmpty() && gap.isPresent()) {
+                unmappedUnsynced = true;
+                skips.add(new PlanSkip(Optional.empty(), v.name(), SkipReason.CATALOG_INCOMPLETE, "backup volume not synced"
+                        + " yet (" + gap.get() + "): which claim it belongs to is not known until it is"));
                 return;
             }
             if (pvc.isEmpty()) {
@@ -141,6 +175,11 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 return;
             }
             String whyNot = whyNotSelected(pvc.get(), jobs);
+            if (whyNot != null && gap.isPresent() && !req.groups().isEmpty()
+                    && whyNotSelected(pvc.get(), null) == null) {
+                // its groups come from backups not synced yet: whether it is selected is not known
+                whyNot = null;
+            }
             if (whyNot != null) {
                 skips.add(new PlanSkip(pvc, v.name(), SkipReason.NOT_SELECTED, "maps to " + pvc.get() + ": " + whyNot));
                 return;
@@ -148,7 +187,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
             candidates.computeIfAbsent(pvc.get(), k -> new ArrayList<>()).add(v);
         }
 
-        /** Null when selected, else why not. */
+        /** Null when selected, else why not; with {@code jobs} null the recurring-job groups are not checked. */
         private String whyNotSelected(PvcRef pvc, RecurringJobInfo jobs) {
             if (req.selectAll()) {
                 return null;
@@ -169,7 +208,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     return "PVC labels do not match selector '" + req.pvcSelector().get() + "'";
                 }
             }
-            if (!req.groups().isEmpty() && req.groups().stream().noneMatch(jobs::belongsToGroup)) {
+            if (jobs != null && !req.groups().isEmpty() && req.groups().stream().noneMatch(jobs::belongsToGroup)) {
                 return "backups are not in recurring-job group(s) " + String.join(",", req.groups())
                         + (jobs.groups().isEmpty() ? " (no groups recorded)" : " (recorded: " + String.join(",", jobs.groups()) + ")");
             }
@@ -196,6 +235,18 @@ final class DefaultRestorePlanner implements RestorePlanner {
         }
 
         private void planClaim(PvcRef pvc, List<BackupVolume> sources) {
+            if (!completeness.listsEveryVolume()) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.CATALOG_INCOMPLETE,
+                        "its backups may be incomplete: " + whatIsNotSynced()));
+                return;
+            }
+            List<String> unsynced = sources.stream().filter(v -> completeness.volumeGap(v.name()).isPresent())
+                    .map(v -> v.name() + " (" + completeness.volumeGap(v.name()).get() + ")").toList();
+            if (!unsynced.isEmpty()) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.CATALOG_INCOMPLETE,
+                        "backup volume " + String.join(", ", unsynced) + " not synced yet: its newest backup is not known"));
+                return;
+            }
             List<Backup> timeline = new ArrayList<>();
             Map<String, Optional<Backup>> newestPerVolume = new TreeMap<>();
             Map<String, List<Backup>> allPerVolume = new TreeMap<>();
@@ -492,7 +543,8 @@ final class DefaultRestorePlanner implements RestorePlanner {
         }
 
         private void addCatalogWarnings() {
-            List<SkippedEntry> skipped = catalog.skippedEntries();
+            List<SkippedEntry> skipped = catalog.skippedEntries().stream()
+                    .filter(s -> s.reason() != SkippedEntry.Reason.NOT_SYNCED).toList(); // those are CATALOG_INCOMPLETE skips
             int n = 0;
             for (SkippedEntry s : skipped) {
                 if (n++ == MAX_CATALOG_WARNINGS) {

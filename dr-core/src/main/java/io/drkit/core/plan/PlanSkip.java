@@ -37,7 +37,13 @@ public record PlanSkip(Optional<PvcRef> pvc, String subject, SkipReason reason, 
         /** The naming template gives a name Kubernetes or Longhorn would reject. */
         INVALID_NAME,
         /** The backup's labels could not be parsed. */
-        INVALID_BACKUP_DATA
+        INVALID_BACKUP_DATA,
+        /**
+         * The catalog's view is not known to be complete for this candidate (Longhorn has not synced the backup volume,
+         * or the backup target, yet): its backups are unknown, which is not the same as none. The detail names what is
+         * not synced. Plan again once the backend has synced (the CLI and the Job exit 5, "retry").
+         */
+        CATALOG_INCOMPLETE
     }
 
     /** Validates. */

@@ -17,9 +17,13 @@ final class PlanTable {
                 .append(plan.clusterAware() ? ", checked against the live cluster" : ", offline (cluster not checked)")
                 .append('\n');
         plan.request().asOf().ifPresent(t -> sb.append("Point in time: newest complete backup at or before ").append(t).append('\n'));
+        if (!plan.catalogComplete()) {
+            sb.append("INCOMPLETE VIEW: the catalog has not synced everything yet; ")
+                    .append(plan.incompleteSkips().size()).append(" candidate(s) skipped as CATALOG_INCOMPLETE. Plan again later.\n");
+        }
         sb.append('\n');
         if (plan.steps().isEmpty()) {
-            sb.append("No restores planned.\n");
+            sb.append(plan.catalogComplete() ? "No restores planned.\n" : "No restores planned from what is synced so far.\n");
         } else {
             TextTable t = new TextTable("PVC", "BACKUP", "TAKEN", "SIZE", "VOLUME", "PV", "CLASS", "GROUPS");
             for (RestoreStep s : plan.steps()) {

@@ -30,7 +30,9 @@ public record PlanWarning(Optional<PvcRef> pvc, Kind kind, String message) {
         /** A PVC label selector was given but the plan has no cluster state to evaluate it on. */
         NO_CLUSTER_STATE,
         /** The catalog skipped entries while scanning. */
-        CATALOG_SKIPPED
+        CATALOG_SKIPPED,
+        /** The catalog's view as a whole is not known to be complete (e.g. Longhorn has not synced its backup target). */
+        CATALOG_INCOMPLETE
     }
 
     /** Validates. */

@@ -21,13 +21,23 @@ import java.util.Optional;
  * @param steps         restores, ordered by claim
  * @param skips         candidates not restored, with reasons
  * @param warnings      things a reviewer must read
+ * @param catalogComplete whether the catalog's view was known to be complete
+ *                      ({@link io.drkit.core.catalog.BackupCatalog#completeness()}); when false, skips with reason
+ *                      {@link PlanSkip.SkipReason#CATALOG_INCOMPLETE} (and a {@link PlanWarning.Kind#CATALOG_INCOMPLETE}
+ *                      warning) say what was not synced, and "nothing to restore" cannot be concluded
  */
 public record RestorePlan(int schemaVersion, Instant createdAt, String source, boolean clusterAware,
                           RestoreRequest request, List<RestoreStep> steps, List<PlanSkip> skips,
-                          List<PlanWarning> warnings) {
+                          List<PlanWarning> warnings, boolean catalogComplete) {
 
     /** The JSON schema version this library writes. */
     public static final int SCHEMA_VERSION = 1;
+
+    /** A plan made from a view known to be complete. */
+    public RestorePlan(int schemaVersion, Instant createdAt, String source, boolean clusterAware, RestoreRequest request,
+                       List<RestoreStep> steps, List<PlanSkip> skips, List<PlanWarning> warnings) {
+        this(schemaVersion, createdAt, source, clusterAware, request, steps, skips, warnings, true);
+    }
 
     /** Validates and copies. */
     public RestorePlan {
@@ -67,9 +77,22 @@ public record RestorePlan(int schemaVersion, Instant createdAt, String source, b
         return warnings.stream().filter(w -> w.kind() == kind).toList();
     }
 
-    /** Whether there is nothing to do. */
+    /**
+     * Whether there are no steps. Only with {@link #catalogComplete()} does that mean "nothing to restore"; see
+     * {@link #isNothingToRestore()}.
+     */
     public boolean isEmpty() {
         return steps.isEmpty();
+    }
+
+    /** Whether there is nothing to restore and the view it was made from was known to be complete. */
+    public boolean isNothingToRestore() {
+        return steps.isEmpty() && catalogComplete;
+    }
+
+    /** The skips of candidates whose backups were not known completely ({@link PlanSkip.SkipReason#CATALOG_INCOMPLETE}). */
+    public List<PlanSkip> incompleteSkips() {
+        return skips(PlanSkip.SkipReason.CATALOG_INCOMPLETE);
     }
 
     /** The plan as an indented JSON document (schema in the project README). */

@@ -2,6 +2,7 @@ package io.drkit.core.testing;
 
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
@@ -38,6 +39,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
     private final Map<String, BackupVolume> volumes;
     private final Map<String, List<Backup>> backups;
     private final List<SkippedEntry> skipped;
+    private final CatalogCompleteness completeness;
 
     private InMemoryBackupCatalog(Builder b) {
         this.target = b.target;
@@ -50,6 +52,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         });
         this.backups = bs;
         this.skipped = List.copyOf(b.skipped);
+        this.completeness = b.completeness;
     }
 
     /** A builder; backup URLs are made for target {@code s3://backups@us-east-1/} unless set. */
@@ -98,6 +101,12 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         return skipped;
     }
 
+    /** Complete, unless the builder said otherwise ({@link Builder#completeness}). */
+    @Override
+    public CatalogCompleteness completeness() {
+        return completeness;
+    }
+
     @Override
     public void close() {
         // nothing to release
@@ -109,8 +118,18 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         private final Map<String, BackupVolume> volumes = new LinkedHashMap<>();
         private final Map<String, List<Backup>> backups = new LinkedHashMap<>();
         private final List<SkippedEntry> skipped = new ArrayList<>();
+        private CatalogCompleteness completeness = CatalogCompleteness.complete();
 
         private Builder() {
+        }
+
+        /**
+         * What {@link InMemoryBackupCatalog#completeness()} answers (default complete): to play a backend whose view
+         * is not synced yet.
+         */
+        public Builder completeness(CatalogCompleteness c) {
+            this.completeness = java.util.Objects.requireNonNull(c, "completeness");
+            return this;
         }
 
         /** The target used to build backup URLs. */

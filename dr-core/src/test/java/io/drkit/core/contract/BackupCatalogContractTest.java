@@ -64,6 +64,13 @@ public abstract class BackupCatalogContractTest {
     }
 
     @Test
+    void aBackendHoldingTheWholeFixtureHasACompleteView() {
+        assertThat(catalog.completeness().isComplete()).as("%s", catalog.completeness()).isTrue();
+        assertThat(catalog.scanAll().completeness().isComplete()).isTrue();
+        assertThat(catalog.skippedEntries()).noneMatch(e -> e.reason() == io.drkit.core.catalog.SkippedEntry.Reason.NOT_SYNCED);
+    }
+
+    @Test
     void listsEveryVolumeSortedByName() {
         assertThat(catalog.listBackupVolumes()).extracting(BackupVolume::name)
                 .containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd", "pvc-eee", "pvc-fff");

@@ -66,4 +66,19 @@ class RestorePlanJsonTest {
         assertThat(table).contains("DATA_LOSS_GUARD").contains("NO_PVC_MAPPING");
         assertThat(table).contains(p.steps().size() + " restore(s)");
     }
+
+    @Test
+    void whetherTheViewWasCompleteRoundTripsAndDocumentsWithoutTheFieldReadAsComplete() {
+        RestorePlan incomplete = RestorePlanner.standard().plan(RestoreRequest.all(), io.drkit.core.testing.InMemoryBackupCatalog
+                .builder().volume("pvc-a", v -> v.pvc("a/a").backup("backup-a1", "2026-11-01T00:00:00Z", 1))
+                .completeness(io.drkit.core.catalog.CatalogCompleteness.of(java.util.List.of(),
+                        java.util.Map.of("pvc-a", "not synced"))).build(), ClusterState.offline());
+        assertThat(incomplete.catalogComplete()).isFalse();
+        assertThat(incomplete.toJson()).contains("\"catalogComplete\" : false");
+        assertThat(RestorePlan.fromJson(incomplete.toJson())).isEqualTo(incomplete);
+
+        String before = samplePlan().toJson().replace("\"catalogComplete\" : true,", "");
+        assertThat(before).doesNotContain("catalogComplete");
+        assertThat(RestorePlan.fromJson(before).catalogComplete()).isTrue();
+    }
 }

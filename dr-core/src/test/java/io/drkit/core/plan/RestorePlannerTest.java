@@ -3,6 +3,7 @@ package io.drkit.core.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
 import io.drkit.core.cluster.PvInfo;
@@ -341,5 +342,105 @@ class RestorePlannerTest {
         assertThat(a).isEqualTo(b);
         assertThat(a.toJson()).isEqualTo(b.toJson());
         assertThat(a.createdAt()).isEqualTo(NOW);
+    }
+
+    // ---------------------------------------------------------------- incomplete views (Longhorn not synced yet)
+
+    /** The shop, as Longhorn lists it right after a rebuild: wiki's backups not pulled yet, an unnamed volume unsynced. */
+    private static InMemoryBackupCatalog shopNotSynced(CatalogCompleteness completeness) {
+        return InMemoryBackupCatalog.builder()
+                .volume("pvc-db", v -> v.size(10 * GIB).pvc("shop/db-data").group("critical")
+                        .backup("backup-db00000000000003", "2026-11-22T03:00:00Z", 520 * MIB))
+                .volume("pvc-wiki", v -> v.size(GIB).pvc("wiki/data").lastBackupPointer("backup-wk00000000000002"))
+                .completeness(completeness)
+                .build();
+    }
+
+    private static ClusterState critical(PvcRef... claims) {
+        ClusterState.Builder b = ClusterState.builder();
+        for (PvcRef c : claims) {
+            b.pvc(new PvcInfo(c, Map.of("data-tier", "critical"), "Pending", Optional.of("longhorn"), GIB,
+                    List.of("ReadWriteOnce"), Optional.empty()));
+        }
+        return b.build();
+    }
+
+    @Test
+    void aClaimWhoseBackupVolumeIsNotSyncedIsSkippedAsIncompleteNeverAsNoBackup() {
+        CatalogCompleteness c = CatalogCompleteness.of(List.of(),
+                Map.of("pvc-wiki", "last backup backup-wk00000000000002 has no Backup object yet"));
+        RestorePlan p = plan(RestoreRequest.builder().pvcSelector("data-tier=critical").build(), shopNotSynced(c),
+                critical(DB, WIKI));
+
+        assertThat(p.steps()).extracting(RestoreStep::pvc).containsExactly(DB);
+        assertThat(p.skips(SkipReason.NO_BACKUP)).isEmpty();
+        assertThat(p.incompleteSkips()).singleElement().satisfies(s -> {
+            assertThat(s.pvc()).contains(WIKI);
+            assertThat(s.detail()).contains("pvc-wiki").contains("has no Backup object yet");
+        });
+        assertThat(p.catalogComplete()).isFalse();
+        assertThat(p.isNothingToRestore()).isFalse();
+        assertThat(p.toTable()).contains("INCOMPLETE VIEW").contains("CATALOG_INCOMPLETE");
+    }
+
+    @Test
+    void aSelectedClaimWithoutAnyVolumeIsIncompleteWhileAnUnsyncedVolumeCannotBeMapped() {
+        PvcRef media = PvcRef.of("media", "new");
+        InMemoryBackupCatalog unnamed = InMemoryBackupCatalog.builder()
+                .volume("pvc-db", v -> v.pvc("shop/db-data").backup("backup-db00000000000003", "2026-11-22T03:00:00Z", MIB))
+                .volume("pvc-unknown", v -> v.lastBackupPointer("backup-un00000000000001"))
+                .completeness(CatalogCompleteness.of(List.of(), Map.of("pvc-unknown", "never synced")))
+                .build();
+
+        RestorePlan p = plan(RestoreRequest.builder().pvcSelector("data-tier=critical").build(), unnamed, critical(DB, media));
+
+        assertThat(p.steps()).extracting(RestoreStep::pvc).containsExactly(DB);
+        assertThat(p.skips(SkipReason.NO_BACKUP)).isEmpty();
+        assertThat(p.incompleteSkips()).extracting(PlanSkip::subject).containsExactly("media/new", "pvc-unknown");
+        assertThat(p.incompleteSkips().get(0).detail()).contains("pvc-unknown");
+
+        RestorePlan complete = plan(RestoreRequest.builder().pvcSelector("data-tier=critical").build(),
+                InMemoryBackupCatalog.builder().volume("pvc-db", v -> v.pvc("shop/db-data")
+                        .backup("backup-db00000000000003", "2026-11-22T03:00:00Z", MIB)).build(), critical(DB, media));
+        assertThat(complete.skips(SkipReason.NO_BACKUP)).extracting(PlanSkip::subject).containsExactly("media/new");
+        assertThat(complete.catalogComplete()).isTrue();
+    }
+
+    @Test
+    void anUnsyncedVolumeWithoutRecordedGroupsIsNotReadAsOutsideTheRequestedGroup() {
+        CatalogCompleteness c = CatalogCompleteness.of(List.of(), Map.of("pvc-wiki", "never synced"));
+
+        RestorePlan p = plan(RestoreRequest.builder().group("critical").build(), shopNotSynced(c));
+
+        assertThat(p.steps()).extracting(RestoreStep::pvc).containsExactly(DB);
+        assertThat(p.incompleteSkips()).extracting(PlanSkip::subject).containsExactly("wiki/data");
+        assertThat(p.skips(SkipReason.NOT_SELECTED)).isEmpty();
+    }
+
+    @Test
+    void aCatalogWideGapSkipsEveryClaimAndSaysWhy() {
+        CatalogCompleteness c = CatalogCompleteness.of(
+                List.of("BackupTarget longhorn-system/default has never synced"), Map.of());
+        PvcRef media = PvcRef.of("media", "new");
+
+        RestorePlan p = plan(RestoreRequest.builder().pvcSelector("data-tier=critical").build(), shopNotSynced(c),
+                critical(DB, WIKI, media));
+
+        assertThat(p.steps()).isEmpty();
+        assertThat(p.isNothingToRestore()).isFalse();
+        assertThat(p.incompleteSkips()).extracting(PlanSkip::subject).containsExactly("media/new", "shop/db-data", "wiki/data");
+        assertThat(p.incompleteSkips()).allSatisfy(s -> assertThat(s.detail()).contains("has never synced"));
+        assertThat(p.warnings(Kind.CATALOG_INCOMPLETE)).singleElement()
+                .satisfies(w -> assertThat(w.message()).contains("BackupTarget longhorn-system/default has never synced"));
+    }
+
+    @Test
+    void aCompleteCatalogSaysSoAndAnEmptyPlanFromItIsNothingToRestore() {
+        RestorePlan p = plan(RestoreRequest.of(PvcRef.of("gone", "claim")), shop());
+
+        assertThat(p.catalogComplete()).isTrue();
+        assertThat(p.isNothingToRestore()).isTrue();
+        assertThat(p.skips(SkipReason.NO_BACKUP)).hasSize(1);
+        assertThat(p.toTable()).doesNotContain("INCOMPLETE");
     }
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = "Carry out a plan written by 'dr plan -o json': restore each volume, create its PV pre-bound to "
                 + "the claim, with per-step progress and a final report. Safe to run again: what exists and matches "
-                + "is adopted, nothing is restored twice or overwritten.")
+                + "is adopted, nothing is restored twice or overwritten. A plan made while Longhorn had not synced "
+                + "everything (catalogComplete false) is applied as far as it goes and exits 5: plan again later.")
 final class ApplyCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -66,7 +67,14 @@ final class ApplyCommand implements Callable<Integer> {
                     .build().execute(plan, cancel);
             progress.close();
             ctx.out().print(format.json() ? format.document(report.toJson()) : report.toTable());
-            return report.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+            if (!report.succeeded()) {
+                return ExitCodes.FAILED;
+            }
+            if (!plan.catalogComplete()) {
+                ctx.err().print(IncompleteView.of(plan));
+                return ExitCodes.UNAVAILABLE;
+            }
+            return ExitCodes.OK;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check backup freshness against the policy groups: critical claims need a backup younger than "
                 + "24 h, default ones younger than 7 days (plus slack; all configurable). One line per PVC; exit "
-                + "code 4 when any claim violates its policy.")
+                + "code 4 when any claim violates its policy; 5 when Longhorn had not synced its view yet (--longhorn, "
+                + "--kubernetes), whatever the verdicts.")
 final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -65,10 +66,12 @@ final class AuditCommand implements Callable<Integer> {
                 .maxAge(FreshnessAudit.CRITICAL_GROUP, criticalMaxAge).maxAge(FreshnessAudit.DEFAULT_GROUP, defaultMaxAge)
                 .slack(slack).criticalSelector(LabelSelector.parse(criticalSelector));
         otherGroups.forEach((g, d) -> b.maxAge(g, DurationConverter.parse(d)));
-        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+        try (Connections c = source.open(ctx, kube)) {
             c.preflight(parent.connectTimeout(), offline ? List.of(c.catalogNeed())
                     : List.of(c.catalogNeed(), Preflight.Need.clusterState()));
-            AuditReport report = b.build().audit(c.catalog(), c.clusterState(offline));
+            var catalog = c.catalog();
+            var completeness = catalog.completeness();
+            AuditReport report = b.build().audit(catalog, c.clusterState(offline));
             if (format.json()) {
                 ObjectMapper m = format.mapper();
                 ObjectNode root = m.createObjectNode();
@@ -93,6 +96,11 @@ final class AuditCommand implements Callable<Integer> {
                 ctx.out().println(m.writeValueAsString(root));
             } else {
                 ctx.out().print(report.toTable());
+            }
+            if (!completeness.isComplete()) {
+                // an unsynced volume looks like a claim without recent backups: the verdicts are not to be trusted
+                ctx.err().print(IncompleteView.of(completeness));
+                return ExitCodes.UNAVAILABLE;
             }
             return report.passed() ? ExitCodes.OK : ExitCodes.VIOLATIONS;
         }

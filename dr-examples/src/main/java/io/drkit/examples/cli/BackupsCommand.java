@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code dr backups VOLUME}: one volume's backups, newest first, with state. */
 @Command(name = "backups", mixinStandardHelpOptions = true,
-        description = "List one backup volume's backups, newest first, with their state.")
+        description = "List one backup volume's backups, newest first, with their state. Exit 5 when Longhorn had not "
+                + "synced that volume yet (--longhorn, --kubernetes).")
 final class BackupsCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -32,10 +33,21 @@ final class BackupsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+        try (Connections c = source.open(ctx, kube)) {
             c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
             BackupCatalog catalog = c.catalog();
-            List<Backup> backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
+            var completeness = catalog.completeness();
+            List<Backup> backups;
+            try {
+                backups = catalog.listBackups(volume).stream().sorted(Backup.NEWEST_FIRST).toList();
+            } catch (io.drkit.core.NotFoundException e) {
+                if (completeness.listsEveryVolume()) {
+                    throw e;
+                }
+                // not listed (yet): Longhorn may not have synced it
+                ctx.err().print(IncompleteView.of(completeness));
+                return ExitCodes.UNAVAILABLE;
+            }
             if (format.json()) {
                 ctx.out().print(format.document(DrJson.backupsToJson(backups)));
             } else {
@@ -48,6 +60,10 @@ final class BackupsCommand implements Callable<Integer> {
                 ctx.out().print(t.render());
                 long complete = backups.stream().filter(Backup::isComplete).count();
                 ctx.out().println(backups.size() + " backup(s) of " + volume + ", " + complete + " complete");
+            }
+            if (completeness.volumeGap(volume).isPresent() || !completeness.listsEveryVolume()) {
+                ctx.err().print(IncompleteView.of(completeness));
+                return ExitCodes.UNAVAILABLE;
             }
             return ExitCodes.OK;
         }

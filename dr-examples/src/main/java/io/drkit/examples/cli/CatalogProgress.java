@@ -1,6 +1,8 @@
 package io.drkit.examples.cli;
 
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
+import java.time.Duration;
 
 /** Draws a catalog scan as a progress bar (volumes scanned of total). */
 final class CatalogProgress implements CatalogListener {
@@ -18,6 +20,12 @@ final class CatalogProgress implements CatalogListener {
     @Override
     public void volumeScanned(String volumeName, int volumesDone, int volumesTotal) {
         display.update("scan", volumesDone, volumesTotal, "volumes", "scanning backups");
+    }
+
+    @Override
+    public void waitingForSync(CatalogCompleteness current, Duration waited, Duration bound) {
+        display.update("sync", waited.toSeconds(), bound.toSeconds(), "s", "waiting for Longhorn to sync: "
+                + current.summary());
     }
 
     @Override

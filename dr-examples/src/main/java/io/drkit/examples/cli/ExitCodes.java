@@ -20,8 +20,9 @@ public final class ExitCodes {
     /** An audit, lint or policy audit found violations. */
     public static final int VIOLATIONS = 4;
     /**
-     * A backend was unreachable, refused the credentials, or timed out. Commands check every backend they need before
-     * they start ({@link io.drkit.examples.support.Preflight}), so nothing was changed when this comes from the check.
+     * Retry: a backend was unreachable, refused the credentials, or timed out, or its view was incomplete (Longhorn had
+     * not synced its backup target yet when the wait for it ended). Commands check every backend they need before they
+     * start ({@link io.drkit.examples.support.Preflight}), so nothing was changed when this comes from the check.
      */
     public static final int UNAVAILABLE = 5;
     /** A named volume, backup or plan step does not exist. */
@@ -61,8 +62,9 @@ public final class ExitCodes {
             + "  2  usage error or invalid input (option, URL, selector, plan file)%n"
             + "  3  verification found missing or corrupt blocks%n"
             + "  4  audit, lint or policy audit found violations%n"
-            + "  5  a backend was unreachable, refused the credentials, or timed out (checked before%n"
-            + "     anything else; the message names what was tried and the way out)%n"
+            + "  5  retry: a backend was unreachable, refused the credentials, or timed out (checked before%n"
+            + "     anything else; the message names what was tried and the way out), or Longhorn had not%n"
+            + "     synced its view yet (what was not synced is listed)%n"
             + "  6  a named volume, backup or plan step does not exist%n"
             + "  7  refused to overwrite or take over something that exists%n"
             + "  8  data in the store is not readable as Longhorn writes it%n"

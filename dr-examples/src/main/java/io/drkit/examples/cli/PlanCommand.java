@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code dr plan}: compute a reviewable restore plan; {@code -o json} writes the document {@code dr apply} accepts. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Compute a restore plan: which backup goes to which PVC, and why every other candidate was "
-                + "skipped. -o json writes the plan document that 'dr apply' accepts.")
+                + "skipped. -o json writes the plan document that 'dr apply' accepts. Exit 5 when Longhorn had not "
+                + "synced its view yet (--longhorn, --kubernetes): the claims it could not plan are listed.")
 final class PlanCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -32,11 +33,16 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx));
+        try (Connections c = source.open(ctx, kube);
              ProgressDisplay progress = parent.progress(format)) {
             c.preflight(parent.connectTimeout(), needs(c, request));
             RestorePlan plan = plan(ctx, c, request, progress);
+            progress.close();
             ctx.out().print(format.json() ? format.document(plan.toJson()) : plan.toTable());
+            if (!plan.catalogComplete()) {
+                ctx.err().print(IncompleteView.of(plan));
+                return ExitCodes.UNAVAILABLE;
+            }
             return ExitCodes.OK;
         }
     }
@@ -59,6 +65,7 @@ final class PlanCommand implements Callable<Integer> {
         progress.update("plan", 0, 0, "", request.offline ? "planning offline" : "reading the cluster");
         ClusterState cluster = c.clusterState(request.offline);
         RestorePlan plan = RestorePlanner.withClock(ctx.clock()).plan(req, catalog, cluster);
+        progress.finish("sync", null);
         progress.finish("plan", null);
         return plan;
     }

@@ -13,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code dr restore}: plan and apply in one go. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Plan and apply in one go (accepts every 'dr plan' option, --offline included). The plan is "
-                + "printed before anything is changed.")
+                + "printed before anything is changed. When Longhorn had not synced its view yet (--longhorn, "
+                + "--kubernetes), what is synced is restored and the command exits 5: run it again to restore the rest.")
 final class RestoreCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -31,7 +32,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+        try (Connections c = source.open(ctx, kube)) {
             List<Preflight.Need> needs = PlanCommand.needs(c, request);
             needs.add(Preflight.Need.binder(apply.via()));
             c.preflight(parent.connectTimeout(), needs);
@@ -48,6 +49,11 @@ final class RestoreCommand implements Callable<Integer> {
             if (plan.isEmpty()) {
                 var now = ctx.clock().instant();
                 ExecutionReport nothing = new ExecutionReport(now, now, java.util.List.of());
+                if (!plan.catalogComplete()) {
+                    ctx.out().print(format.json() ? format.document(nothing.toJson()) : "Nothing restored yet.\n");
+                    ctx.err().print(IncompleteView.of(plan));
+                    return ExitCodes.UNAVAILABLE;
+                }
                 ctx.out().print(format.json() ? format.document(nothing.toJson()) : "Nothing to restore.\n");
                 return ExitCodes.OK;
             }

@@ -1,6 +1,7 @@
 package io.drkit.examples.cli;
 
 import io.drkit.examples.support.Connections;
+import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,17 @@ public final class SourceOptions {
     @Option(names = "--longhorn-namespace", paramLabel = "NS", defaultValue = "longhorn-system",
             description = "Longhorn's namespace. Default: ${DEFAULT-VALUE}.")
     String longhornNamespace;
+
+    @Option(names = "--sync-wait", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+            description = "With --longhorn or --kubernetes: how long to wait for Longhorn to sync its view of the backup "
+                    + "target (it is asked to) before answering with what is synced; what is not is listed and the "
+                    + "command exits 5. 0 checks once. Default: ${DEFAULT-VALUE}.")
+    Duration syncWait;
+
+    /** Connections for these options (the catalog waits up to {@code --sync-wait} for Longhorn to sync). */
+    Connections open(CliContext ctx, KubernetesOptions kube) {
+        return new Connections(settings(ctx), kube.factory(ctx)).syncWait(syncWait);
+    }
 
     /** The settings for {@link Connections}. */
     Connections.Settings settings(CliContext ctx) {

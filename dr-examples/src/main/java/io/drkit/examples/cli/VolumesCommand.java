@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.DrJson;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
@@ -27,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code dr volumes}: every backup volume with its size, newest complete backup and its age, claim, compression. */
 @Command(name = "volumes", mixinStandardHelpOptions = true,
         description = "List backup volumes: size, newest complete backup and its age, namespace/PVC, compression; "
-                + "entries the scan skipped are listed with reasons.")
+                + "entries the scan skipped are listed with reasons. Exit 5 when Longhorn had not synced its view yet "
+                + "(--longhorn, --kubernetes): the volumes not synced are listed.")
 final class VolumesCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -41,11 +43,13 @@ final class VolumesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext ctx = parent.context();
-        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx));
+        try (Connections c = source.open(ctx, kube);
              ProgressDisplay progress = parent.progress(format)) {
             c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
             progress.update("scan", 0, 0, "", "reading backup volumes");
             BackupCatalog catalog = c.catalog(new CatalogProgress(progress));
+            CatalogCompleteness completeness = catalog.completeness();
+            progress.finish("sync", null);
             List<BackupVolume> volumes = catalog.listBackupVolumes();
             Map<String, Backup> newest = catalog.newestCompleteBackupsOf(volumes);
             List<SkippedEntry> skipped = catalog.skippedEntries();
@@ -69,12 +73,18 @@ final class VolumesCommand implements Callable<Integer> {
                     arr.add(n);
                 }
                 root.set("skipped", DrJson.skippedNode(skipped));
+                root.put("complete", completeness.isComplete());
+                ArrayNode reasons = root.putArray("notSyncedReasons");
+                completeness.reasons().forEach(reasons::add);
+                ObjectNode gaps = root.putObject("notSyncedVolumes");
+                completeness.volumes().forEach(gaps::put);
                 ctx.out().println(m.writeValueAsString(root));
             } else {
                 TextTable t = new TextTable("VOLUME", "SIZE", "NEWEST COMPLETE BACKUP", "AGE", "PVC", "COMPRESSION");
                 for (BackupVolume v : volumes) {
                     Backup b = newest.get(v.name());
-                    t.row(v.name(), Sizes.human(v.size()), b == null ? "-" : b.name(),
+                    t.row(v.name(), Sizes.human(v.size()), completeness.volumeGap(v.name()).isPresent() ? "(not synced)"
+                            : b == null ? "-" : b.name(),
                             b == null ? "-" : b.pointInTime().map(p -> Times.human(Duration.between(p, now))).orElse("?"),
                             pvc(v, b).map(PvcRef::toString).orElse("(orphan)"), v.compression());
                 }
@@ -87,6 +97,10 @@ final class VolumesCommand implements Callable<Integer> {
                     skipped.forEach(e -> s.row(e.location(), e.reason(), e.detail()));
                     ctx.out().print(s.render());
                 }
+            }
+            if (!completeness.isComplete()) {
+                ctx.err().print(IncompleteView.of(completeness));
+                return ExitCodes.UNAVAILABLE;
             }
             return ExitCodes.OK;
         }

@@ -1,6 +1,7 @@
 package io.drkit.examples.job;
 
 import io.drkit.core.bind.BindPhase;
+import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.execute.ExecutionListener;
 import io.drkit.core.execute.StepResult;
@@ -31,6 +32,7 @@ final class ProgressLog implements CatalogListener, ExecutionListener {
     private final Clock clock;
     private final AtomicInteger scanQuarter = new AtomicInteger(-1);
     private final Map<String, StepState> steps = new ConcurrentHashMap<>();
+    private final StepState syncWait = new StepState();
 
     private static final class StepState {
         int tenth = -1;
@@ -67,6 +69,21 @@ final class ProgressLog implements CatalogListener, ExecutionListener {
         if (quarter > prev && quarter < 4 && scanQuarter.compareAndSet(prev, quarter) && quarter > 0) {
             line("scan: " + volumesDone + "/" + volumesTotal + " backup volumes read");
         }
+    }
+
+    /** A line when what Longhorn has not synced changes, else at most every {@link #WAIT_EVERY}. */
+    @Override
+    public void waitingForSync(CatalogCompleteness current, Duration waited, Duration bound) {
+        Instant now = clock.instant();
+        String what = current.summary();
+        synchronized (syncWait) {
+            if (what.equals(syncWait.lastWaitDetail) && now.isBefore(syncWait.lastWait.plus(WAIT_EVERY))) {
+                return;
+            }
+            syncWait.lastWait = now;
+            syncWait.lastWaitDetail = what;
+        }
+        line("sync: waiting for Longhorn to sync (" + seconds(waited) + " of at most " + bound + "): " + what);
     }
 
     @Override

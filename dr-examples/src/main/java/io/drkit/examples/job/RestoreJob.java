@@ -13,6 +13,7 @@ import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.execute.StepResult.StepOutcome;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.plan.PlanSkip;
+import io.drkit.core.plan.PlanWarning;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
 import io.drkit.examples.cli.ExitCodes;
@@ -22,6 +23,8 @@ import io.drkit.examples.support.Logging;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -39,9 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is configured entirely by environment variables ({@link RestoreJobConfig}): the ConfigMap for the selection
  * and Longhorn's backup-target Secret for the S3 credentials. Running it again is safe: restored claims are skipped,
- * finished steps are adopted and half-done ones resumed. Exit codes are those of {@link ExitCodes}: 0 everything
- * planned is in place, 1 a step failed or was cancelled, 2 bad configuration, 5 the backupstore or the API server was
- * unreachable, and so on.
+ * finished steps are adopted and half-done ones resumed. It first waits (bounded by {@code DRKIT_STARTUP_WAIT}) for
+ * Longhorn in the cluster it started in ({@link LonghornReadiness}). Exit codes are those of {@link ExitCodes}: 0
+ * everything planned is in place, 1 a step failed or was cancelled, 2 bad configuration, 5 retry: the backupstore or
+ * the API server was unreachable, Longhorn was not ready within {@code DRKIT_STARTUP_WAIT}, or Longhorn had not synced
+ * its view within {@code DRKIT_SYNC_WAIT} (what was synced is restored), and so on.
  *
  * <p>{@link #run(RestoreJobConfig, Connections, PrintStream)} is the whole code path without the process around it,
  * for the drill and tests.
@@ -119,6 +124,8 @@ public final class RestoreJob {
         try {
             if (config.needsBackupTargetUrl()) {
                 try (Connections lookup = open.apply(config.settings())) {
+                    LonghornReadiness.await(lookup.kubernetes(), config, new ProgressLog(out, Clock.systemUTC()),
+                            cancellation, Clock.systemUTC());
                     Key key = config.keyFilledByBackupTarget();
                     String url = LonghornBackupTargetUrl.read(lookup.kubernetes(), config.longhornNamespace(),
                             config.backupTarget(), key);
@@ -164,8 +171,11 @@ public final class RestoreJob {
             out.println(NAME + ": " + config.mode().value() + " " + RestoreJobConfig.describe(config.request()));
             out.println(NAME + ": " + config);
 
-            // 1. scan every backup
-            BackupCatalog catalog = connections.catalog(CatalogListener.NONE);
+            // 0. the cluster the Job started in: Longhorn's CRDs, its BackupTarget, (for longhorn-crds) its first sync
+            LonghornReadiness.await(connections.kubernetes(), config, log, cancellation, Clock.systemUTC());
+
+            // 1. scan every backup (Longhorn's view: once it has synced, or DRKIT_SYNC_WAIT has passed)
+            BackupCatalog catalog = connections.syncWait(config.syncWait()).catalog(CatalogListener.NONE);
             log.line("scan: " + catalog.describe());
             CatalogScan scan = catalog.scanAll(log, cancellation);
 
@@ -181,9 +191,13 @@ public final class RestoreJob {
             out.println();
             if (config.mode() == RestoreJobConfig.Mode.PLAN) {
                 out.println(NAME + ": mode " + config.mode().value() + ": nothing was changed");
-                return ExitCodes.OK;
+                return incomplete(out, plan, ExitCodes.OK);
             }
             if (plan.isEmpty()) {
+                if (!plan.catalogComplete()) {
+                    out.println(NAME + ": nothing restored yet");
+                    return incomplete(out, plan, ExitCodes.OK);
+                }
                 out.println(NAME + ": nothing to restore" + skippedSummary(plan));
                 return ExitCodes.OK;
             }
@@ -203,7 +217,7 @@ public final class RestoreJob {
             out.print(report.toTable());
             if (report.succeeded()) {
                 out.println(NAME + ": done, " + report.results().size() + " claim(s) in place" + skippedSummary(plan));
-                return ExitCodes.OK;
+                return incomplete(out, plan, ExitCodes.OK);
             }
             long bad = report.results().stream().filter(r -> !r.outcome().isSuccess()).count();
             out.println(NAME + ": " + bad + " of " + report.results().size() + " step(s) did not finish ("
@@ -212,6 +226,27 @@ public final class RestoreJob {
         } catch (RuntimeException e) {
             return fail(out, e);
         }
+    }
+
+    /**
+     * {@code code} when the plan was made from a complete view; else a line naming what Longhorn had not synced and
+     * {@link ExitCodes#UNAVAILABLE}, so that Kubernetes runs the Job again (which restores the rest and adopts what is
+     * done).
+     */
+    private static int incomplete(PrintStream out, RestorePlan plan, int code) {
+        if (plan.catalogComplete()) {
+            return code;
+        }
+        List<String> what = new ArrayList<>();
+        plan.warnings(PlanWarning.Kind.CATALOG_INCOMPLETE).forEach(w -> what.add(w.message()));
+        List<PlanSkip> skips = plan.incompleteSkips();
+        skips.stream().limit(20).forEach(s -> what.add(s.subject() + " (" + s.detail() + ")"));
+        if (skips.size() > 20) {
+            what.add("and " + (skips.size() - 20) + " more, see the plan above");
+        }
+        out.println(NAME + ": Longhorn has not synced everything yet (" + RestoreJobConfig.Key.SYNC_WAIT.envName()
+                + "); not planned: " + String.join("; ", what) + ". Exit 5: running the Job again restores the rest");
+        return ExitCodes.UNAVAILABLE;
     }
 
     private static String skippedSummary(RestorePlan plan) {

@@ -46,10 +46,15 @@ import java.util.stream.Collectors;
  * @param stepTimeout       how long one claim's restore may take
  * @param pollInterval      how often a running restore is checked
  * @param credentials       the backup-target Secret keys found in the environment (never printed)
+ * @param startupWait       how long the Job waits for Longhorn in its cluster: CRDs, BackupTarget with a URL, and
+ *                          with {@link Source#LONGHORN_CRDS} the target's first sync
+ * @param syncWait          with {@link Source#LONGHORN_CRDS}: how long the catalog waits for Longhorn to sync the
+ *                          backup volumes and backups before planning from an incomplete view (exit 5)
  */
 public record RestoreJobConfig(Mode mode, Source source, Optional<String> backupstore, Optional<String> targetUrl,
                                String longhornNamespace, String backupTarget, RestoreRequest request, int parallelism,
-                               Duration stepTimeout, Duration pollInterval, Map<String, String> credentials) {
+                               Duration stepTimeout, Duration pollInterval, Map<String, String> credentials,
+                               Duration startupWait, Duration syncWait) {
 
     /**
      * The keys of Longhorn's backup-target Secret the Job passes on to the S3 client (the Secret's other keys are
@@ -148,7 +153,14 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
         /** Longhorn's namespace. */
         LONGHORN_NAMESPACE("DRKIT_LONGHORN_NAMESPACE", "longhorn-system", "Longhorn's namespace (its CRs live there)"),
         /** BackupTarget name. */
-        BACKUP_TARGET("DRKIT_BACKUP_TARGET", "default", "Longhorn's BackupTarget (1.8+; older versions only have `default`)");
+        BACKUP_TARGET("DRKIT_BACKUP_TARGET", "default", "Longhorn's BackupTarget (1.8+; older versions only have `default`)"),
+        /** Wait for Longhorn at start. */
+        STARTUP_WAIT("DRKIT_STARTUP_WAIT", "30m", "how long the Job waits for Longhorn in its cluster (its CRDs, the "
+                + "BackupTarget with a URL and, with `longhorn-crds`, the target's first sync), logging what it waits for "
+                + "at least every 30 s; then exit 5 (keep the Job's `activeDeadlineSeconds` above it)"),
+        /** Wait for Longhorn's sync. */
+        SYNC_WAIT("DRKIT_SYNC_WAIT", "10m", "with `longhorn-crds`: how long to wait for Longhorn to sync its backup "
+                + "volumes and backups (it is asked to); claims still unsynced are listed and the Job exits 5");
 
         private final String envName;
         private final String defaultValue;
@@ -196,7 +208,15 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
         }
         requirePositive(Key.STEP_TIMEOUT, stepTimeout);
         requirePositive(Key.POLL_INTERVAL, pollInterval);
+        requireNotNegative(Key.STARTUP_WAIT, startupWait);
+        requireNotNegative(Key.SYNC_WAIT, syncWait);
         credentials = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNullElse(credentials, Map.of())));
+    }
+
+    private static void requireNotNegative(Key key, Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new InvalidInputException(key.envName() + ": must not be negative, got " + d);
+        }
     }
 
     private static void requirePositive(Key key, Duration d) {
@@ -224,6 +244,8 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
         b.stepTimeout = stepTimeout;
         b.pollInterval = pollInterval;
         b.credentials = credentials;
+        b.startupWait = startupWait;
+        b.syncWait = syncWait;
         return b;
     }
 
@@ -305,6 +327,8 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
                 .parallelism(e.integer(Key.PARALLELISM))
                 .stepTimeout(e.duration(Key.STEP_TIMEOUT))
                 .pollInterval(e.duration(Key.POLL_INTERVAL))
+                .startupWait(e.waitDuration(Key.STARTUP_WAIT))
+                .syncWait(e.waitDuration(Key.SYNC_WAIT))
                 .request(request(e));
         e.check(Key.BACKUPSTORE, v -> {
             BackupTarget t = BackupTarget.parse(v);
@@ -389,6 +413,7 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
                 + targetUrl.map(u -> ", targetUrl=" + BackupTarget.redact(u)).orElse("")
                 + ", longhornNamespace=" + longhornNamespace + ", backupTarget=" + backupTarget + ", request=" + describe(request)
                 + ", parallelism=" + parallelism + ", stepTimeout=" + stepTimeout + ", pollInterval=" + pollInterval
+                + ", startupWait=" + startupWait + ", syncWait=" + syncWait
                 + ", credentials=" + credentials.keySet() + "]";
     }
 
@@ -475,6 +500,15 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
             return d;
         }
 
+        /** A duration that may be zero (no wait), else as {@link #duration}. */
+        Duration waitDuration(Key k) {
+            Optional<Duration> d = check(k, RestoreJobConfig::parseDuration);
+            if (d.isPresent() && d.get().isNegative()) {
+                throw new InvalidInputException(k.envName() + ": must not be negative, got '" + text(k) + "'");
+            }
+            return d.orElseGet(() -> parseDuration(k.defaultValue()));
+        }
+
         List<String> list(Key k) {
             return value(k).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                     .orElse(List.of());
@@ -505,8 +539,22 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
         private Duration stepTimeout = parseDuration(Key.STEP_TIMEOUT.defaultValue());
         private Duration pollInterval = parseDuration(Key.POLL_INTERVAL.defaultValue());
         private Map<String, String> credentials = Map.of();
+        private Duration startupWait = parseDuration(Key.STARTUP_WAIT.defaultValue());
+        private Duration syncWait = parseDuration(Key.SYNC_WAIT.defaultValue());
 
         private Builder() {
+        }
+
+        /** How long to wait for Longhorn in the cluster at start (default 30 min; zero: check once). */
+        public Builder startupWait(Duration d) {
+            this.startupWait = d;
+            return this;
+        }
+
+        /** With {@code longhorn-crds}: how long to wait for Longhorn to sync its view (default 10 min). */
+        public Builder syncWait(Duration d) {
+            this.syncWait = d;
+            return this;
         }
 
         /** Apply or plan only (default apply). */
@@ -584,7 +632,8 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
         /** Builds the configuration. */
         public RestoreJobConfig build() {
             return new RestoreJobConfig(mode, source, Optional.ofNullable(backupstore), Optional.ofNullable(targetUrl),
-                    longhornNamespace, backupTarget, request, parallelism, stepTimeout, pollInterval, credentials);
+                    longhornNamespace, backupTarget, request, parallelism, stepTimeout, pollInterval, credentials,
+                    startupWait, syncWait);
         }
     }
 }

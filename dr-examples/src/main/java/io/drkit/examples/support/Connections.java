@@ -100,6 +100,7 @@ public final class Connections implements AutoCloseable {
     private BackupTarget target;
     private BackupCatalog catalog;
     private final Set<Preflight.Backend> checked = EnumSet.noneOf(Preflight.Backend.class);
+    private Duration syncWait = LonghornCrdCatalog.DEFAULT_SYNC_WAIT;
 
     /** Connections built from {@code settings}; Kubernetes clients come from {@code kubernetesFactory} when needed. */
     public Connections(Settings settings, Supplier<KubernetesClient> kubernetesFactory) {
@@ -115,6 +116,15 @@ public final class Connections implements AutoCloseable {
     /** The settings. */
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * How long a catalog over Longhorn's view (REST or CRDs) waits for Longhorn to sync it before it answers with an
+     * incomplete view (default 5 min); set before {@link #catalog}.
+     */
+    public synchronized Connections syncWait(Duration d) {
+        this.syncWait = Objects.requireNonNull(d, "syncWait");
+        return this;
     }
 
     /** The Kubernetes client, created on first use. */
@@ -149,10 +159,11 @@ public final class Connections implements AutoCloseable {
             catalog = track(BackupstoreCatalog.builder(objectSource(), target())
                     .listener(listener == null ? CatalogListener.NONE : listener).build());
         } else if (settings.longhorn().isPresent()) {
-            catalog = track(LonghornBackupCatalog.builder(longhorn()).backupTarget(settings.backupTargetName()).build());
+            catalog = track(LonghornBackupCatalog.builder(longhorn()).backupTarget(settings.backupTargetName())
+                    .syncWait(syncWait).listener(listener).build());
         } else {
             catalog = track(LonghornCrdCatalog.builder().client(kubernetes()).namespace(settings.longhornNamespace())
-                    .backupTarget(settings.backupTargetName()).build());
+                    .backupTarget(settings.backupTargetName()).syncWait(syncWait).listener(listener).build());
         }
         return catalog;
     }

@@ -194,4 +194,101 @@ class DrCliClusterTest {
             assertThat(denied.err()).contains("lh-backups").doesNotContain("wrong-secret");
         }
     }
+
+    // ---------------------------------------------------------------- Longhorn's view not synced yet
+
+    /** Replaces the running simulation with a Longhorn halfway through its first sync (BackupVolumes, no Backups). */
+    private void longhornNotSyncedYet(boolean syncNeverFinishes) {
+        longhorn.close();
+        longhorn = SimulatedLonghorn.builder(k8s.newClient("simulated-longhorn"), simSource).backupTarget("default", TARGET)
+                .startUnsynced(true).ignoreSyncRequests(syncNeverFinishes).tick(Duration.ofMillis(20)).build().start();
+    }
+
+    @Test
+    void restoreFromLonghornsCrdsWaitsForLonghornToSyncThenRestoresEverySelectedClaimFromItsNewestBackup() {
+        longhornNotSyncedYet(false);
+
+        CliHarness.Result r = cli.run("restore", "--kubernetes", "--selector", "data-tier=critical", "--poll-interval",
+                "50ms", "--sync-wait", "60s");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("2 restored").doesNotContain("CATALOG_INCOMPLETE").doesNotContain("NO_BACKUP")
+                .containsPattern("karakeep/data-pvc +" + ExampleStore.KARAKEEP_NEWEST);
+        assertThat(longhorn.restoredVolumes()).containsExactlyInAnyOrder("pvc-karakeep", "pvc-immich");
+        assertThat(admin.genericKubernetesResources(io.drkit.kubernetes.internal.Longhorn.VOLUMES).inNamespace("longhorn-system")
+                .withName("pvc-karakeep").get().getAdditionalProperties().toString()).contains(ExampleStore.KARAKEEP_NEWEST);
+    }
+
+    @Test
+    void restoreFromLonghornsCrdsExitsFiveWithinItsBoundNamingTheUnsyncedClaimsWhenTheSyncNeverFinishes() {
+        longhornNotSyncedYet(true);
+
+        CliHarness.Result r = cli.run("restore", "--kubernetes", "--selector", "data-tier=critical", "--sync-wait", "1s");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(r.out()).containsPattern("karakeep/data-pvc +CATALOG_INCOMPLETE").containsPattern("immich/library +CATALOG_INCOMPLETE")
+                .contains("Nothing restored yet").doesNotContain("Nothing to restore").doesNotContain("NO_BACKUP");
+        assertThat(r.err()).contains("retry later (exit 5)").contains("not synced: karakeep/data-pvc")
+                .contains("not synced: immich/library");
+        assertThat(longhorn.restoredVolumes()).isEmpty();
+
+        CliHarness.Result volumes = cli.run("volumes", "--kubernetes", "--sync-wait", "0s", "-o", "json");
+        assertThat(volumes.exitCode()).as(volumes.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(volumes.out()).contains("\"complete\" : false").contains("\"pvc-karakeep\" : \"last backup");
+        CliHarness.Result plan = cli.run("plan", "--kubernetes", "--selector", "data-tier=critical", "--sync-wait", "0s",
+                "-o", "json");
+        assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(RestorePlan.fromJson(plan.out()).catalogComplete()).isFalse();
+        CliHarness.Result backups = cli.run("backups", "pvc-karakeep", "--kubernetes", "--sync-wait", "0s");
+        assertThat(backups.exitCode()).as(backups.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(backups.err()).contains("not synced: backup volume pvc-karakeep");
+    }
+
+    /** The example store's critical claims as Longhorn's REST API lists them right after a rebuild. */
+    private static void restBackupsNotSyncedYet(LonghornSimulator rest) {
+        rest.backup("pvc-karakeep", "backup-aaaa000000000001").pvc(PvcRef.parse("karakeep/data-pvc")).volumeSize(16L << 20)
+                .snapshotCreated(java.time.Instant.parse("2026-11-24T03:00:00Z")).publish();
+        rest.backup("pvc-karakeep", ExampleStore.KARAKEEP_NEWEST).pvc(PvcRef.parse("karakeep/data-pvc")).volumeSize(16L << 20)
+                .snapshotCreated(java.time.Instant.parse("2026-11-26T03:00:00Z")).publish();
+        rest.backup("pvc-immich", "backup-bbbb000000000001").pvc(PvcRef.parse("immich/library")).volumeSize(8L << 20)
+                .snapshotCreated(java.time.Instant.parse("2026-11-22T03:00:00Z")).publish();
+        rest.unsyncedBackups(Long.MAX_VALUE);
+    }
+
+    @Test
+    void restoreThroughLonghornsRestApiWaitsForItsSyncThenRestoresEverySelectedClaim() {
+        try (LonghornSimulator rest = LonghornSimulator.start(LonghornVersion.V1_9).restorePolls(2)) {
+            restBackupsNotSyncedYet(rest);
+
+            CliHarness.Result r = cli.run("restore", "--longhorn", rest.baseUrl(), "--via", "longhorn", "--selector",
+                    "data-tier=critical", "--poll-interval", "10ms", "--sync-wait", "60s");
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("2 restored").containsPattern("karakeep/data-pvc +" + ExampleStore.KARAKEEP_NEWEST)
+                    .doesNotContain("CATALOG_INCOMPLETE");
+            assertThat(rest.volume("pvc-karakeep")).hasValueSatisfying(v -> {
+                assertThat(v.restored()).isTrue();
+                assertThat(v.fromBackup()).contains(ExampleStore.KARAKEEP_NEWEST);
+            });
+            assertThat(rest.volume("pvc-immich")).hasValueSatisfying(v -> assertThat(v.restored()).isTrue());
+            assertThat(rest.syncRequests()).isPositive();
+        }
+    }
+
+    @Test
+    void restoreThroughLonghornsRestApiExitsFiveNamingTheUnsyncedClaimsWhenTheSyncNeverFinishes() {
+        try (LonghornSimulator rest = LonghornSimulator.start(LonghornVersion.V1_9)) {
+            restBackupsNotSyncedYet(rest);
+            rest.syncNeverFinishes(true);
+
+            CliHarness.Result r = cli.run("restore", "--longhorn", rest.baseUrl(), "--via", "longhorn", "--selector",
+                    "data-tier=critical", "--sync-wait", "1s");
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+            assertThat(r.out()).containsPattern("karakeep/data-pvc +CATALOG_INCOMPLETE")
+                    .containsPattern("immich/library +CATALOG_INCOMPLETE").doesNotContain("Nothing to restore");
+            assertThat(r.err()).contains("not synced: karakeep/data-pvc").contains("not synced: immich/library");
+            assertThat(rest.volumeNames()).isEmpty();
+        }
+    }
 }

@@ -242,8 +242,12 @@ class DeployManifestsTest {
         assertThat(spec.getBackoffLimit()).isBetween(1, 10);
         assertThat(spec.getCompletions()).isNull();
         assertThat(spec.getParallelism()).isNull();
-        assertThat((long) spec.getActiveDeadlineSeconds()).as("deadline above the step timeout")
-                .isGreaterThan(RestoreJobConfig.parseDuration(cm.getData().get("DRKIT_STEP_TIMEOUT")).toSeconds());
+        long oneAttempt = RestoreJobConfig.parseDuration(cm.getData().get("DRKIT_STARTUP_WAIT"))
+                .plus(RestoreJobConfig.parseDuration(cm.getData().get("DRKIT_SYNC_WAIT")))
+                .plus(RestoreJobConfig.parseDuration(cm.getData().get("DRKIT_STEP_TIMEOUT"))).toSeconds();
+        assertThat((long) spec.getActiveDeadlineSeconds()).as("deadline above one attempt's waits and step timeout")
+                .isGreaterThan(oneAttempt);
+        assertThat(spec.getBackoffLimit()).as("the Job waits for Longhorn itself, so retries are few").isLessThanOrEqualTo(4);
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getEnableServiceLinks()).isFalse();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();

@@ -51,8 +51,18 @@ final class MockApiServer implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
     private final KubernetesClient admin;
+    private final java.util.concurrent.atomic.AtomicBoolean longhornInstalled = new java.util.concurrent.atomic.AtomicBoolean();
 
     MockApiServer(AtomicLong sequence) {
+        this(sequence, true);
+    }
+
+    /**
+     * A server with Longhorn's CRDs registered, or without ({@code withLonghorn} false): then every request for a
+     * {@code longhorn.io} resource is answered 404 as by a real API server that does not know the group, until
+     * {@link #installLonghornCrds()}.
+     */
+    MockApiServer(AtomicLong sequence, boolean withLonghorn) {
         this.sequence = sequence;
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
             @Override
@@ -61,6 +71,11 @@ final class MockApiServer implements AutoCloseable {
                 int q = path.indexOf('?');
                 calls.add(new Call(sequence.incrementAndGet(), String.valueOf(r.getHeader("User-Agent")), r.getMethod(),
                         q < 0 ? path : path.substring(0, q), q < 0 ? "" : path.substring(q + 1)));
+                if (!longhornInstalled.get() && path.startsWith("/apis/longhorn.io/")) {
+                    return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                            + "\"status\":\"Failure\",\"message\":\"the server could not find the requested resource\","
+                            + "\"reason\":\"NotFound\",\"code\":404}");
+                }
                 return super.dispatch(r);
             }
         };
@@ -70,7 +85,15 @@ final class MockApiServer implements AutoCloseable {
         config = base.getConfiguration();
         base.close();
         admin = client(ADMIN);
+        if (withLonghorn) {
+            installLonghornCrds();
+        }
+    }
+
+    /** Registers Longhorn's CRDs: from now on the {@code longhorn.io} resources are served. */
+    void installLonghornCrds() {
         LonghornCrds.register(admin);
+        longhornInstalled.set(true);
     }
 
     /** A new client with {@code agent} as its User-Agent; the caller closes it (or the server does, at the end). */

@@ -85,6 +85,8 @@ class RestoreJobConfigTest {
         env.put("DRKIT_POLL_INTERVAL", "500ms");
         env.put("DRKIT_LONGHORN_NAMESPACE", "storage");
         env.put("DRKIT_BACKUP_TARGET", "offsite");
+        env.put("DRKIT_STARTUP_WAIT", "45m");
+        env.put("DRKIT_SYNC_WAIT", "0s");
         assertThat(env.keySet()).as("the test covers every key")
                 .containsExactlyInAnyOrder(Arrays.stream(Key.values()).map(Key::envName).toArray(String[]::new));
 
@@ -110,6 +112,8 @@ class RestoreJobConfigTest {
         assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.longhornNamespace()).isEqualTo("storage");
         assertThat(c.backupTarget()).isEqualTo("offsite");
+        assertThat(c.startupWait()).isEqualTo(Duration.ofMinutes(45));
+        assertThat(c.syncWait()).as("zero: check once").isZero();
         // reading from the CRDs: the Connections settings name no backupstore
         assertThat(c.settings().kubernetes()).isTrue();
         assertThat(c.settings().backupstore()).isEmpty();
@@ -148,6 +152,8 @@ class RestoreJobConfigTest {
         "DRKIT_PARALLELISM | 0 | DRKIT_PARALLELISM: 0 is out of range 1..64",
         "DRKIT_PARALLELISM | two | DRKIT_PARALLELISM: 'two' is not a whole number",
         "DRKIT_STEP_TIMEOUT | 2 hours | DRKIT_STEP_TIMEOUT: '2 hours' is not a duration",
+        "DRKIT_STARTUP_WAIT | forever | DRKIT_STARTUP_WAIT: 'forever' is not a duration",
+        "DRKIT_SYNC_WAIT | PT-1M | DRKIT_SYNC_WAIT: must not be negative",
         "DRKIT_POLL_INTERVAL | -5s | DRKIT_POLL_INTERVAL: '-5s' is not a duration",
         "DRKIT_SELECTOR | data-tier=critical | unknown configuration key DRKIT_SELECTOR (known: DRKIT_MODE,",
     })

@@ -234,16 +234,18 @@ class RestoreJobEndToEndTest {
     }
 
     @Test
-    void aLonghornThatHasNotStartedYetExitsWithUnavailableSoThatTheJobRetries() {
+    void aLonghornThatIsNotReadyWhenTheWaitEndsExitsWithUnavailableSoThatTheJobRetries() {
         api.admin().genericKubernetesResources(LonghornBackupTargetUrl.BACKUP_TARGETS).inNamespace(LONGHORN_NS)
                 .withName("default").delete();
         Map<String, String> env = env();
         env.remove("DRKIT_BACKUPSTORE");
+        env.put("DRKIT_STARTUP_WAIT", "200ms");
 
         int code = runJob(env);
 
         assertThat(code).as(out.text()).isEqualTo(ExitCodes.UNAVAILABLE);
-        assertThat(out.text()).contains("BackupTarget longhorn-system/default does not exist");
+        assertThat(out.text()).contains("startup: waiting for BackupTarget longhorn-system/default")
+                .contains("gave up waiting for BackupTarget longhorn-system/default").contains("DRKIT_STARTUP_WAIT=PT0.2S");
         assertThat(api.writesBy(MockApiServer.JOB)).isEmpty();
     }
 

@@ -42,6 +42,7 @@ class RestoreJobTest {
             assertThat(help).contains(k.envName());
         }
         assertThat(help).contains("default data-tier=critical").contains("default apply").contains("AWS_SECRET_ACCESS_KEY")
-                .contains("2  usage error").contains("5  a backend was unreachable");
+                .contains("2  usage error").contains("5  retry: a backend was unreachable").contains("synced its view yet")
+                .contains("default 30m").contains("default 10m");
     }
 }

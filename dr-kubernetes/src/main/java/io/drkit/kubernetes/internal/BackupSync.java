@@ -7,13 +7,11 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.plan.RestoreStep;
-import io.drkit.core.util.Times;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,39 +156,19 @@ public final class BackupSync {
             throw new UnavailableException("BackupTarget " + ns + "/" + target + " does not exist: Longhorn has no backup "
                     + "target of that name, so it cannot learn backup " + url.backupName());
         }
+        BackupTargetCr t = BackupTargetCr.of(bt);
         if (k.backupVolume().isEmpty()) {
-            Optional<Instant> last;
-            try {
-                last = Times.parse(Cr.str(bt, "status", "lastSyncedAt"));
-            } catch (RuntimeException e) {
-                last = Optional.empty();
-            }
-            touch(Longhorn.BACKUP_TARGETS, "BackupTarget", target, last);
+            touch(Longhorn.BACKUP_TARGETS, "BackupTarget", target, t.lastSyncedAt());
         }
-        boolean available = Cr.bool(bt, "status", "available");
-        if (!available && Cr.get(bt, "status", "available") != null) {
-            String msg = Cr.mapList(bt, "status", "conditions").stream()
-                    .filter(c -> "Unavailable".equals(String.valueOf(c.get("type"))))
-                    .map(c -> String.valueOf(c.getOrDefault("message", ""))).findFirst().orElse("");
-            return "Longhorn reports backup target " + target + " unavailable" + (msg.isEmpty() ? "" : ": " + msg);
+        if (t.unavailable()) {
+            return "Longhorn reports backup target " + target + " unavailable"
+                    + (t.unavailableMessage().isEmpty() ? "" : ": " + t.unavailableMessage());
         }
         return "";
     }
 
-    /** Sets {@code spec.syncRequestedAt} to now (later than the last sync, which Longhorn compares at second precision). */
     private void touch(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext ctx, String kind, String name,
                        Optional<Instant> lastSynced) {
-        String ns = settings.namespace();
-        Instant now = clock.instant();
-        Instant at = lastSynced.filter(l -> !now.isAfter(l)).map(l -> l.plusSeconds(1)).orElse(now);
-        String value = Times.rfc3339(at);
-        var op = client.genericKubernetesResources(ctx).inNamespace(ns);
-        Updates.update("request a sync of " + kind + " " + ns + "/" + name, () -> op.withName(name).get(),
-                r -> op.resource(r).update(), r -> {
-                    Map<String, Object> spec = Cr.section(r, "spec");
-                    spec.put("syncRequestedAt", value);
-                    return Optional.of(r);
-                });
-        LOG.debug("requested a sync of {} {}/{} at {}", kind, ns, name, value);
+        SyncRequests.request(client, settings.namespace(), ctx, kind, name, lastSynced, clock.instant());
     }
 }

@@ -73,9 +73,11 @@ import org.slf4j.LoggerFactory;
  *       controller checks, and marks new PVs {@code Available}.</li>
  * </ul>
  * Knobs make failures happen: {@link #failRestore}, {@link #stallRestore}, {@link #ignoreSyncRequests},
+ * {@link Builder#startUnsynced} (Longhorn's view right after a rebuild: BackupVolumes without Backups),
  * {@link #backupTargetAvailable}. The simulation runs on one daemon thread every {@link Builder#tick tick} after
  * {@link #start()}, or step by step with {@link #tick()}. Use a client of its own (its requests are not the
- * library's). Not for production.
+ * library's). What it did ({@link #restoredVolumes()}, {@link #events()}, the sync counters) is recorded before the
+ * write that publishes it, so a test that sees a status never finds the bookkeeping behind. Not for production.
  */
 public final class SimulatedLonghorn implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedLonghorn.class);
@@ -173,6 +175,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
     private final Object lifecycle = new Object();
     private ScheduledExecutorService scheduler;
     private volatile boolean initialized;
+    private final boolean startUnsynced;
     private Instant lastPoll = Instant.MIN;
 
     private SimulatedLonghorn(Builder b) {
@@ -190,6 +193,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
         this.pvController = b.pvController;
         this.clock = b.clock;
         this.ignoreSync = b.ignoreSync;
+        this.startUnsynced = b.startUnsynced;
         this.hookPool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "simulated-longhorn-restore");
             t.setDaemon(true);
@@ -224,13 +228,26 @@ public final class SimulatedLonghorn implements AutoCloseable {
         return this;
     }
 
-    /** Registers the CRDs and creates the BackupTarget and settings, without starting the background thread. */
+    /**
+     * Registers the CRDs and creates the BackupTarget and settings, without starting the background thread. With
+     * {@link Builder#startUnsynced} the first sync is left half done: every BackupVolume exists with its status, no
+     * Backup does.
+     */
     public synchronized SimulatedLonghorn initialize() {
         if (!initialized) {
             LonghornCrds.register(client);
             ensureTarget();
             ensureSetting(Longhorn.SETTING_CURRENT_VERSION, naming.version());
             ensureSetting(Longhorn.SETTING_STATIC_STORAGE_CLASS, Longhorn.DEFAULT_STATIC_STORAGE_CLASS);
+            if (startUnsynced && list(Longhorn.BACKUP_VOLUMES).isEmpty()) {
+                Instant now = clock.instant();
+                createBackupVolumes(Times.rfc3339(now));
+                for (GenericKubernetesResource bv : list(Longhorn.BACKUP_VOLUMES)) {
+                    syncBackupVolume(bv, now, false);
+                }
+                writeStatus(Longhorn.BACKUP_TARGETS, target, st -> st.put("lastSyncedAt", Times.rfc3339(now)));
+                note("started unsynced: " + list(Longhorn.BACKUP_VOLUMES).size() + " BackupVolumes without Backups");
+            }
             initialized = true;
         }
         return this;
@@ -427,11 +444,17 @@ public final class SimulatedLonghorn implements AutoCloseable {
             return;
         }
         targetSyncs.incrementAndGet();
+        String at = Times.rfc3339(now);
+        createBackupVolumes(at);
+        writeStatus(Longhorn.BACKUP_TARGETS, target, st -> st.put("lastSyncedAt", at));
+    }
+
+    /** Creates the missing BackupVolume CRs (empty status) and requests a sync of the existing ones, at {@code at}. */
+    private void createBackupVolumes(String at) {
         Map<String, GenericKubernetesResource> existing = new LinkedHashMap<>();
         for (GenericKubernetesResource bv : list(Longhorn.BACKUP_VOLUMES)) {
             existing.put(BackupVolumeCr.of(bv).volumeName(), bv);
         }
-        String at = Times.rfc3339(now);
         for (BackupVolume v : source.listBackupVolumes()) {
             GenericKubernetesResource bv = existing.get(v.name());
             if (bv == null) {
@@ -444,19 +467,23 @@ public final class SimulatedLonghorn implements AutoCloseable {
                     spec.put("volumeName", v.name());
                     spec.put("syncRequestedAt", null);
                 }
-                KubeErrors.call("create BackupVolume", () -> op(Longhorn.BACKUP_VOLUMES).resource(fresh).create());
                 note("sync: created BackupVolume " + Cr.name(fresh) + " for volume " + v.name());
+                KubeErrors.call("create BackupVolume", () -> op(Longhorn.BACKUP_VOLUMES).resource(fresh).create());
             } else {
                 writeSpec(Longhorn.BACKUP_VOLUMES, Cr.name(bv), spec -> spec.put("syncRequestedAt", at));
             }
         }
-        writeStatus(Longhorn.BACKUP_TARGETS, target, st -> st.put("lastSyncedAt", at));
     }
 
     private void syncBackupVolume(GenericKubernetesResource bvCr, Instant now) {
         if (ignoreSync) {
             return;
         }
+        syncBackupVolume(bvCr, now, true);
+    }
+
+    /** The backup volume controller's sync; without {@code pullBackups} only the status is written (no Backup CRs). */
+    private void syncBackupVolume(GenericKubernetesResource bvCr, Instant now, boolean pullBackups) {
         BackupVolumeCr bv = BackupVolumeCr.of(bvCr);
         Optional<BackupVolume> v = source.findBackupVolume(bv.volumeName());
         if (v.isEmpty()) {
@@ -464,13 +491,15 @@ public final class SimulatedLonghorn implements AutoCloseable {
             writeStatus(Longhorn.BACKUP_VOLUMES, bv.crName(), st -> st.put("lastSyncedAt", Times.rfc3339(now)));
             return;
         }
-        volumeSyncs.incrementAndGet();
+        if (pullBackups) {
+            volumeSyncs.incrementAndGet();
+        }
         List<Backup> backups = source.listBackups(bv.volumeName());
         Set<String> present = new LinkedHashSet<>();
         for (GenericKubernetesResource b : listBackupsOf(bv.volumeName())) {
             present.add(Cr.name(b));
         }
-        for (Backup b : backups) {
+        for (Backup b : pullBackups ? backups : List.<Backup>of()) {
             if (present.contains(b.name())) {
                 continue;
             }
@@ -489,8 +518,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
             if (mode != null) {
                 spec.put("backupMode", mode);
             }
-            KubeErrors.call("create Backup " + b.name(), () -> op(Longhorn.BACKUPS).resource(cr).create());
             note("sync: created Backup " + b.name() + " of volume " + bv.volumeName());
+            KubeErrors.call("create Backup " + b.name(), () -> op(Longhorn.BACKUPS).resource(cr).create());
         }
         String at = Times.rfc3339(now);
         BackupVolume val = v.get();
@@ -524,6 +553,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
             }
             Backup x = src.get();
             String at = Times.rfc3339(clock.instant());
+            note("inspected Backup " + Cr.name(b) + ": " + longhornState(x));
             writeStatus(Longhorn.BACKUPS, Cr.name(b), st -> {
                 st.put("ownerID", NODE);
                 st.put("state", longhornState(x));
@@ -545,7 +575,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
                     st.put("backupTargetName", target);
                 }
             });
-            note("inspected Backup " + Cr.name(b) + ": " + longhornState(x));
         }
     }
 
@@ -630,6 +659,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + "default", Longhorn.ENABLED);
             }
         });
+        note("volume " + name + ": restore of " + url.backupName() + " initiated");
         writeStatus(Longhorn.VOLUMES, name, st -> {
             st.put("ownerID", NODE);
             st.put("state", "creating");
@@ -640,7 +670,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
             st.put("actualSize", 0);
             st.put("conditions", List.of());
         });
-        note("volume " + name + ": restore of " + url.backupName() + " initiated");
     }
 
     private void attachForRestore(String name, VolumeCr vol) {
@@ -659,6 +688,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
             KubeErrors.call("create Engine", () -> op(Longhorn.ENGINES).resource(engine).create());
         }
         writeEngine(name, url, replicas, 0, true, "in_progress", "");
+        note("volume " + name + ": attached for restore of " + url.backupName());
         writeStatus(Longhorn.VOLUMES, name, st -> {
             st.put("state", "attached");
             st.put("robustness", "healthy");
@@ -685,7 +715,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 }
             });
         }
-        note("volume " + name + ": attached for restore of " + url.backupName());
     }
 
     private void advanceRestore(String name, VolumeCr vol) {
@@ -705,6 +734,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
         if (failure != null && (task.progress() >= 0.5 || task.done.get())) {
             String msg = failure;
             writeEngine(name, url, replicas, (int) Math.round(task.progress() * 100), false, "error", msg);
+            // record before publishing: whoever sees the faulted status also finds the event
+            note("volume " + name + ": restore of " + url.backupName() + " failed: " + msg);
             writeStatus(Longhorn.VOLUMES, name, st -> {
                 st.put("state", "detached");
                 st.put("robustness", "faulted");
@@ -712,7 +743,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 st.put("conditions", List.of(condition("Restore", "False", "RestoreFailure", msg)));
             });
             tasks.remove(name);
-            note("volume " + name + ": restore of " + url.backupName() + " failed: " + msg);
             return;
         }
         if (stalled.contains(name)) {
@@ -726,6 +756,9 @@ public final class SimulatedLonghorn implements AutoCloseable {
         }
         writeEngine(name, url, replicas, 100, false, "complete", "");
         writeEngineStatus(name, st -> st.put("lastRestoredBackup", url.backupName()));
+        // record before publishing: whoever sees restoreRequired=false must find the volume in restoredVolumes()
+        restored.add(name);
+        note("volume " + name + ": restore of " + url.backupName() + " finished");
         writeStatus(Longhorn.VOLUMES, name, st -> {
             st.put("state", "detached");
             st.put("robustness", "unknown");
@@ -736,8 +769,6 @@ public final class SimulatedLonghorn implements AutoCloseable {
             st.put("conditions", List.of(condition("Restore", "False", "", "")));
         });
         tasks.remove(name);
-        restored.add(name);
-        note("volume " + name + ": restore of " + url.backupName() + " finished");
     }
 
     private void writeEngine(String volume, BackupUrl url, int replicas, int progress, boolean restoring, String state,
@@ -883,8 +914,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 noteOnce("PV controller: PV " + pvName + " does not fit claim " + claimId + ": " + misfit.get());
                 continue;
             }
-            bind(pv, claim);
             note("PV controller: bound claim " + claimId + " to PV " + pvName);
+            bind(pv, claim);
         }
     }
 
@@ -1071,6 +1102,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
         private int defaultReplicas = 3;
         private boolean pvController = true;
         private boolean ignoreSync;
+        private boolean startUnsynced;
         private Clock clock = Clock.systemUTC();
 
         private Builder(KubernetesClient client, BackupCatalog source) {
@@ -1133,9 +1165,23 @@ public final class SimulatedLonghorn implements AutoCloseable {
             return this;
         }
 
-        /** Start ignoring sync requests (default false). */
+        /**
+         * Start ignoring sync requests (default false): a sync that is asked for, and Longhorn's own poll, never
+         * finish. With {@link #startUnsynced} this is a Longhorn whose first sync never completes.
+         */
         public Builder ignoreSyncRequests(boolean on) {
             this.ignoreSync = on;
+            return this;
+        }
+
+        /**
+         * Start as Longhorn does right after a rebuild, halfway through its first sync (default false): the
+         * BackupTarget has synced once and every BackupVolume exists with its status ({@code lastBackupName}, sizes,
+         * labels), but no Backup object exists yet. A volume's Backups appear when a sync of it or of the target is
+         * requested, or after the {@linkplain #pollInterval poll interval}, and are inspected one tick later.
+         */
+        public Builder startUnsynced(boolean on) {
+            this.startUnsynced = on;
             return this;
         }
 

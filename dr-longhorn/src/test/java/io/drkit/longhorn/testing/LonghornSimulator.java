@@ -99,6 +99,7 @@ public final class LonghornSimulator implements AutoCloseable {
     private int restorePolls = 3;
     private Duration syncRateLimit = Duration.ofSeconds(10);
     private boolean randomBackupVolumeNames;
+    private boolean syncNeverFinishes;
 
     // ------------------------------------------------------------------ state records
 
@@ -296,6 +297,47 @@ public final class LonghornSimulator implements AutoCloseable {
             bv.lastBackupName = lastBackupName == null ? "" : lastBackupName;
             bv.pointerPinned = true;
             bv.storageClassName = storageClassName == null ? "" : storageClassName;
+        }
+        return this;
+    }
+
+    /**
+     * Plays Longhorn right after a rebuild, halfway through its first sync: every backup published so far becomes
+     * unknown (not listed, not restorable) while its backup volume stays listed with its last-backup pointer. A
+     * volume's backups appear when a sync of it ({@code backupVolumeSync}, {@code PUT /v1/backupvolumes}) or of the
+     * targets is requested (1.6.2+), or after {@code requestsUntilPoll} more requests (Longhorn's own poll;
+     * {@code Long.MAX_VALUE} for never).
+     */
+    public LonghornSimulator unsyncedBackups(long requestsUntilPoll) {
+        synchronized (lock) {
+            for (SimBackup b : backups.values()) {
+                b.hiddenUntil = requestsUntilPoll == Long.MAX_VALUE ? Long.MAX_VALUE : requestNo + requestsUntilPoll;
+            }
+        }
+        return this;
+    }
+
+    /** Whether sync requests are accepted but never finish: nothing unknown appears through a sync (default false). */
+    public LonghornSimulator syncNeverFinishes(boolean on) {
+        synchronized (lock) {
+            syncNeverFinishes = on;
+        }
+        return this;
+    }
+
+    /**
+     * Makes a backup volume look as Longhorn lists one its backup target sync has just created and that has not synced
+     * itself yet: no creation time, size, labels or pointer.
+     */
+    public LonghornSimulator backupVolumeNeverSynced(String volumeName, String target) {
+        synchronized (lock) {
+            SimBackupVolume bv = bv(volumeName, target);
+            bv.created = "";
+            bv.size = 0;
+            bv.labels = new LinkedHashMap<>();
+            bv.lastBackupName = "";
+            bv.lastBackupAt = "";
+            bv.pointerPinned = true;
         }
         return this;
     }
@@ -756,6 +798,9 @@ public final class LonghornSimulator implements AutoCloseable {
     }
 
     private void revealAll() {
+        if (syncNeverFinishes) {
+            return;
+        }
         for (SimBackup b : backups.values()) {
             if (b.hiddenUntil > requestNo) {
                 b.hiddenUntil = requestNo + 1;
@@ -769,6 +814,9 @@ public final class LonghornSimulator implements AutoCloseable {
     }
 
     private void revealBackupsOf(SimBackupVolume bv) {
+        if (syncNeverFinishes) {
+            return;
+        }
         for (SimBackup b : backups.values()) {
             if (b.data.volumeName().equals(bv.volumeName) && b.data.target().equals(bv.target) && b.hiddenUntil > requestNo) {
                 b.hiddenUntil = requestNo + 1;
