@@ -10,8 +10,8 @@ import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.SkippedEntry;
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
+import io.drkit.core.util.Redaction;
 import io.drkit.longhorn.internal.HttpTransport;
 import io.drkit.longhorn.internal.Parsed;
 import io.drkit.longhorn.internal.Resources;
@@ -103,7 +103,7 @@ public final class LonghornClient implements AutoCloseable {
         }
         this.http = new HttpTransport(okHttp, base,
                 headers, new HttpTransport.Retry(b.maxRetries, b.initialBackoff, b.maxBackoff), b.userAgent);
-        this.display = "LonghornClient[" + BackupTarget.redact(base.toString())
+        this.display = "LonghornClient[" + Redaction.url(base.toString())
                 + (b.basicUser != null ? ", basicAuth=****" : "")
                 + (b.headers.isEmpty() ? "" : ", headers=" + b.headers.keySet())
                 + (b.caPem != null ? ", customCa" : "")
@@ -125,7 +125,7 @@ public final class LonghornClient implements AutoCloseable {
 
     /** The base URL requests go to (without credentials). */
     public String baseUrl() {
-        return BackupTarget.redact(http.base().toString());
+        return Redaction.url(http.base().toString());
     }
 
     // ------------------------------------------------------------------ capabilities
@@ -557,7 +557,7 @@ public final class LonghornClient implements AutoCloseable {
     private static HttpUrl parseBase(String url) {
         HttpUrl u = HttpUrl.parse(Objects.requireNonNull(url, "baseUrl").trim());
         if (u == null) {
-            throw new InvalidInputException("Longhorn base URL '" + BackupTarget.redact(url) + "' is not an http(s) URL");
+            throw new InvalidInputException("Longhorn base URL '" + Redaction.url(url) + "' is not an http(s) URL");
         }
         List<String> segs = new ArrayList<>(u.pathSegments());
         while (!segs.isEmpty() && segs.get(segs.size() - 1).isEmpty()) {
@@ -728,7 +728,7 @@ public final class LonghornClient implements AutoCloseable {
         /** Never prints credentials or header values. */
         @Override
         public String toString() {
-            return "LonghornClient.Builder[baseUrl=" + BackupTarget.redact(baseUrl) + ", headers=" + headers.keySet()
+            return "LonghornClient.Builder[baseUrl=" + Redaction.url(baseUrl) + ", headers=" + headers.keySet()
                     + (basicUser != null ? ", basicAuth=****" : "") + "]";
         }
     }

@@ -15,6 +15,7 @@ import io.drkit.core.model.BackupTarget;
 import io.drkit.core.plan.PlanSkip;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
+import io.drkit.core.util.Redaction;
 import io.drkit.examples.cli.ExitCodes;
 import io.drkit.examples.job.RestoreJobConfig.Key;
 import io.drkit.examples.support.Connections;
@@ -123,7 +124,7 @@ public final class RestoreJob {
                     String url = LonghornBackupTargetUrl.read(lookup.kubernetes(), config.longhornNamespace(),
                             config.backupTarget(), key);
                     config = config.withLonghornTargetUrl(url);
-                    out.println(NAME + ": " + key.envName() + " is empty; using " + BackupTarget.redact(url)
+                    out.println(NAME + ": " + key.envName() + " is empty; using " + Redaction.url(url)
                             + ", the URL of Longhorn's BackupTarget " + config.longhornNamespace() + "/" + config.backupTarget());
                 }
             }
