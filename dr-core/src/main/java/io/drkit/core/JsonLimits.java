@@ -55,10 +55,12 @@ public record JsonLimits(String name, long maxDocumentBytes, int maxDepth, int m
             1L << 20);
 
     /**
-     * A Longhorn manager REST API answer: list bodies are streamed item by item; one item (a volume, a backup) is small.
+     * A Longhorn manager REST API answer: list bodies are streamed item by item; one item (a volume, a backup) is at
+     * most 1 MiB (real ones are a few KiB), a list at most 100,000 items and 64 MiB (a thousand backup volumes are
+     * about 2 MiB), so what a list holds once parsed stays far below a 256 MiB heap.
      */
-    public static final JsonLimits LONGHORN_API = new JsonLimits("Longhorn API response", 256L << 20, 64, 32, 1 << 20,
-            1024, 1_000_000, 1L << 20);
+    public static final JsonLimits LONGHORN_API = new JsonLimits("Longhorn API response", 64L << 20, 64, 32, 1 << 20,
+            1024, 100_000, 1L << 20);
 
     /** Validates. */
     public JsonLimits {
