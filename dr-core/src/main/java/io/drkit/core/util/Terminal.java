@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * a control sequence (colours, cursor moves, a cleared screen, a changed window title), CR overwrites the line, BEL
  * rings, and bidi overrides reorder what is read.
  *
- * <p>Escaped: C0 controls (U+0000–U+001F) except the line feed of multi-line text, DEL (U+007F), C1 controls
+ * <p>Escaped: C0 controls (U+0000–U+001F) except the line feed and tab of multi-line text, DEL (U+007F), C1 controls
  * (U+0080–U+009F), and the invisible formatting characters that change how text reads (U+061C, U+200B–U+200F,
  * U+2028–U+202E, U+2060–U+206F, U+FEFF). Each becomes {@code \}{@code uXXXX}, which is also how JSON writes it, so
  * text that is JSON keeps its exact value. Everything else, backslashes included, is kept.
@@ -33,7 +33,10 @@ public final class Terminal {
         return escape(s, false);
     }
 
-    /** Multi-line text: every unsafe character escaped except line feeds (and a CR directly before one). */
+    /**
+     * Multi-line text: every unsafe character escaped except line feeds (and a CR directly before one) and tabs (stack
+     * traces indent with them; a tab only moves the cursor right).
+     */
     public static String escapeText(CharSequence s) {
         return escape(s, true);
     }
@@ -63,7 +66,7 @@ public final class Terminal {
         StringBuilder sb = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean keep = !isUnsafe(c) || (keepNewlines && (c == '\n'
+            boolean keep = !isUnsafe(c) || (keepNewlines && (c == '\n' || c == '\t'
                     || (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n')));
             if (keep) {
                 if (sb != null) {
@@ -149,7 +152,8 @@ public final class Terminal {
             while (i < b.length) {
                 int x = b[i] & 0xFF;
                 if (x < 0x80) {
-                    boolean keep = !isUnsafe(x) || x == '\n' || (x == '\r' && i + 1 < b.length && b[i + 1] == '\n');
+                    boolean keep = !isUnsafe(x) || x == '\n' || x == '\t'
+                            || (x == '\r' && i + 1 < b.length && b[i + 1] == '\n');
                     if (keep) {
                         o.write(x);
                     } else {

@@ -21,7 +21,8 @@ class TerminalTest {
 
     @Test
     void multiLineTextKeepsLineBreaksOneLineMessagesDoNot() {
-        assertThat(Terminal.escapeText("a\nb\r\nc\rd\u001b")).isEqualTo("a\nb\r\nc\\u000dd\\u001b");
+        assertThat(Terminal.escapeText("a\nb\r\nc\rd\u001b\te")).isEqualTo("a\nb\r\nc\\u000dd\\u001b\te");
+        assertThat(Terminal.escape("a\tb")).isEqualTo("a\\u0009b");
         assertThat(Terminal.oneLine("first\nsecond\r\nthird\tfourth\u001b[31m")).isEqualTo(
                 "first second third fourth\\u001b[31m");
     }
