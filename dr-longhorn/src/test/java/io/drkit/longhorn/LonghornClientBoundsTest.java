@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -225,7 +226,9 @@ class LonghornClientBoundsTest {
             }
         });
         server.start();
+        // no call timeout that a busy machine could hit before the bound: the bound must end the call
         client = SimulatedLonghorn.testClient("http://127.0.0.1:" + server.getAddress().getPort()).maxRetries(0)
-                .capabilities(io.drkit.longhorn.ServerCapabilities.longhorn14()).build();
+                .callTimeout(Duration.ofHours(1)).capabilities(io.drkit.longhorn.ServerCapabilities.longhorn14())
+                .build();
     }
 }
