@@ -28,6 +28,7 @@ import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestoreRequest;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.core.plan.StepRules;
+import io.drkit.core.util.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ import java.util.function.Function;
  * The stable JSON encoding of drkit values: restore plans (read and written), execution reports, backups, backup
  * volumes and catalog scans (written), as used by plan files and the CLI's {@code -o json}. The plan schema is
  * versioned ({@link RestorePlan#SCHEMA_VERSION}) and documented in the project README; readers ignore unknown
- * fields and refuse unknown major versions.
+ * fields and refuse unknown major versions. What is written goes through {@link Redaction}: backup URLs (which never
+ * carry credentials a plan would accept, so they are written unchanged), sources, errors and skip details.
  */
 public final class DrJson {
     /** Reads plan documents within {@link JsonLimits#PLAN}. */
@@ -120,7 +122,8 @@ public final class DrJson {
     public static ArrayNode skippedNode(List<SkippedEntry> skipped) {
         ArrayNode a = Json.MAPPER.createArrayNode();
         for (SkippedEntry s : skipped) {
-            a.addObject().put("location", s.location()).put("reason", s.reason().name()).put("detail", s.detail());
+            a.addObject().put("location", s.location()).put("reason", s.reason().name())
+                    .put("detail", Redaction.text(s.detail()));
         }
         return a;
     }
@@ -156,8 +159,8 @@ public final class DrJson {
         o.put("state", b.state().name());
         o.put("compression", b.compression().wireName());
         o.put("blockSize", b.blockSize());
-        putOpt(o, "url", b.url());
-        putOpt(o, "error", b.error());
+        putOpt(o, "url", b.url().map(Redaction::url)); // identical for every URL a plan accepts (no credentials)
+        putOpt(o, "error", b.error().map(Redaction::text));
         map(o.putObject("labels"), b.labels());
         map(o.putObject("parameters"), b.parameters());
         return o;
@@ -168,7 +171,7 @@ public final class DrJson {
         o.put("kind", "RestorePlan");
         o.put("schemaVersion", p.schemaVersion());
         o.put("createdAt", p.createdAt().toString());
-        o.put("source", p.source());
+        o.put("source", Redaction.text(p.source()));
         o.put("clusterAware", p.clusterAware());
         o.set("request", requestNode(p.request()));
         ArrayNode steps = o.putArray("steps");
@@ -198,14 +201,14 @@ public final class DrJson {
             putOpt(n, "pvc", s.pvc().map(PvcRef::toString));
             n.put("subject", s.subject());
             n.put("reason", s.reason().name());
-            n.put("detail", s.detail());
+            n.put("detail", Redaction.text(s.detail()));
         }
         ArrayNode warnings = o.putArray("warnings");
         for (PlanWarning w : p.warnings()) {
             ObjectNode n = warnings.addObject();
             putOpt(n, "pvc", w.pvc().map(PvcRef::toString));
             n.put("kind", w.kind().name());
-            n.put("message", w.message());
+            n.put("message", Redaction.text(w.message()));
         }
         return o;
     }

@@ -16,6 +16,7 @@ import io.drkit.core.plan.PlanSkip;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
 import io.drkit.core.util.Redaction;
+import io.drkit.core.util.Terminal;
 import io.drkit.examples.cli.ExitCodes;
 import io.drkit.examples.job.RestoreJobConfig.Key;
 import io.drkit.examples.support.Connections;
@@ -255,7 +256,7 @@ public final class RestoreJob {
             LOG.error("the restore job failed unexpectedly", e);
         }
         String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        out.println(NAME + ": " + kind + msg.replace('\n', ' '));
+        out.println(NAME + ": " + kind + Terminal.oneLine(Redaction.text(msg)));
         return code;
     }
 
