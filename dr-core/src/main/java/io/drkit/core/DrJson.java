@@ -1,6 +1,11 @@
 package io.drkit.core;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.bind.BindResult;
@@ -22,6 +27,8 @@ import io.drkit.core.plan.ReclaimPolicy;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestoreRequest;
 import io.drkit.core.plan.RestoreStep;
+import io.drkit.core.plan.StepRules;
+import io.drkit.core.util.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,9 +44,13 @@ import java.util.function.Function;
  * The stable JSON encoding of drkit values: restore plans (read and written), execution reports, backups, backup
  * volumes and catalog scans (written), as used by plan files and the CLI's {@code -o json}. The plan schema is
  * versioned ({@link RestorePlan#SCHEMA_VERSION}) and documented in the project README; readers ignore unknown
- * fields and refuse unknown major versions.
+ * fields and refuse unknown major versions. What is written goes through {@link Redaction}: backup URLs (which never
+ * carry credentials a plan would accept, so they are written unchanged), sources, errors and skip details.
  */
 public final class DrJson {
+    /** Reads plan documents within {@link JsonLimits#PLAN}. */
+    private static final ObjectMapper PLAN_MAPPER = JsonLimits.PLAN.mapper();
+
     private DrJson() {
     }
 
@@ -111,7 +122,8 @@ public final class DrJson {
     public static ArrayNode skippedNode(List<SkippedEntry> skipped) {
         ArrayNode a = Json.MAPPER.createArrayNode();
         for (SkippedEntry s : skipped) {
-            a.addObject().put("location", s.location()).put("reason", s.reason().name()).put("detail", s.detail());
+            a.addObject().put("location", s.location()).put("reason", s.reason().name())
+                    .put("detail", Redaction.text(s.detail()));
         }
         return a;
     }
@@ -147,8 +159,8 @@ public final class DrJson {
         o.put("state", b.state().name());
         o.put("compression", b.compression().wireName());
         o.put("blockSize", b.blockSize());
-        putOpt(o, "url", b.url());
-        putOpt(o, "error", b.error());
+        putOpt(o, "url", b.url().map(Redaction::url)); // identical for every URL a plan accepts (no credentials)
+        putOpt(o, "error", b.error().map(Redaction::text));
         map(o.putObject("labels"), b.labels());
         map(o.putObject("parameters"), b.parameters());
         return o;
@@ -159,7 +171,7 @@ public final class DrJson {
         o.put("kind", "RestorePlan");
         o.put("schemaVersion", p.schemaVersion());
         o.put("createdAt", p.createdAt().toString());
-        o.put("source", p.source());
+        o.put("source", Redaction.text(p.source()));
         o.put("clusterAware", p.clusterAware());
         o.put("catalogComplete", p.catalogComplete());
         o.set("request", requestNode(p.request()));
@@ -190,14 +202,14 @@ public final class DrJson {
             putOpt(n, "pvc", s.pvc().map(PvcRef::toString));
             n.put("subject", s.subject());
             n.put("reason", s.reason().name());
-            n.put("detail", s.detail());
+            n.put("detail", Redaction.text(s.detail()));
         }
         ArrayNode warnings = o.putArray("warnings");
         for (PlanWarning w : p.warnings()) {
             ObjectNode n = warnings.addObject();
             putOpt(n, "pvc", w.pvc().map(PvcRef::toString));
             n.put("kind", w.kind().name());
-            n.put("message", w.message());
+            n.put("message", Redaction.text(w.message()));
         }
         return o;
     }
@@ -246,45 +258,133 @@ public final class DrJson {
      * Reads a plan document written by {@link #toJson(RestorePlan)}.
      *
      * @throws InvalidInputException naming the JSON path of the first bad or missing field
+     * @see #planFromJson(java.io.Reader)
      */
     public static RestorePlan planFromJson(String json) {
-        JsonNode root;
-        try {
-            root = Json.parse(json);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("plan document is not valid JSON: " + e.getMessage(), e);
+        return planFromJson(new java.io.StringReader(json == null ? "" : json));
+    }
+
+    /**
+     * Reads a plan document, streamed and bounded by {@link JsonLimits#PLAN} (document size, nesting, string and
+     * number lengths, steps, skips and warnings, labels per backup): steps are read and checked one at a time, so a
+     * document over a bound fails with an error naming the bound instead of filling memory. Every step must obey
+     * {@link StepRules}, the rules the planner plans by (a plan is input that may have been edited): names, a complete
+     * backup whose URL names the same backup and volume, sizes, file system, access modes, replicas; no two steps may
+     * restore into the same volume or PV. Duplicate fields are refused (a second {@code url} cannot hide behind the
+     * first).
+     *
+     * @throws InvalidInputException naming the JSON path ({@code steps[0].backup.url}) and the rule or bound broken
+     */
+    public static RestorePlan planFromJson(java.io.Reader in) {
+        JsonLimits limits = JsonLimits.PLAN;
+        Reader r = new Reader(limits);
+        ObjectNode root = Json.object();
+        List<RestoreStep> steps = new ArrayList<>();
+        List<PlanSkip> skips = new ArrayList<>();
+        List<PlanWarning> warnings = new ArrayList<>();
+        try (JsonParser p = PLAN_MAPPER.createParser(in)) {
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidInputException("plan document must be a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "steps" -> {
+                        checkHeader(root, r, false);
+                        r.stream(p, "steps", (n, path) -> steps.add(r.step(n, path)));
+                    }
+                    case "skips" -> r.stream(p, "skips", (n, path) -> skips.add(new PlanSkip(
+                            r.optText(n, "pvc").map(x -> r.pvc(x, path + ".pvc")), r.text(n, "subject", path),
+                            r.enumValue(PlanSkip.SkipReason.class, r.text(n, "reason", path), path + ".reason"),
+                            r.optText(n, "detail").orElse(""))));
+                    case "warnings" -> r.stream(p, "warnings", (n, path) -> warnings.add(new PlanWarning(
+                            r.optText(n, "pvc").map(x -> r.pvc(x, path + ".pvc")),
+                            r.enumValue(PlanWarning.Kind.class, r.text(n, "kind", path), path + ".kind"),
+                            r.text(n, "message", path))));
+                    case "kind", "schemaVersion", "createdAt", "source", "clusterAware", "catalogComplete", "request" ->
+                            root.set(field, limits.readItem(p, field));
+                    default -> p.skipChildren(); // unknown fields are ignored, never held
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidInputException("plan document has content after its closing brace");
+            }
+        } catch (StreamConstraintsException e) {
+            throw new InvalidInputException("plan document: " + limits.describe(e), e);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("plan document is not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")"), e);
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("cannot read the plan document: " + e.getMessage(), e);
         }
-        Reader r = new Reader();
-        if (!root.isObject()) {
-            throw new InvalidInputException("plan document must be a JSON object");
+        int version = checkHeader(root, r, true);
+        RestoreRequest request = r.request(r.object(root, "request", ""), "request");
+        List<StepRules.Violation> clashes = StepRules.checkAll(steps);
+        if (!clashes.isEmpty()) {
+            throw new InvalidInputException("plan document: " + clashes.get(0));
         }
+        return new RestorePlan(version, r.instant(root, "createdAt", ""), r.optText(root, "source").orElse(""),
+                root.path("clusterAware").asBoolean(false), request, steps, skips, warnings,
+                root.path("catalogComplete").asBoolean(true));
+    }
+
+    /** Checks kind and schemaVersion when present (or always when {@code required}); returns the version. */
+    private static int checkHeader(JsonNode root, Reader r, boolean required) {
         String kind = Json.text(root, "kind");
         if (!kind.isEmpty() && !"RestorePlan".equals(kind)) {
             throw new InvalidInputException("document kind is '" + kind + "', expected RestorePlan");
+        }
+        if (!required && !root.has("schemaVersion")) {
+            return RestorePlan.SCHEMA_VERSION;
         }
         int version = r.integer(root, "schemaVersion", "");
         if (version != RestorePlan.SCHEMA_VERSION) {
             throw new InvalidInputException("plan schemaVersion " + version + " is not supported (this library reads "
                     + RestorePlan.SCHEMA_VERSION + ")");
         }
-        RestoreRequest request = r.request(r.object(root, "request", ""), "request");
-        List<RestoreStep> steps = r.list(root, "steps", "", (n, path) -> r.step(n, path));
-        List<PlanSkip> skips = r.list(root, "skips", "", (n, path) -> new PlanSkip(
-                r.optText(n, "pvc").map(p -> r.pvc(p, path + ".pvc")), r.text(n, "subject", path),
-                r.enumValue(PlanSkip.SkipReason.class, r.text(n, "reason", path), path + ".reason"),
-                r.optText(n, "detail").orElse("")));
-        List<PlanWarning> warnings = r.list(root, "warnings", "", (n, path) -> new PlanWarning(
-                r.optText(n, "pvc").map(p -> r.pvc(p, path + ".pvc")),
-                r.enumValue(PlanWarning.Kind.class, r.text(n, "kind", path), path + ".kind"), r.text(n, "message", path)));
-        return new RestorePlan(version, r.instant(root, "createdAt", ""), r.optText(root, "source").orElse(""),
-                root.path("clusterAware").asBoolean(false), request, steps, skips, warnings,
-                root.path("catalogComplete").asBoolean(true));
+        return version;
     }
 
     /** Reading helpers that name the JSON path in every error. */
     private static final class Reader {
         interface Item<T> {
             T read(JsonNode node, String path);
+        }
+
+        interface Sink {
+            void read(JsonNode node, String path);
+        }
+
+        private final JsonLimits limits;
+
+        Reader(JsonLimits limits) {
+            this.limits = limits;
+        }
+
+        /** Reads an array field item by item, each item handed over before the next is read. */
+        void stream(JsonParser p, String field, Sink sink) throws java.io.IOException {
+            if (p.currentToken() == JsonToken.VALUE_NULL) {
+                return;
+            }
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                throw new InvalidInputException("plan document: " + field + " is not an array");
+            }
+            int i = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (i >= limits.maxEntries()) {
+                    throw new InvalidInputException("plan document: " + limits.tooManyEntries(field));
+                }
+                String path = field + "[" + i + "]";
+                JsonNode n = limits.readItem(p, path);
+                if (n == null || !n.isObject()) {
+                    throw new InvalidInputException("plan document: " + path + " is not an object");
+                }
+                sink.read(n, path);
+                i++;
+            }
         }
 
         private static String at(String path, String field) {
@@ -322,10 +422,63 @@ public final class DrJson {
 
         long longValue(JsonNode n, String field, String path) {
             JsonNode v = n.get(field);
-            if (v == null || !v.canConvertToLong()) {
-                throw new InvalidInputException("plan document: " + at(path, field) + " is missing or not a number");
+            if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is missing or not an integer");
             }
             return v.asLong();
+        }
+
+        long optLong(JsonNode n, String field, String path, long otherwise) {
+            JsonNode v = n.get(field);
+            return v == null || v.isNull() ? otherwise : longValue(n, field, path);
+        }
+
+        int optInt(JsonNode n, String field, String path, int otherwise) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) {
+                return otherwise;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is not an integer");
+            }
+            return v.asInt();
+        }
+
+        boolean optBool(JsonNode n, String field, String path, boolean otherwise) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) {
+                return otherwise;
+            }
+            if (!v.isBoolean()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is not true or false");
+            }
+            return v.booleanValue();
+        }
+
+        Map<String, String> stringMap(JsonNode n, String field, String path) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) {
+                return Map.of();
+            }
+            if (!v.isObject()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is not an object");
+            }
+            if (v.size() > limits.maxEntries()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + ": "
+                        + limits.tooManyEntries(field));
+            }
+            long chars = 0;
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : v.properties()) {
+                String value = e.getValue().isNull() ? "" : e.getValue().asText();
+                chars += e.getKey().length() + value.length();
+                if (chars > limits.maxEntryBytes()) {
+                    throw new InvalidInputException("plan document: " + at(path, field) + ": "
+                            + limits.entriesTooLarge(field));
+                }
+                out.put(e.getKey(), value);
+            }
+            return out;
         }
 
         Instant instant(JsonNode n, String field, String path) {
@@ -425,7 +578,7 @@ public final class DrJson {
         }
 
         RestoreStep step(JsonNode n, String path) {
-            return wrap(path, x -> {
+            RestoreStep step = wrap(path, x -> {
                 PvcRef pvc = pvc(text(n, "pvc", path), at(path, "pvc"));
                 Backup backup = backup(object(n, "backup", path), at(path, "backup"));
                 if (backup.url().isEmpty()) {
@@ -437,18 +590,26 @@ public final class DrJson {
                         .sizeBytes(longValue(n, "sizeBytes", path))
                         .storageClassName(optText(n, "storageClassName").orElse(""))
                         .accessModes(list(n, "accessModes", path, (v, p) -> v.asText()))
-                        .replicas(n.path("replicas").asInt(0))
+                        .replicas(optInt(n, "replicas", path, 0))
                         .reclaimPolicy(ReclaimPolicy.parse(optText(n, "reclaimPolicy").orElse("Retain")))
                         .fsType(optText(n, "fsType").orElse("ext4"))
-                        .staleReplicaTimeout(n.path("staleReplicaTimeout").asInt(2880))
+                        .staleReplicaTimeout(optInt(n, "staleReplicaTimeout", path, 2880))
                         .dataEngine(optText(n, "dataEngine").orElse("v1"))
-                        .createPvc(n.path("createPvc").asBoolean(false))
+                        .createPvc(optBool(n, "createPvc", path, false))
                         .recurringJobGroups(stringSet(n, "recurringJobGroups", path))
                         .recurringJobs(stringSet(n, "recurringJobs", path))
                         .reason(optText(n, "reason").orElse(""))
                         .notes(list(n, "notes", path, (v, p) -> v.asText()))
                         .build();
             });
+            List<StepRules.Violation> broken = StepRules.check(step);
+            if (!broken.isEmpty()) {
+                throw new InvalidInputException("plan document: " + at(path, broken.get(0).toString())
+                        + (broken.size() > 1 ? " (and " + (broken.size() - 1) + " more: "
+                        + broken.subList(1, broken.size()).stream().map(v -> at(path, v.field()))
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")" : ""));
+            }
+            return step;
         }
 
         Backup backup(JsonNode n, String path) {
@@ -456,16 +617,16 @@ public final class DrJson {
             optText(n, "snapshotName").ifPresent(b::snapshotName);
             optInstant(n, "snapshotCreatedAt", path).ifPresent(b::snapshotCreatedAt);
             optInstant(n, "completedAt", path).ifPresent(b::completedAt);
-            b.size(n.path("size").asLong(0));
-            b.volumeSize(n.path("volumeSize").asLong(0));
+            b.size(optLong(n, "size", path, 0));
+            b.volumeSize(optLong(n, "volumeSize", path, 0));
             b.state(enumValue(BackupState.class, optText(n, "state").orElse("COMPLETED"), at(path, "state")));
             b.compression(CompressionMethod.parse(optText(n, "compression").orElse("gzip")).orElseThrow(() ->
                     new InvalidInputException("plan document: " + at(path, "compression") + " is not none, gzip or lz4")));
-            b.blockSize(n.path("blockSize").asLong(Backup.DEFAULT_BLOCK_SIZE));
+            b.blockSize(optLong(n, "blockSize", path, Backup.DEFAULT_BLOCK_SIZE));
             optText(n, "url").ifPresent(b::url);
             optText(n, "error").ifPresent(b::error);
-            b.labels(Json.stringMap(n.get("labels")));
-            b.parameters(Json.stringMap(n.get("parameters")));
+            b.labels(stringMap(n, "labels", path));
+            b.parameters(stringMap(n, "parameters", path));
             return b.build();
         }
     }

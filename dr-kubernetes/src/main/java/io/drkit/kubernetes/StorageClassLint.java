@@ -1,6 +1,7 @@
 package io.drkit.kubernetes;
 
 import io.drkit.core.model.BackupUrl;
+import io.drkit.core.util.Redaction;
 import io.drkit.kubernetes.internal.KubeErrors;
 import io.drkit.kubernetes.internal.Longhorn;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
@@ -94,12 +95,7 @@ public final class StorageClassLint {
     }
 
     private static String safeUrl(String url) {
-        try {
-            return BackupUrl.parse(url).toString();
-        } catch (RuntimeException e) {
-            int q = url.indexOf('?');
-            return q < 0 ? url : url.substring(0, q) + "?…";
-        }
+        return Redaction.url(url);
     }
 
     private static String shown(String url) {
@@ -107,8 +103,7 @@ public final class StorageClassLint {
             BackupUrl u = BackupUrl.parse(url);
             return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target().baseUrl() + ")";
         } catch (RuntimeException e) {
-            int q = url.indexOf('?');
-            return q < 0 ? url : url.substring(0, q) + "?…";
+            return Redaction.url(url);
         }
     }
 }

@@ -2,8 +2,8 @@ package io.drkit.longhorn;
 
 import io.drkit.core.DrException;
 import io.drkit.core.NotFoundException;
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
+import io.drkit.core.util.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -112,7 +112,7 @@ final class BackupWaiter {
                 if (target != null && !t.name().equals(target)) {
                     continue;
                 }
-                sb.append(t.name()).append(" = ").append(BackupTarget.redact(t.backupTargetUrl()))
+                sb.append(t.name()).append(" = ").append(Redaction.url(t.backupTargetUrl()))
                         .append(t.available() ? " (available" : " (UNAVAILABLE")
                         .append(t.message().isEmpty() ? "" : ": " + t.message())
                         .append(t.pollInterval().map(p -> ", polled every " + p.toSeconds() + " s").orElse(""))

@@ -2,8 +2,8 @@ package io.drkit.longhorn;
 
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.CompressionMethod;
+import io.drkit.core.util.Redaction;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -103,7 +103,7 @@ public record LonghornBackup(String name, String state, int progress, Optional<S
     public String toString() {
         return "LonghornBackup[name=" + name + ", volume=" + volumeName + ", state=" + state
                 + ", created=" + created.map(Instant::toString).orElse("-") + ", size=" + size
-                + ", url=" + url.map(BackupTarget::redact).orElse("-") + error.map(e -> ", error=" + e).orElse("") + "]";
+                + ", url=" + url.map(Redaction::url).orElse("-") + error.map(e -> ", error=" + e).orElse("") + "]";
     }
 
     private static Optional<String> nonEmpty(Optional<String> o) {

@@ -1,6 +1,7 @@
 package io.drkit.longhorn;
 
 import io.drkit.core.model.BackupTarget;
+import io.drkit.core.util.Redaction;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +37,7 @@ public record LonghornBackupTarget(String name, String backupTargetUrl, String c
     /** The URL with anything password-like masked. */
     @Override
     public String toString() {
-        return "LonghornBackupTarget[name=" + name + ", url=" + BackupTarget.redact(backupTargetUrl)
+        return "LonghornBackupTarget[name=" + name + ", url=" + Redaction.url(backupTargetUrl)
                 + ", credentialSecret=" + credentialSecret + ", pollInterval=" + pollInterval.map(Duration::toString).orElse("?")
                 + ", available=" + available + (message.isEmpty() ? "" : ", message=" + message) + "]";
     }

@@ -10,8 +10,8 @@ import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.SkippedEntry;
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
+import io.drkit.core.util.Redaction;
 import io.drkit.longhorn.internal.HttpTransport;
 import io.drkit.longhorn.internal.Parsed;
 import io.drkit.longhorn.internal.Resources;
@@ -98,13 +98,24 @@ public final class LonghornClient implements AutoCloseable {
         }
         this.okHttp = ob.build();
         Map<String, String> headers = new LinkedHashMap<>(b.headers);
-        if (b.basicUser != null) {
-            headers.put("Authorization", Credentials.basic(b.basicUser, b.basicPassword, StandardCharsets.UTF_8));
+        String basicUser = b.basicUser;
+        String basicPassword = b.basicPassword;
+        HttpUrl given = HttpUrl.parse(b.baseUrl.trim());
+        if (given != null && (!given.username().isEmpty() || !given.password().isEmpty())) {
+            if (basicUser != null) {
+                throw new InvalidInputException("Longhorn base URL " + Redaction.url(b.baseUrl) + " carries user info"
+                        + " and basic authentication is set as well: give the credentials once");
+            }
+            basicUser = given.username();
+            basicPassword = given.password();
+        }
+        if (basicUser != null) {
+            headers.put("Authorization", Credentials.basic(basicUser, basicPassword, StandardCharsets.UTF_8));
         }
         this.http = new HttpTransport(okHttp, base,
                 headers, new HttpTransport.Retry(b.maxRetries, b.initialBackoff, b.maxBackoff), b.userAgent);
-        this.display = "LonghornClient[" + BackupTarget.redact(base.toString())
-                + (b.basicUser != null ? ", basicAuth=****" : "")
+        this.display = "LonghornClient[" + Redaction.url(base.toString())
+                + (basicUser != null ? ", basicAuth=****" : "")
                 + (b.headers.isEmpty() ? "" : ", headers=" + b.headers.keySet())
                 + (b.caPem != null ? ", customCa" : "")
                 + (b.httpClient != null ? ", callerHttpClient" : "") + "]";
@@ -125,7 +136,7 @@ public final class LonghornClient implements AutoCloseable {
 
     /** The base URL requests go to (without credentials). */
     public String baseUrl() {
-        return BackupTarget.redact(http.base().toString());
+        return Redaction.url(http.base().toString());
     }
 
     // ------------------------------------------------------------------ capabilities
@@ -174,9 +185,8 @@ public final class LonghornClient implements AutoCloseable {
     public List<LonghornBackupTarget> listBackupTargets() {
         ensureOpen();
         List<LonghornBackupTarget> out = new ArrayList<>();
-        for (JsonNode n : Resources.data(http.get("backup targets", "backuptargets"))) {
-            out.add(Resources.backupTarget(n));
-        }
+        out.addAll(http.getList("backup targets", n -> "backuptargets/" + Resources.id(n), Resources::backupTarget,
+                "backuptargets").items());
         return out;
     }
 
@@ -218,8 +228,8 @@ public final class LonghornClient implements AutoCloseable {
 
     Parsed<LonghornBackupVolume> backupVolumesParsed() {
         ensureOpen();
-        return parseAll(Resources.data(http.get("backup volumes", "backupvolumes")),
-                n -> "backupvolumes/" + Resources.id(n), Resources::backupVolume);
+        return http.getList("backup volumes", n -> "backupvolumes/" + Resources.id(n), Resources::backupVolume,
+                "backupvolumes");
     }
 
     /**
@@ -254,10 +264,9 @@ public final class LonghornClient implements AutoCloseable {
 
     Parsed<LonghornBackup> backupsParsed(String backupVolumeId) {
         ensureOpen();
-        JsonNode c = http.action("backups of backup volume " + backupVolumeId, true, "backupList", null,
-                "backupvolumes", backupVolumeId);
-        return parseAll(Resources.data(c), n -> "backupvolumes/" + backupVolumeId + " backup " + Resources.id(n),
-                n -> Resources.backup(n, backupVolumeId));
+        return http.actionList("backups of backup volume " + backupVolumeId, true, "backupList", null,
+                n -> "backupvolumes/" + backupVolumeId + " backup " + Resources.id(n),
+                n -> Resources.backup(n, backupVolumeId), "backupvolumes", backupVolumeId);
     }
 
     /**
@@ -400,8 +409,7 @@ public final class LonghornClient implements AutoCloseable {
     /** Every volume ({@code GET /v1/volumes}). Malformed entries are skipped with a WARN. */
     public List<LonghornVolume> listVolumes() {
         ensureOpen();
-        return parseAll(Resources.data(http.get("volumes", "volumes")), n -> "volumes/" + Resources.id(n),
-                Resources::volume).items();
+        return http.getList("volumes", n -> "volumes/" + Resources.id(n), Resources::volume, "volumes").items();
     }
 
     /** The volume named {@code name}; empty on Longhorn's bare 404. */
@@ -508,13 +516,9 @@ public final class LonghornClient implements AutoCloseable {
     /** The recurring jobs and groups selected by a volume's labels ({@code recurringJobList}). */
     public List<RecurringJobSelector> listVolumeRecurringJobs(String volumeName) {
         ensureOpen();
-        JsonNode c = http.action("recurring jobs of volume " + volumeName, true, "recurringJobList", null,
-                "volumes", volumeName);
-        List<RecurringJobSelector> out = new ArrayList<>();
-        for (JsonNode n : Resources.data(c)) {
-            out.add(Resources.recurringJob(n));
-        }
-        return out;
+        return new ArrayList<>(http.actionList("recurring jobs of volume " + volumeName, true, "recurringJobList", null,
+                n -> "volumes/" + volumeName + " recurring job " + Resources.id(n), Resources::recurringJob,
+                "volumes", volumeName).items());
     }
 
     /** Adds a recurring job or group to a volume ({@code recurringJobAdd}); returns the volume's selection after. */
@@ -522,31 +526,12 @@ public final class LonghornClient implements AutoCloseable {
         ensureOpen();
         ObjectNode body = HttpTransport.MAPPER.createObjectNode().put("name", selector.name())
                 .put("isGroup", selector.isGroup());
-        JsonNode c = http.action("recurring jobs of volume " + volumeName, false, "recurringJobAdd", body,
-                "volumes", volumeName);
-        List<RecurringJobSelector> out = new ArrayList<>();
-        for (JsonNode n : Resources.data(c)) {
-            out.add(Resources.recurringJob(n));
-        }
-        return out;
+        return new ArrayList<>(http.actionList("recurring jobs of volume " + volumeName, false, "recurringJobAdd", body,
+                n -> "volumes/" + volumeName + " recurring job " + Resources.id(n), Resources::recurringJob,
+                "volumes", volumeName).items());
     }
 
     // ------------------------------------------------------------------ plumbing
-
-    private static <T> Parsed<T> parseAll(List<JsonNode> nodes, Function<JsonNode, String> where,
-                                          Function<JsonNode, T> parse) {
-        List<T> items = new ArrayList<>();
-        List<SkippedEntry> skipped = new ArrayList<>();
-        for (JsonNode n : nodes) {
-            try {
-                items.add(parse.apply(n));
-            } catch (InvalidBackupDataException | IllegalArgumentException e) {
-                LOG.warn("skipping malformed Longhorn entry {}: {}", where.apply(n), e.getMessage());
-                skipped.add(new SkippedEntry(where.apply(n), SkippedEntry.Reason.INVALID_DATA, e.getMessage()));
-            }
-        }
-        return new Parsed<>(items, skipped);
-    }
 
     private void ensureOpen() {
         if (closed.get()) {
@@ -557,7 +542,7 @@ public final class LonghornClient implements AutoCloseable {
     private static HttpUrl parseBase(String url) {
         HttpUrl u = HttpUrl.parse(Objects.requireNonNull(url, "baseUrl").trim());
         if (u == null) {
-            throw new InvalidInputException("Longhorn base URL '" + BackupTarget.redact(url) + "' is not an http(s) URL");
+            throw new InvalidInputException("Longhorn base URL '" + Redaction.url(url) + "' is not an http(s) URL");
         }
         List<String> segs = new ArrayList<>(u.pathSegments());
         while (!segs.isEmpty() && segs.get(segs.size() - 1).isEmpty()) {
@@ -566,7 +551,7 @@ public final class LonghornClient implements AutoCloseable {
         if (!segs.isEmpty() && segs.get(segs.size() - 1).equals("v1")) {
             segs.remove(segs.size() - 1);
         }
-        HttpUrl.Builder b = u.newBuilder().encodedPath("/").query(null).fragment(null);
+        HttpUrl.Builder b = u.newBuilder().username("").password("").encodedPath("/").query(null).fragment(null);
         segs.forEach(b::addPathSegment);
         return b.build();
     }
@@ -610,7 +595,10 @@ public final class LonghornClient implements AutoCloseable {
 
         /**
          * The manager API's base URL (default {@value LonghornClient#DEFAULT_BASE_URL}); a trailing {@code /v1} is
-         * accepted. Behind an Ingress this is the UI's URL, whose nginx forwards {@code /v1}.
+         * accepted. Behind an Ingress this is the UI's URL, whose nginx forwards {@code /v1}. User info in the URL
+         * ({@code https://user:password@longhorn.example/}) is sent as HTTP basic authentication, like
+         * {@link #basicAuth}, and removed from the URL: it is never printed, logged or part of a message. A query or
+         * fragment is dropped.
          */
         public Builder baseUrl(String url) {
             this.baseUrl = Objects.requireNonNull(url, "url");
@@ -728,7 +716,7 @@ public final class LonghornClient implements AutoCloseable {
         /** Never prints credentials or header values. */
         @Override
         public String toString() {
-            return "LonghornClient.Builder[baseUrl=" + BackupTarget.redact(baseUrl) + ", headers=" + headers.keySet()
+            return "LonghornClient.Builder[baseUrl=" + Redaction.url(baseUrl) + ", headers=" + headers.keySet()
                     + (basicUser != null ? ", basicAuth=****" : "") + "]";
         }
     }

@@ -1,8 +1,8 @@
 package io.drkit.longhorn;
 
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.KubernetesStatus;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.util.Redaction;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -81,7 +81,7 @@ public record LonghornVolume(String name, long size, String state, String robust
         public String toString() {
             return "RestoreStatus[replica=" + replica + ", isRestoring=" + isRestoring + ", progress=" + progress
                     + ", state=" + state + (error.isEmpty() ? "" : ", error=" + error) + ", backupUrl="
-                    + BackupTarget.redact(backupUrl) + "]";
+                    + Redaction.url(backupUrl) + "]";
         }
     }
 
@@ -201,7 +201,7 @@ public record LonghornVolume(String name, long size, String state, String robust
         return "LonghornVolume[name=" + name + ", size=" + size + ", state=" + state + ", robustness=" + robustness
                 + ", ready=" + ready + ", restoreRequired=" + restoreRequired
                 + ", restoreInitiated=" + restoreInitiated.map(String::valueOf).orElse("n/a")
-                + ", fromBackup=" + BackupTarget.redact(fromBackup) + ", restoreStatus=" + restoreStatus
+                + ", fromBackup=" + Redaction.url(fromBackup) + ", restoreStatus=" + restoreStatus
                 + ", kubernetesStatus=" + kubernetesStatus + "]";
     }
 }

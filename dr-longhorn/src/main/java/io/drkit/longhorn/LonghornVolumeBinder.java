@@ -9,10 +9,10 @@ import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.bind.StepInspection;
 import io.drkit.core.bind.VolumeBinder;
-import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
+import io.drkit.core.util.Redaction;
 import io.drkit.longhorn.internal.RestoreCheck;
 import java.time.Duration;
 import java.time.Instant;
@@ -489,7 +489,7 @@ public final class LonghornVolumeBinder implements VolumeBinder {
             BackupUrl u = BackupUrl.parse(url);
             return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target() + ")";
         } catch (RuntimeException e) {
-            return "'" + BackupTarget.redact(url) + "'";
+            return "'" + Redaction.url(url) + "'";
         }
     }
 

@@ -1,7 +1,7 @@
 package io.drkit.longhorn;
 
 import io.drkit.core.InvalidInputException;
-import io.drkit.core.model.BackupTarget;
+import io.drkit.core.util.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,7 +66,7 @@ public record VolumeCreateRequest(String name, String fromBackup, long size, int
     /** Masks password-like URL options. */
     @Override
     public String toString() {
-        return "VolumeCreateRequest[name=" + name + ", fromBackup=" + BackupTarget.redact(fromBackup) + ", size=" + size
+        return "VolumeCreateRequest[name=" + name + ", fromBackup=" + Redaction.url(fromBackup) + ", size=" + size
                 + ", numberOfReplicas=" + numberOfReplicas + ", accessMode=" + accessMode + ", dataEngine=" + dataEngine
                 + ", staleReplicaTimeout=" + staleReplicaTimeout + ", recurringJobSelector=" + recurringJobSelector
                 + ", backupTargetName=" + backupTargetName.orElse("") + "]";

@@ -29,7 +29,6 @@ import com.github.tomakehurst.wiremock.common.ConsoleNotifier;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.model.BackupState;
@@ -504,8 +503,9 @@ class LonghornClientTest {
         wm.stubFor(get("/v1/volumes").willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/html")
                 .withBody("<html><body>Longhorn</body></html>")));
 
-        assertThatThrownBy(() -> client(LonghornVersion.V1_9).listVolumes()).isInstanceOf(InvalidBackupDataException.class)
-                .hasMessageContaining("HTML");
+        assertThatThrownBy(() -> client(LonghornVersion.V1_9).listVolumes())
+                .isInstanceOfSatisfying(LonghornUnavailableException.class, e -> assertThat(e.httpStatus()).isEqualTo(200))
+                .hasMessageContaining("HTML").hasMessageContaining("GET /v1/volumes");
     }
 
     @Test

@@ -249,7 +249,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
             volumeCache.remove(key);
             return Optional.empty();
         } catch (InvalidBackupDataException e) {
-            SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.reason());
+            SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.detail());
             cache(volumeCache, key, new Cached<>(info, null, s));
             skip(s, scan);
             if (named) {
@@ -367,7 +367,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
                         + e.getMessage()), scan);
                 return Optional.empty();
             } catch (InvalidBackupDataException e) {
-                SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.reason());
+                SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.detail());
                 cache(backupCache, key, new Cached<>(listed, null, s));
                 skip(s, scan);
                 return Optional.empty();

@@ -1,5 +1,6 @@
 package io.drkit.core.catalog;
 
+import io.drkit.core.InvalidBackupDataException;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Objects;
  *
  * @param location where the entry lives (an object key, a file path, a resource name)
  * @param reason   the kind of problem
- * @param detail   a human explanation (for example the JSON parser's message)
+ * @param detail   a human explanation (for example the JSON parser's message); a {@code " (at <location>)"} it
+ *                 carries for this entry's own location is dropped, since the entry shows its location once
  */
 public record SkippedEntry(String location, Reason reason, String detail) {
 
@@ -44,7 +46,7 @@ public record SkippedEntry(String location, Reason reason, String detail) {
     public SkippedEntry {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(reason, "reason");
-        detail = Objects.requireNonNullElse(detail, "");
+        detail = InvalidBackupDataException.withoutLocation(detail, location);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.drkit.core.model;
 
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.internal.GoUrls;
+import io.drkit.core.util.Redaction;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A Longhorn backup target: where the backupstore lives, parsed from the URL Longhorn is configured with.
@@ -24,8 +24,11 @@ import java.util.regex.Pattern;
  *   <li>{@code vfs:///dir}, {@code file:///dir} or a plain directory path: a local directory (a mounted NFS or CIFS
  *       share, or a copy of the bucket) that holds the {@code backupstore/} folder.</li>
  * </ul>
- * Query options are kept. {@link #toString()} never prints a secret (password-like options are masked), and URLs
- * that embed credentials ({@code s3://key:secret@...}) are refused: credentials belong in the backup-target Secret.
+ * Query options are kept. Credentials never travel in a target URL, since target and backup URLs end up in plan files,
+ * in volumes' {@code fromBackup} and in logs: URLs that embed user info ({@code s3://key:secret@...}) and options
+ * whose name or sub-option looks like a secret ({@link Redaction#isSecretName}: {@code token=}, {@code accessKey=},
+ * {@code cifsOptions=...,password=...}) are refused; credentials belong in the backup-target Secret, as Longhorn
+ * documents. {@link #toString()} still goes through {@link Redaction}.
  *
  * @param scheme  the driver
  * @param host    S3 bucket, Azure container, or NFS/CIFS server; empty for local directories
@@ -35,12 +38,6 @@ import java.util.regex.Pattern;
  * @param options the URL's query parameters, in their original order
  */
 public record BackupTarget(Scheme scheme, String host, String region, String path, Map<String, String> options) {
-
-    private static final Pattern SENSITIVE = Pattern.compile("(?i).*(pass|secret|token|credential|key).*");
-    private static final Pattern SENSITIVE_SUBOPTION = Pattern.compile("(?i)((?:password|pass|secret|token)=)[^,;&]*");
-    private static final Pattern USER_INFO = Pattern.compile("://[^/@?#:]*:[^/@?#]*@");
-    private static final Pattern SECRET_PARAM =
-            Pattern.compile("(?i)((?:password|passwd|pass|secret|token|credential|key)[^=&,;]*=)[^&,;]*");
 
     /** The backupstore drivers Longhorn knows. */
     public enum Scheme {
@@ -88,6 +85,13 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
         if (!scheme.isObjectStore() && !path.startsWith("/")) {
             throw new InvalidInputException("backup target path must be absolute: '" + path + "'");
         }
+        options.forEach((k, v) -> {
+            if (Redaction.isSecretName(k) || Redaction.hasSecretSubOption(v)) {
+                throw new InvalidInputException("backup target URL must not carry credentials (option '" + k + "'"
+                        + (Redaction.isSecretName(k) ? "" : " has a secret-like sub-option") + "); put them in the"
+                        + " backup-target Secret");
+            }
+        });
     }
 
     /** An S3 target {@code s3://bucket@region/prefix}; {@code region} and {@code prefix} may be empty. */
@@ -130,7 +134,7 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
             case "vfs" -> Scheme.VFS;
             case "file" -> Scheme.LOCAL;
             default -> throw new InvalidInputException("unsupported backup target scheme '" + schemeText
-                    + "' in " + redact(url) + " (expected s3, nfs, cifs, azblob, vfs or file)");
+                    + "' in " + Redaction.url(url) + " (expected s3, nfs, cifs, azblob, vfs or file)");
         };
         try {
             return switch (scheme) {
@@ -143,15 +147,15 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
             if (e.getMessage().contains(" in ")) {
                 throw e;
             }
-            throw new InvalidInputException(e.getMessage() + " in " + redact(url), e);
+            throw new InvalidInputException(e.getMessage() + " in " + Redaction.url(url), e);
         }
     }
 
     private static BackupTarget parseObjectStore(Scheme scheme, String rest, Map<String, String> options, String url) {
         int slash = rest.indexOf('/');
         if (slash < 0) {
-            throw new InvalidInputException("backup target " + redact(url) + " has no path: write "
-                    + scheme.prefix() + "://" + rest + "/ (Longhorn rejects a URL without a path)");
+            throw new InvalidInputException("backup target " + Redaction.url(url) + " has no path: write "
+                    + Redaction.url(scheme.prefix() + "://" + rest + "/") + " (Longhorn rejects a URL without a path)");
         }
         String authority = rest.substring(0, slash);
         String path = rest.substring(slash + 1);
@@ -167,7 +171,7 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
                     + "backup-target Secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)");
         }
         if (host.isEmpty()) {
-            throw new InvalidInputException("backup target " + redact(url) + " has an empty "
+            throw new InvalidInputException("backup target " + Redaction.url(url) + " has an empty "
                     + (scheme == Scheme.S3 ? "bucket" : "container") + " name");
         }
         return new BackupTarget(scheme, host, region, path, options);
@@ -188,10 +192,10 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
             host = rest.substring(0, slash);
             path = rest.substring(slash);
         } else {
-            throw new InvalidInputException("NFS backup target " + redact(url) + " has no export path: write nfs://server:/export/path");
+            throw new InvalidInputException("NFS backup target " + Redaction.url(url) + " has no export path: write nfs://server:/export/path");
         }
         if (!path.startsWith("/")) {
-            throw new InvalidInputException("NFS backup target " + redact(url) + " needs an absolute export path after 'server:'");
+            throw new InvalidInputException("NFS backup target " + Redaction.url(url) + " needs an absolute export path after 'server:'");
         }
         return new BackupTarget(Scheme.NFS, host, "", path, options);
     }
@@ -202,7 +206,7 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
         }
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
-            throw new InvalidInputException("CIFS backup target " + redact(url) + " needs a share: write cifs://server/share/path");
+            throw new InvalidInputException("CIFS backup target " + Redaction.url(url) + " needs a share: write cifs://server/share/path");
         }
         return new BackupTarget(Scheme.CIFS, rest.substring(0, slash), "", rest.substring(slash), options);
     }
@@ -243,7 +247,7 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
         };
     }
 
-    /** The full target URL including its query options. May contain option values that are secrets: do not log it. */
+    /** The full target URL including its query options (never credentials: the constructor refuses them). */
     public String url() {
         return options.isEmpty() ? baseUrl() : baseUrl() + "?" + GoUrls.encode(options);
     }
@@ -266,39 +270,21 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
         return baseUrl() + "?" + GoUrls.encode(q);
     }
 
-    /** The URL with password-like options masked: safe to log and print. */
+    /** The URL as {@link Redaction#url(String)} shows it: safe to log and print. */
     @Override
     public String toString() {
         if (options.isEmpty()) {
             return baseUrl();
         }
-        Map<String, String> shown = new LinkedHashMap<>();
-        options.forEach((k, v) -> shown.put(k, maskOption(k, v)));
-        return baseUrl() + "?" + GoUrls.encode(shown).replace("%2A%2A%2A%2A", "****");
-    }
-
-    private static String maskOption(String key, String value) {
-        if (SENSITIVE.matcher(key).matches()) {
-            return "****";
-        }
-        return SENSITIVE_SUBOPTION.matcher(value).replaceAll("$1****");
+        return Redaction.url(url());
     }
 
     /**
-     * Masks anything that looks like a secret in a raw URL string, for messages and logs: user info
-     * ({@code user:password@}, but not S3's {@code bucket@region}) and password-, secret-, token- or key-like query
-     * parameters and mount sub-options. Null gives {@code ""}.
+     * Masks anything that looks like a secret in a raw URL string, for messages and logs; the same as
+     * {@link Redaction#url(String)}, kept for callers of earlier versions. Null gives {@code ""}.
      */
     public static String redact(String url) {
-        if (url == null || url.isEmpty()) {
-            return "";
-        }
-        String s = USER_INFO.matcher(url).replaceAll("://****@");
-        int q = s.indexOf('?');
-        if (q < 0) {
-            return s;
-        }
-        return s.substring(0, q + 1) + SECRET_PARAM.matcher(s.substring(q + 1)).replaceAll("$1****");
+        return Redaction.url(url);
     }
 
     private static String stripLeadingSlash(String p) {

@@ -3,6 +3,7 @@ package io.drkit.core.model;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.internal.GoUrls;
 import io.drkit.core.util.Names;
+import io.drkit.core.util.Redaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -39,13 +40,13 @@ public record BackupUrl(BackupTarget target, String backupName, String volumeNam
         }
         int q = url.indexOf('?');
         if (q < 0) {
-            throw new InvalidInputException("backup URL " + BackupTarget.redact(url) + " has no ?backup=...&volume=... query");
+            throw new InvalidInputException("backup URL " + Redaction.url(url) + " has no ?backup=...&volume=... query");
         }
         Map<String, String> params = new LinkedHashMap<>(GoUrls.decode(url.substring(q + 1)));
         String backup = params.remove("backup");
         String volume = params.remove("volume");
         if (backup == null || backup.isEmpty() || volume == null || volume.isEmpty()) {
-            throw new InvalidInputException("backup URL " + BackupTarget.redact(url) + " must name both backup= and volume=");
+            throw new InvalidInputException("backup URL " + Redaction.url(url) + " must name both backup= and volume=");
         }
         String base = url.substring(0, q);
         BackupTarget t = BackupTarget.parse(base);

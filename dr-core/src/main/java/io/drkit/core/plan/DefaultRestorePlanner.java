@@ -11,7 +11,6 @@ import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
 import io.drkit.core.cluster.PvInfo;
 import io.drkit.core.cluster.PvcInfo;
-import io.drkit.core.util.Names;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupUrl;
@@ -391,15 +390,14 @@ final class DefaultRestorePlanner implements RestorePlanner {
 
             String volumeName = req.volumeName().render(backup.volumeName(), pvc, backup.name());
             String pvName = req.pvName().render(backup.volumeName(), pvc, backup.name());
-            if (!Names.isLonghornVolumeName(volumeName)) {
-                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_NAME, "volume name '"
-                        + volumeName + "' from template '" + req.volumeName() + "' is not a DNS label of at most "
-                        + Names.LONGHORN_VOLUME_NAME_MAX + " characters, which Longhorn requires"));
+            if (StepRules.volumeNameProblem(volumeName) != null) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_NAME,
+                        StepRules.volumeNameProblem(volumeName) + " (from template '" + req.volumeName() + "')"));
                 return;
             }
-            if (!Names.isDnsSubdomain(pvName)) {
-                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_NAME, "PV name '" + pvName
-                        + "' from template '" + req.pvName() + "' is not a valid Kubernetes name"));
+            if (StepRules.pvNameProblem(pvName) != null) {
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.INVALID_NAME,
+                        StepRules.pvNameProblem(pvName) + " (from template '" + req.pvName() + "')"));
                 return;
             }
             PvcRef clashV = usedVolumeNames.get(volumeName);
@@ -441,9 +439,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
             if (groups.isEmpty() && direct.isEmpty()) {
                 notes.add("no recurring-job groups recorded in the backup: Longhorn puts the volume in the 'default' group");
             }
-            usedVolumeNames.put(volumeName, pvc);
-            usedPvNames.put(pvName, pvc);
-            steps.add(RestoreStep.builder(pvc, backup)
+            RestoreStep step = RestoreStep.builder(pvc, backup)
                     .volumeName(volumeName)
                     .pvName(pvName)
                     .sizeBytes(size)
@@ -459,7 +455,18 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     .recurringJobs(direct)
                     .reason(reason)
                     .notes(notes)
-                    .build());
+                    .build();
+            List<StepRules.Violation> broken = StepRules.check(step);
+            if (!broken.isEmpty()) {
+                boolean names = broken.stream().allMatch(StepRules.Violation::isName);
+                skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), names ? SkipReason.INVALID_NAME
+                        : SkipReason.INVALID_BACKUP_DATA, "the step would break the plan rules: "
+                        + broken.stream().map(StepRules.Violation::toString).collect(Collectors.joining("; "))));
+                return;
+            }
+            usedVolumeNames.put(volumeName, pvc);
+            usedPvNames.put(pvName, pvc);
+            steps.add(step);
         }
 
         /** Checks the live cluster; adds a skip and returns false when the step must not run. */

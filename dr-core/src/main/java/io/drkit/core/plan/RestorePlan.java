@@ -1,8 +1,14 @@
 package io.drkit.core.plan;
 
 import io.drkit.core.DrJson;
+import io.drkit.core.JsonLimits;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.model.PvcRef;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -107,6 +113,43 @@ public record RestorePlan(int schemaVersion, Instant createdAt, String source, b
      */
     public static RestorePlan fromJson(String json) {
         return DrJson.planFromJson(json);
+    }
+
+    /**
+     * Reads a plan document from a stream of characters, bounded and checked as {@link DrJson#planFromJson(Reader)}
+     * describes: every step against {@link StepRules}, the document against {@link JsonLimits#PLAN}.
+     *
+     * @throws io.drkit.core.InvalidInputException naming the JSON path and the rule or bound broken
+     */
+    public static RestorePlan fromJson(Reader json) {
+        return DrJson.planFromJson(json);
+    }
+
+    /**
+     * Reads a plan file (UTF-8). A file larger than {@link JsonLimits#PLAN}'s document limit is refused before it is
+     * read.
+     *
+     * @throws io.drkit.core.InvalidInputException when the file cannot be read, is too large, or is not a valid plan
+     */
+    public static RestorePlan read(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new io.drkit.core.InvalidInputException("cannot read plan file " + file + ": " + e, e);
+        }
+        long max = JsonLimits.PLAN.maxDocumentBytes();
+        if (max > 0 && size > max) {
+            throw new io.drkit.core.InvalidInputException("plan file " + file + " is " + size + " bytes, more than the "
+                    + JsonLimits.PLAN.name() + " limit of " + max + " bytes");
+        }
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return fromJson(in);
+        } catch (IOException e) {
+            throw new io.drkit.core.InvalidInputException("cannot read plan file " + file + ": " + e, e);
+        } catch (io.drkit.core.InvalidInputException e) {
+            throw new io.drkit.core.InvalidInputException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** A readable table of steps, skips (not-selected ones counted) and warnings. */

@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * @param replicas            Longhorn replica count; 0 = Longhorn's {@code default-replica-count}
  * @param reclaimPolicy       PV reclaim policy (default {@link ReclaimPolicy#RETAIN})
  * @param storageClass        storage class for the PVs, overriding the claim's and the backup's
- * @param fsType              filesystem type recorded on the PV (default {@code ext4})
+ * @param fsType              filesystem type recorded on the PV: {@code ext4} (default) or {@code xfs}
  * @param staleReplicaTimeout Longhorn stale replica timeout in minutes (default 2880)
  * @param createPvc           also create missing claims (default false: GitOps creates them and they bind to the
  *                            pre-bound PV)
@@ -66,8 +66,8 @@ public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> na
             throw new InvalidInputException("restore request selects nothing: give PVCs, namespaces, a PVC label selector, "
                     + "recurring-job groups, or 'all'");
         }
-        if (replicas < 0 || replicas > 20) {
-            throw new InvalidInputException("replica count " + replicas + " is out of range 0..20 (0 = Longhorn's default)");
+        if (StepRules.replicasProblem(replicas) != null) {
+            throw new InvalidInputException(StepRules.replicasProblem(replicas));
         }
         if (staleReplicaTimeout < 0) {
             throw new InvalidInputException("stale replica timeout must not be negative: " + staleReplicaTimeout);
@@ -78,8 +78,8 @@ public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> na
         if (maxAge.isPresent() && (maxAge.get().isNegative() || maxAge.get().isZero())) {
             throw new InvalidInputException("maximum backup age must be positive, got " + maxAge.get());
         }
-        if (!fsType.matches("[a-z0-9]+")) {
-            throw new InvalidInputException("invalid filesystem type '" + fsType + "'");
+        if (StepRules.fsTypeProblem(fsType) != null) {
+            throw new InvalidInputException(StepRules.fsTypeProblem(fsType));
         }
     }
 

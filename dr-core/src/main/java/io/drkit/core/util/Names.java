@@ -9,6 +9,8 @@ public final class Names {
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     /** backupstore {@code util.ValidateName}: volume directory and backup names in the store. */
     private static final Pattern BACKUPSTORE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+    /** The name part of a Kubernetes label key (after an optional {@code prefix/}). */
+    private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
     /** Longhorn's maximum volume name length ({@code datastore.NameMaximumLength}). */
     public static final int LONGHORN_VOLUME_NAME_MAX = 40;
@@ -29,6 +31,15 @@ public final class Names {
     /** Whether Longhorn's backupstore accepts {@code s} as a volume or backup name. */
     public static boolean isBackupstoreName(String s) {
         return s != null && BACKUPSTORE_NAME.matcher(s).matches();
+    }
+
+    /**
+     * Whether {@code s} may be the name part of a Kubernetes label key (at most 63 characters, alphanumerics with
+     * {@code -}, {@code _}, {@code .} inside): recurring jobs and groups become such keys
+     * ({@code recurring-job-group.longhorn.io/<group>}).
+     */
+    public static boolean isLabelName(String s) {
+        return s != null && s.length() <= 63 && LABEL_NAME.matcher(s).matches();
     }
 
     /** Whether Longhorn accepts {@code s} as the name of a new volume: a DNS label of at most 40 characters. */

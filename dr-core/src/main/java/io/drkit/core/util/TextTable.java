@@ -3,21 +3,28 @@ package io.drkit.core.util;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table with left-aligned columns, as {@code kubectl get} prints. */
+/**
+ * A plain-text table with left-aligned columns, as {@code kubectl get} prints. Cells are shown through
+ * {@link Terminal#escape(CharSequence)}: a name with a line break or an escape sequence stays on its row and is shown,
+ * not interpreted by the terminal.
+ */
 public final class TextTable {
     private final String[] header;
     private final List<String[]> rows = new ArrayList<>();
 
     /** A table with these column headers. */
     public TextTable(String... header) {
-        this.header = header.clone();
+        this.header = new String[header.length];
+        for (int i = 0; i < header.length; i++) {
+            this.header[i] = Terminal.escape(header[i]);
+        }
     }
 
-    /** Adds a row; missing cells are blank, extra cells are ignored. */
+    /** Adds a row; missing cells are blank, extra cells are ignored; control characters are escaped. */
     public TextTable row(Object... cells) {
         String[] r = new String[header.length];
         for (int i = 0; i < header.length; i++) {
-            r[i] = i < cells.length && cells[i] != null ? String.valueOf(cells[i]) : "";
+            r[i] = i < cells.length && cells[i] != null ? Terminal.escape(String.valueOf(cells[i])) : "";
         }
         rows.add(r);
         return this;

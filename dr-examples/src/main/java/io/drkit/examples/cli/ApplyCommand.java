@@ -5,17 +5,17 @@ import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.VolumeBinder;
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.RestoreExecutor;
+import io.drkit.core.plan.PlanCatalogCheck;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,8 +23,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = "Carry out a plan written by 'dr plan -o json': restore each volume, create its PV pre-bound to "
                 + "the claim, with per-step progress and a final report. Safe to run again: what exists and matches "
-                + "is adopted, nothing is restored twice or overwritten. A plan made while Longhorn had not synced "
-                + "everything (catalogComplete false) is applied as far as it goes and exits 5: plan again later.")
+                + "is adopted, nothing is restored twice or overwritten. The plan is untrusted input: it is checked "
+                + "step by step when read, and each step's backup against the backup source before anything is "
+                + "created. A plan made while Longhorn had not synced everything (catalogComplete false) is applied "
+                + "as far as it goes and exits 5: plan again later.")
 final class ApplyCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -36,21 +38,60 @@ final class ApplyCommand implements Callable<Integer> {
     ApplyOptions apply;
     @Mixin
     FormatOptions format;
-    @Parameters(index = "0", paramLabel = "PLAN.json", description = "The plan document.")
+    @Parameters(index = "0", paramLabel = "PLAN.json", description = "The plan document. Every step is checked when "
+            + "it is read (names, a complete backup whose URL names the same backup and volume, sizes, file system, "
+            + "access modes, replicas): a bad field is exit 2 with its JSON path.")
     Path planFile;
+
+    @Option(names = "--no-catalog-check", description = "Do not check each step's backup against the backup source "
+            + "before creating anything (by default the backup must still exist there, complete, at the same URL, "
+            + "of the same volume and claim, and fit the planned size; without --backupstore, --longhorn or "
+            + "--kubernetes to check against, apply refuses to start).")
+    boolean noCatalogCheck;
 
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        RestorePlan plan;
-        try {
-            plan = RestorePlan.fromJson(Files.readString(planFile, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new InvalidInputException("cannot read plan file " + planFile + ": " + e.getMessage(), e);
+        RestorePlan plan = RestorePlan.read(planFile);
+        Connections.Settings settings = source.settings(ctx);
+        if (!noCatalogCheck) {
+            checkAgainstCatalog(ctx, settings, plan);
         }
-        try (Connections c = new Connections(source.settings(ctx), kube.factory(ctx))) {
+        try (Connections c = new Connections(settings, kube.factory(ctx))) {
             c.preflight(parent.connectTimeout(), List.of(Preflight.Need.binder(apply.via())));
             return execute(ctx, parent, c, plan, apply, format);
+        }
+    }
+
+    /**
+     * Checks every step's backup against the backup source given, preferring the raw backupstore (right after a
+     * rebuild Longhorn may not list the backups yet), then Longhorn's REST API, then its CRDs.
+     *
+     * @throws InvalidInputException when no source is given, or a step's backup differs from the catalog's
+     * @throws io.drkit.core.NotFoundException when a step's backup is not in the catalog
+     */
+    private void checkAgainstCatalog(CliContext ctx, Connections.Settings s, RestorePlan plan) {
+        Connections.Settings one;
+        if (s.backupstore().isPresent()) {
+            one = new Connections.Settings(s.backupstore(), s.targetUrl(), Optional.empty(), false,
+                    s.backupTargetName(), s.longhornNamespace(), s.env());
+        } else if (s.longhorn().isPresent()) {
+            one = new Connections.Settings(Optional.empty(), Optional.empty(), s.longhorn(), false,
+                    s.backupTargetName(), s.longhornNamespace(), s.env());
+        } else if (s.kubernetes()) {
+            one = new Connections.Settings(Optional.empty(), Optional.empty(), Optional.empty(), true,
+                    s.backupTargetName(), s.longhornNamespace(), s.env());
+        } else {
+            throw new InvalidInputException("dr apply checks each step's backup against the backup source before "
+                    + "creating anything: give the source the plan was made from (--backupstore URL|DIR [--target-url "
+                    + "URL], --longhorn URL or --kubernetes), or --no-catalog-check to skip the check");
+        }
+        if (plan.isEmpty()) {
+            return;
+        }
+        try (Connections c = new Connections(one, kube.factory(ctx)).syncWait(source.syncWait)) {
+            c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
+            PlanCatalogCheck.check(plan, c.catalog());
         }
     }
 

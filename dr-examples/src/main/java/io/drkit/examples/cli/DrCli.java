@@ -1,9 +1,13 @@
 package io.drkit.examples.cli;
 
 import io.drkit.core.DrException;
+import io.drkit.core.util.Redaction;
+import io.drkit.core.util.Terminal;
 import io.drkit.examples.support.Logging;
 import io.drkit.examples.support.Preflight;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,6 +28,7 @@ import picocli.CommandLine.Option;
         footer = ExitCodes.HELP)
 public final class DrCli implements Callable<Integer> {
     private final CliContext context;
+    private final PrintStream terminal;
 
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
@@ -37,7 +42,12 @@ public final class DrCli implements Callable<Integer> {
 
     /** A CLI running in {@code context}. */
     public DrCli(CliContext context) {
+        this(context, context.err());
+    }
+
+    private DrCli(CliContext context, PrintStream terminal) {
         this.context = context;
+        this.terminal = terminal;
     }
 
     /** The context commands run in. */
@@ -52,7 +62,7 @@ public final class DrCli implements Callable<Integer> {
 
     /** A progress display on the context's error stream: only on a terminal, never with {@code -q} or {@code -o json}. */
     ProgressDisplay progress(FormatOptions format) {
-        return new ProgressDisplay(context.err(), context.terminal() && !format.quiet);
+        return new ProgressDisplay(terminal, context.terminal() && !format.quiet);
     }
 
     @Override
@@ -61,35 +71,61 @@ public final class DrCli implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
-    /** Runs the CLI with {@code args} in {@code context}; returns the exit code. */
+    /**
+     * Runs the CLI with {@code args} in {@code context}; returns the exit code. Everything written to the context's
+     * output and error streams goes through {@link Terminal#safe} (control characters from names, labels, arguments
+     * and messages are shown escaped, JSON keeps its exact values); only the progress bar draws on the raw error
+     * stream. Error messages are printed on one line through {@link Redaction#text} as a last guard for secrets.
+     */
     public static int run(CliContext context, String... args) {
-        DrCli cli = new DrCli(context);
+        PrintStream out = Terminal.safe(context.out());
+        PrintStream err = Terminal.safe(context.err());
+        CliContext safe = new CliContext(out, err, context.env(), context.kubernetes(), context.terminal(),
+                context.clock());
+        DrCli cli = new DrCli(safe, context.err());
         CommandLine cmd = new CommandLine(cli);
-        cmd.setOut(new PrintWriter(context.out(), true));
-        cmd.setErr(new PrintWriter(context.err(), true));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (cli.debug || !(e instanceof DrException)) {
-                e.printStackTrace(context.err());
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                err.print(Redaction.text(trace.toString()));
             }
-            context.err().println("dr " + commandLine.getCommandName() + ": " + oneLine(e));
+            err.println("dr " + commandLine.getCommandName() + ": " + oneLine(e));
             return ExitCodes.of(e);
         });
         cmd.setParameterExceptionHandler((e, args1) -> {
-            context.err().println("dr: " + e.getMessage());
-            e.getCommandLine().usage(context.err());
+            err.println("dr: " + Terminal.oneLine(Redaction.text(e.getMessage())));
+            e.getCommandLine().usage(err);
             return ExitCodes.USAGE;
         });
-        return cmd.execute(args);
+        try {
+            return cmd.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     private static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.replace('\n', ' ');
+        return Terminal.oneLine(Redaction.text(m));
+    }
+
+    /**
+     * What {@code java -jar dr.jar} does, without exiting: quiet logging, log lines (on standard error) escaped like
+     * the rest of the output, then {@link #run}.
+     */
+    public static int runProcess(String... args) {
+        Logging.quiet();
+        CliContext system = CliContext.system();
+        System.setErr(Terminal.safe(system.err()));
+        return run(system, args);
     }
 
     /** Entry point of {@code java -jar dr.jar}. */
     public static void main(String... args) {
-        Logging.quiet();
-        System.exit(run(CliContext.system(), args));
+        System.exit(runProcess(args));
     }
 }

@@ -1,5 +1,6 @@
 package io.drkit.examples.cli;
 
+import io.drkit.core.util.Terminal;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -8,7 +9,9 @@ import java.util.Map;
 /**
  * Progress bars for the CLI: one status line on the terminal, redrawn in place, summarising every task in flight
  * ({@code [#####.....]  45% 120.0/260.0 MiB  85.3 MiB/s  apps/a restoring}). Disabled (prints nothing) when the
- * output is not a terminal, so piped output stays clean. Thread-safe; redraws at most ten times a second.
+ * output is not a terminal, so piped output stays clean. Thread-safe; redraws at most ten times a second. It draws
+ * with CR on the raw terminal stream, so every text it shows (task names, details, lines) goes through
+ * {@link Terminal#escape} first.
  */
 public final class ProgressDisplay implements AutoCloseable {
     private static final int BAR = 24;
@@ -65,7 +68,7 @@ public final class ProgressDisplay implements AutoCloseable {
         }
         if (line != null) {
             clear();
-            out.println(line);
+            out.println(Terminal.escapeText(line));
         }
         redraw(true);
     }
@@ -76,7 +79,7 @@ public final class ProgressDisplay implements AutoCloseable {
             return;
         }
         clear();
-        out.println(line);
+        out.println(Terminal.escapeText(line));
         redraw(true);
     }
 
@@ -109,9 +112,9 @@ public final class ProgressDisplay implements AutoCloseable {
             if (names.length() > 0) {
                 names.append(" | ");
             }
-            names.append(e.getKey());
+            names.append(Terminal.escape(e.getKey()));
             if (!t.detail.isEmpty()) {
-                names.append(' ').append(t.detail);
+                names.append(' ').append(Terminal.escape(t.detail));
             }
         }
         StringBuilder line = new StringBuilder();

@@ -20,7 +20,9 @@ public final class SourceOptions {
     String targetUrl;
 
     @Option(names = "--longhorn", paramLabel = "URL",
-            description = "Longhorn manager REST API, e.g. http://longhorn-backend.longhorn-system.svc:9500")
+            description = "Longhorn manager REST API, e.g. http://longhorn-backend.longhorn-system.svc:9500. User "
+                    + "info (https://user:password@longhorn.example/) is sent as HTTP basic authentication and never "
+                    + "printed.")
     String longhorn;
 
     @Option(names = "--kubernetes", description = "Read backups from Longhorn's CRDs through the Kubernetes API "

@@ -16,6 +16,8 @@ import io.drkit.core.plan.PlanSkip;
 import io.drkit.core.plan.PlanWarning;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
+import io.drkit.core.util.Redaction;
+import io.drkit.core.util.Terminal;
 import io.drkit.examples.cli.ExitCodes;
 import io.drkit.examples.job.RestoreJobConfig.Key;
 import io.drkit.examples.support.Connections;
@@ -130,7 +132,7 @@ public final class RestoreJob {
                     String url = LonghornBackupTargetUrl.read(lookup.kubernetes(), config.longhornNamespace(),
                             config.backupTarget(), key);
                     config = config.withLonghornTargetUrl(url);
-                    out.println(NAME + ": " + key.envName() + " is empty; using " + BackupTarget.redact(url)
+                    out.println(NAME + ": " + key.envName() + " is empty; using " + Redaction.url(url)
                             + ", the URL of Longhorn's BackupTarget " + config.longhornNamespace() + "/" + config.backupTarget());
                 }
             }
@@ -289,7 +291,7 @@ public final class RestoreJob {
             LOG.error("the restore job failed unexpectedly", e);
         }
         String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        out.println(NAME + ": " + kind + msg.replace('\n', ' '));
+        out.println(NAME + ": " + kind + Terminal.oneLine(Redaction.text(msg)));
         return code;
     }
 

@@ -6,6 +6,7 @@ import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.NameTemplate;
 import io.drkit.core.plan.RestoreRequest;
+import io.drkit.core.util.Redaction;
 import io.drkit.core.util.Times;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Durations;
@@ -409,8 +410,8 @@ public record RestoreJobConfig(Mode mode, Source source, Optional<String> backup
     @Override
     public String toString() {
         return "RestoreJobConfig[mode=" + mode.value() + ", source=" + source.value()
-                + ", backupstore=" + backupstore.map(BackupTarget::redact).orElse("(Longhorn's BackupTarget " + backupTarget + ")")
-                + targetUrl.map(u -> ", targetUrl=" + BackupTarget.redact(u)).orElse("")
+                + ", backupstore=" + backupstore.map(Redaction::url).orElse("(Longhorn's BackupTarget " + backupTarget + ")")
+                + targetUrl.map(u -> ", targetUrl=" + Redaction.url(u)).orElse("")
                 + ", longhornNamespace=" + longhornNamespace + ", backupTarget=" + backupTarget + ", request=" + describe(request)
                 + ", parallelism=" + parallelism + ", stepTimeout=" + stepTimeout + ", pollInterval=" + pollInterval
                 + ", startupWait=" + startupWait + ", syncWait=" + syncWait

@@ -6,6 +6,7 @@ import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.model.BackupTarget;
+import io.drkit.core.util.Redaction;
 import io.drkit.kubernetes.KubernetesClusterInspector;
 import io.drkit.kubernetes.KubernetesVolumeBinder;
 import io.drkit.kubernetes.LonghornCrdCatalog;
@@ -86,8 +87,8 @@ public final class Connections implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Settings[backupstore=" + backupstore.map(BackupTarget::redact).orElse("-") + ", longhorn="
-                    + longhorn.map(BackupTarget::redact).orElse("-") + ", kubernetes=" + kubernetes + "]";
+            return "Settings[backupstore=" + backupstore.map(Redaction::url).orElse("-") + ", longhorn="
+                    + longhorn.map(Redaction::url).orElse("-") + ", kubernetes=" + kubernetes + "]";
         }
     }
 

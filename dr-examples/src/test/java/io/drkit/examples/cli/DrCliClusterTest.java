@@ -105,7 +105,8 @@ class DrCliClusterTest {
         assertThat(p.clusterAware()).isTrue();
         Path file = Files.writeString(dir.resolve("plan.json"), plan.out());
 
-        CliHarness.Result apply = cli.run("apply", file.toString(), "--poll-interval", "50ms", "-o", "json");
+        CliHarness.Result apply = cli.run("apply", file.toString(), "--backupstore", store.toString(), "--target-url",
+                TARGET, "--poll-interval", "50ms", "-o", "json");
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
         assertThat(apply.out()).contains("\"outcome\" : \"RESTORED\"").contains("\"pvc\" : \"karakeep/data-pvc\"");
         assertThat(pv("pvc-karakeep")).isNotNull();

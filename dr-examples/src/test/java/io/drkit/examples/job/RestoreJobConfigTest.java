@@ -186,15 +186,19 @@ class RestoreJobConfigTest {
         env.put("AWS_SECRET_ACCESS_KEY", "very-secret-value");
         env.put("AWS_ENDPOINTS", "https://minio.example:9000");
         env.put("HOME", "/home/job");
-        env.put("DRKIT_BACKUPSTORE", "s3://backups@us-east-1/?token=abc");
+        env.put("DRKIT_BACKUPSTORE", "s3://backups@us-east-1/dr/");
 
         RestoreJobConfig c = RestoreJobConfig.fromEnvironment(env);
 
         assertThat(c.credentials()).containsOnlyKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINTS");
         assertThat(c.settings().env()).isEqualTo(c.credentials());
-        assertThat(c.settings().backupstore()).contains("s3://backups@us-east-1/?token=abc");
+        assertThat(c.settings().backupstore()).contains("s3://backups@us-east-1/dr/");
         assertThat(c.toString()).contains("AWS_SECRET_ACCESS_KEY").doesNotContain("very-secret-value")
-                .doesNotContain("AKIAEXAMPLE").doesNotContain("abc");
+                .doesNotContain("AKIAEXAMPLE");
+        // credentials in the target URL itself are refused, without echoing them (they belong in the Secret)
+        env.put("DRKIT_BACKUPSTORE", "s3://backups@us-east-1/?token=abc123secret");
+        assertThatThrownBy(() -> RestoreJobConfig.fromEnvironment(env)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("must not carry credentials").hasMessageNotContaining("abc123secret");
         assertThat(c.withBackupstore("s3://other@eu-west-1/").backupstore()).contains("s3://other@eu-west-1/");
     }
 

@@ -3,6 +3,7 @@ package io.drkit.kubernetes.internal;
 import io.drkit.core.bind.StepInspection;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.plan.RestoreStep;
+import io.drkit.core.util.Redaction;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -180,14 +181,8 @@ public record StepFindings(Optional<VolumeCr> volume, Optional<PersistentVolume>
         return Optional.empty();
     }
 
-    /** A backup URL safe for messages (query options that may hold secrets dropped). */
+    /** A backup URL safe for messages ({@link Redaction#url}). */
     static String redact(String url) {
-        try {
-            BackupUrl u = BackupUrl.parse(url);
-            return u.toString();
-        } catch (RuntimeException e) {
-            int q = Objects.requireNonNullElse(url, "").indexOf('?');
-            return q < 0 ? url : url.substring(0, q) + "?…";
-        }
+        return Redaction.url(url);
     }
 }

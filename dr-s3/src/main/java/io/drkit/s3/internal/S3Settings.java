@@ -1,6 +1,7 @@
 package io.drkit.s3.internal;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.util.Redaction;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -94,7 +95,7 @@ public record S3Settings(String bucket, String region, URI endpoint, boolean pat
     /** Safe to print: bucket, region, endpoint, addressing, credential source. */
     public String describe() {
         return "s3://" + bucket + (region.isEmpty() ? "" : "@" + region) + "/"
-                + (endpoint == null ? "" : " at " + endpoint) + (pathStyle ? " (path-style)" : "")
+                + (endpoint == null ? "" : " at " + Redaction.url(endpoint.toString())) + (pathStyle ? " (path-style)" : "")
                 + (accessKeyId == null ? " (default credential chain)" : " (static credentials)");
     }
 
@@ -391,16 +392,25 @@ public record S3Settings(String bucket, String region, URI endpoint, boolean pat
             return v != null ? v : value(keys, b);
         }
 
+        /**
+         * The endpoint URL. User info ({@code http://user:password@host}) is dropped: S3 requests are signed with the
+         * access keys, and Longhorn's Go client ignores it too; it is never kept where it could be printed.
+         */
         private static URI parseEndpoint(String text) {
             String t = text.contains("://") ? text : "https://" + text;
             try {
                 URI u = new URI(t);
                 if (u.getHost() == null) {
-                    throw new InvalidInputException(AWS_ENDPOINTS + " '" + text + "' has no host");
+                    throw new InvalidInputException(AWS_ENDPOINTS + " '" + Redaction.url(t) + "' has no host");
+                }
+                if (u.getRawUserInfo() != null) {
+                    u = new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(),
+                            u.getFragment());
                 }
                 return u;
             } catch (URISyntaxException e) {
-                throw new InvalidInputException(AWS_ENDPOINTS + " '" + text + "' is not a URL: " + e.getMessage(), e);
+                // never echo the parser's message: it quotes the whole value, user info included
+                throw new InvalidInputException(AWS_ENDPOINTS + " '" + Redaction.url(t) + "' is not a URL", e);
             }
         }
 
