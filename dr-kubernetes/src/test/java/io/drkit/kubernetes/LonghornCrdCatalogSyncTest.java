@@ -113,7 +113,7 @@ class LonghornCrdCatalogSyncTest {
 
             assertThat(c.isComplete()).as("%s %s %s", c, longhorn.events(), cluster.admin().genericKubernetesResources(
                     Longhorn.BACKUP_VOLUMES).inNamespace(NS).list().getItems()).isFalse();
-            assertThat(c.volumes()).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc");
+            assertThat(c.volumes()).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-eee", "pvc-fff"); // every fixture volume with a backup
             assertThat(c.volumeGap("pvc-aaa")).hasValueSatisfying(g -> assertThat(g).contains(CatalogFixture.A2));
             assertThat(catalog.skippedEntries()).filteredOn(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED)
                     .extracting(SkippedEntry::location).contains("backup volume pvc-aaa", "backup volume pvc-ccc");

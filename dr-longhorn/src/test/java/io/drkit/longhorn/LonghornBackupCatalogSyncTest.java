@@ -93,7 +93,7 @@ class LonghornBackupCatalogSyncTest {
 
             assertThat(c.isComplete()).isFalse();
             assertThat(c.listsEveryVolume()).isTrue();
-            assertThat(c.volumes()).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc");
+            assertThat(c.volumes()).containsOnlyKeys("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-eee", "pvc-fff"); // every fixture volume with a backup
             assertThat(c.volumeGap("pvc-aaa")).hasValueSatisfying(g -> assertThat(g).contains(CatalogFixture.A2)
                     .contains("no backup of this volume is"));
             assertThat(sim.syncRequests()).isPositive();
