@@ -80,7 +80,7 @@ class LonghornCrdCatalogSyncTest {
     void backupVolumesWithoutTheirBackupsAreSyncedOnRequestBeforeTheCatalogAnswers() {
         longhorn(b -> b.startUnsynced(true)).initialize();
         assertThat(cluster.admin().genericKubernetesResources(Longhorn.BACKUP_VOLUMES).inNamespace(NS).list().getItems())
-                .hasSize(4);
+                .hasSize(6); // every volume of the contract fixture
         assertThat(backupCrs()).isEmpty();
         longhorn.start();
         Waits waits = new Waits();
@@ -129,7 +129,7 @@ class LonghornCrdCatalogSyncTest {
         try (LonghornCrdCatalog catalog = catalog(Duration.ofSeconds(30), CatalogListener.NONE)) {
             assertThat(catalog.completeness().isComplete()).isTrue();
             assertThat(catalog.listBackupVolumes()).extracting(BackupVolume::name)
-                    .containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd");
+                    .containsExactly("pvc-aaa", "pvc-bbb", "pvc-ccc", "pvc-ddd", "pvc-eee", "pvc-fff");
             assertThat(longhorn.targetSyncs()).isPositive();
         }
     }
