@@ -12,7 +12,8 @@ import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.bind.StepInspection;
 import io.drkit.core.bind.VolumeBinder;
-import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.bind.StepOutcome;
+import io.drkit.core.bind.StepState;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestoreStep;
 import java.time.Clock;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -170,23 +170,16 @@ public final class RestoreExecutor {
         StepResult result;
         try {
             BindContext ctx = BindContext.create(step, stepTimeout, stepCancellation, listener);
-            ctx.phase(BindPhase.PREFLIGHT, "checking what exists for " + step.id());
-            StepInspection found = binder.inspect(step);
+            StepState state = binder.preflight(step, ctx);
+            StepInspection found = StepInspection.of(step, state);
             LOG.debug("pre-flight {}: {} {}", step.id(), found.state(), found.detail());
-            switch (found.state()) {
-                case CONFLICT -> result = new StepResult(step.pvc(), StepOutcome.SKIPPED, Optional.empty(),
-                        "pre-flight conflict: " + found.detail(), Optional.of(ConflictException.class.getSimpleName()),
-                        Optional.of(new ConflictException(found.detail())), elapsed(t0));
-                case COMPLETE -> {
-                    BindResult adopted = binder.bind(step, ctx);
-                    result = ok(step, adopted, found.detail(), t0);
-                }
-                default -> {
-                    BindResult done = binder.bind(step, ctx);
-                    result = ok(step, done, found.state() == StepInspection.State.PARTIAL
-                            ? "resumed: " + found.detail() : "", t0);
-                }
-            }
+            result = switch (found.state()) {
+                case CONFLICT -> new StepResult.Skipped(step.pvc(), new ConflictException(found.detail()),
+                        "pre-flight conflict: " + found.detail(), elapsed(t0));
+                case COMPLETE -> succeeded(step, binder.bind(step, state, ctx), found.detail(), t0);
+                case PARTIAL -> succeeded(step, binder.bind(step, state, ctx), "resumed: " + found.detail(), t0);
+                case NOT_STARTED -> succeeded(step, binder.bind(step, state, ctx), "", t0);
+            };
         } catch (CancelledException e) {
             result = timedOut.get() == 1
                     ? failed(step, elapsed(t0), new DrTimeoutException("step " + step.id() + " did not finish", stepTimeout))
@@ -213,28 +206,20 @@ public final class RestoreExecutor {
         return r;
     }
 
-    private StepResult ok(RestoreStep step, BindResult b, String detail, Instant t0) {
-        StepOutcome o = switch (b.outcome()) {
-            case RESTORED -> StepOutcome.RESTORED;
-            case RESUMED -> StepOutcome.RESUMED;
-            case ADOPTED -> StepOutcome.ADOPTED;
-        };
-        String d = detail.isEmpty() ? String.join("; ", b.actions()) : detail;
-        return new StepResult(step.pvc(), o, Optional.of(b), d, Optional.empty(), Optional.empty(), elapsed(t0));
+    private StepResult succeeded(RestoreStep step, BindResult b, String detail, Instant t0) {
+        return new StepResult.Succeeded(step.pvc(), b, detail.isEmpty() ? String.join("; ", b.actions()) : detail,
+                elapsed(t0));
     }
 
     private StepResult failed(RestoreStep step, Duration elapsed, Throwable e) {
-        String type = e instanceof DrException ? e.getClass().getSimpleName() : "UnexpectedError";
-        String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
         if (!(e instanceof DrException)) {
             LOG.warn("step {} failed with an unexpected error", step.id(), e);
         }
-        return new StepResult(step.pvc(), StepOutcome.FAILED, Optional.empty(), msg, Optional.of(type), Optional.of(e), elapsed);
+        return new StepResult.Failed(step.pvc(), e, elapsed);
     }
 
     private static StepResult cancelled(RestoreStep step, Duration elapsed, String why) {
-        return new StepResult(step.pvc(), StepOutcome.CANCELLED, Optional.empty(), why,
-                Optional.of(CancelledException.class.getSimpleName()), Optional.of(new CancelledException(why)), elapsed);
+        return new StepResult.Cancelled(step.pvc(), new CancelledException(why), elapsed);
     }
 
     private Duration elapsed(Instant t0) {

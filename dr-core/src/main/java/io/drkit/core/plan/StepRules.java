@@ -1,6 +1,7 @@
 package io.drkit.core.plan;
 
 import io.drkit.core.DrException;
+import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.BackupUrl;
@@ -128,6 +129,20 @@ public final class StepRules {
         labelNames(out, "recurringJobs", step.recurringJobs());
         checkBackup(out, step.backup());
         return List.copyOf(out);
+    }
+
+    /**
+     * Throws when {@code step} breaks a rule: what a binder needs and the plan lacks is invalid input, never decided
+     * again by the binder.
+     *
+     * @throws InvalidInputException naming the step and every broken rule
+     */
+    public static void require(RestoreStep step) {
+        List<Violation> broken = check(step);
+        if (!broken.isEmpty()) {
+            throw new InvalidInputException("step " + step.id() + " breaks the plan rules: " + broken.stream()
+                    .map(Violation::toString).collect(java.util.stream.Collectors.joining("; ")));
+        }
     }
 
     /**

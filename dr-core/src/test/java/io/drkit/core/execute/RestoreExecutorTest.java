@@ -8,7 +8,7 @@ import io.drkit.core.DrException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.cluster.ClusterState;
-import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
