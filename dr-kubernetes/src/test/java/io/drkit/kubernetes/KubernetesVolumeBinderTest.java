@@ -14,6 +14,7 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.bind.StepInspection;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
@@ -86,6 +87,57 @@ class KubernetesVolumeBinderTest {
         }
     }
 
+    // ---------------------------------------------------------------- reads per step
+
+    /**
+     * Reads of the step's own objects (its Longhorn volume, PVs, its claim) outside the restore wait, counted per
+     * step: the executor reads them once and hands that state to the engine (they were read twice, 8 reads).
+     */
+    private static List<String> stateReads(List<MockCluster.Call> calls) {
+        return calls.stream().filter(c -> c.method().equals("GET") && !c.query().contains("watch=true"))
+                .filter(c -> c.path().endsWith("/volumes/restored-db") || c.path().contains("/persistentvolumes")
+                        || c.path().contains("/persistentvolumeclaims"))
+                .map(c -> c.method() + " " + c.path() + (c.query().isEmpty() ? "" : "?" + c.query())).toList();
+    }
+
+    @Test
+    void aFreshStepReadsItsObjectsOnceThroughTheExecutor() {
+        Backup b = sim().store.publish("pvc-src", "backup-1000000000000009", DB, 1L << 30);
+        RestoreStep s = step(b, "restored-db");
+        java.util.concurrent.atomic.AtomicReference<BindPhase> phase = new java.util.concurrent.atomic.AtomicReference<>();
+        List<MockCluster.Call> outsideRestoreWait = Collections.synchronizedList(new ArrayList<>());
+        sim.cluster.observe(c -> {
+            if (c.agent().startsWith(MockCluster.LIBRARY) && phase.get() != BindPhase.RESTORING) {
+                outsideRestoreWait.add(c);
+            }
+        });
+        io.drkit.core.execute.ExecutionListener l = new io.drkit.core.execute.ExecutionListener() {
+            @Override
+            public void phase(RestoreStep step, BindPhase p, String detail) {
+                phase.set(p);
+            }
+        };
+        io.drkit.core.plan.RestorePlan plan = new io.drkit.core.plan.RestorePlan(io.drkit.core.plan.RestorePlan.SCHEMA_VERSION,
+                Instant.now(), "test", true, io.drkit.core.plan.RestoreRequest.of(DB), List.of(s), List.of(), List.of());
+
+        var report = io.drkit.core.execute.RestoreExecutor.builder().binder(sim.binder).listener(l).build().execute(plan);
+
+        assertThat(report.results()).extracting(r -> r.outcome()).containsExactly(StepOutcome.RESTORED);
+        assertThat(stateReads(outsideRestoreWait)).as("GETs of the step's volume, PVs and claim").hasSizeLessThanOrEqualTo(4)
+                .containsExactlyInAnyOrder(
+                        "GET /apis/longhorn.io/v1beta2/namespaces/longhorn-system/volumes/restored-db",
+                        "GET /api/v1/persistentvolumes/restored-db",
+                        "GET /api/v1/persistentvolumes",
+                        "GET /api/v1/namespaces/shop/persistentvolumeclaims/db-data");
+
+        int before = sim.cluster.libraryCalls().size();
+        var again = io.drkit.core.execute.RestoreExecutor.builder().binder(sim.binder).build().execute(plan);
+        List<MockCluster.Call> adoptCalls = sim.cluster.libraryCalls().subList(before, sim.cluster.libraryCalls().size());
+        assertThat(again.results()).extracting(r -> r.outcome()).containsExactly(StepOutcome.ADOPTED);
+        assertThat(adoptCalls).as("a complete step: 4 reads, nothing else").hasSize(4);
+        assertThat(stateReads(adoptCalls)).hasSize(4);
+    }
+
     // ---------------------------------------------------------------- what gets written
 
     @Test
@@ -113,7 +165,7 @@ class KubernetesVolumeBinderTest {
         RestoreStep s = step(b, "restored-db").toBuilder().replicas(replicas).reclaimPolicy(policy).fsType("xfs").build();
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         PersistentVolume pv = sim.pv("restored-db");
         var spec = pv.getSpec();
         assertThat(spec.getCsi().getDriver()).isEqualTo("driver.longhorn.io");
@@ -235,7 +287,7 @@ class KubernetesVolumeBinderTest {
 
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESUMED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESUMED);
         assertThat(r.actions()).anyMatch(a -> a.startsWith("reserved existing PV restored-db"));
         assertThat(sim.pv("restored-db").getSpec().getClaimRef().getName()).isEqualTo("db-data");
     }
@@ -344,7 +396,7 @@ class KubernetesVolumeBinderTest {
         assertThat(sim.binder.inspect(s).state()).isEqualTo(StepInspection.State.PARTIAL);
         sim.longhorn.resumeRestore("restored-db");
         BindResult again = sim.binder.bind(s, ctx(s));
-        assertThat(again.outcome()).isEqualTo(BindResult.Outcome.RESUMED);
+        assertThat(again.outcome()).isEqualTo(StepOutcome.RESUMED);
         assertThat(again.actions()).contains("adopted volume restored-db", "restored volume restored-db");
     }
 
@@ -375,7 +427,7 @@ class KubernetesVolumeBinderTest {
         sim.store.publish("pvc-late", "backup-3000000000000001", DB, 1L << 30);
 
         BindResult r = run.get(30, TimeUnit.SECONDS);
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(phases).containsSubsequence(BindPhase.WAIT_FOR_BACKUP, BindPhase.CREATE_VOLUME, BindPhase.RESTORING,
                 BindPhase.CREATE_PV, BindPhase.DONE);
         assertThat(sim.cluster.libraryWrites()).anyMatch(c -> c.method().equals("PUT") && c.path().contains("/backuptargets/default")
@@ -391,7 +443,7 @@ class KubernetesVolumeBinderTest {
 
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         String bv = sim.longhorn.backupVolumeName("pvc-src");
         assertThat(sim.cluster.libraryWrites()).anyMatch(c -> c.method().equals("PUT")
                 && c.path().endsWith("/backupvolumes/" + bv) && c.body().contains("syncRequestedAt"));
@@ -436,7 +488,7 @@ class KubernetesVolumeBinderTest {
             }
         }));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(sim.cluster.libraryWrites()).filteredOn(c -> c.method().equals("POST") && c.path().endsWith("/volumes")).hasSize(2);
         assertThat(phases).isSortedAccordingTo(Enum::compareTo);
     }
@@ -452,7 +504,7 @@ class KubernetesVolumeBinderTest {
 
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESUMED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESUMED);
         assertThat(r.actions()).contains("adopted volume restored-db created concurrently from the same backup");
         assertThat(sim.pv("restored-db")).isNotNull();
     }
