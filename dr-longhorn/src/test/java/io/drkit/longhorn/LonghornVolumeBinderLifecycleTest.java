@@ -35,6 +35,7 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
@@ -153,7 +154,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), rec));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(r.pvcCreated()).isTrue();
         assertThat(rec.phases).containsExactly(BindPhase.PREFLIGHT, BindPhase.CREATE_VOLUME, BindPhase.RESTORING,
                 BindPhase.CREATE_PV, BindPhase.CREATE_PVC, BindPhase.DONE);
@@ -232,7 +233,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), BindListener.NONE));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         wm.verify(1, postRequestedFor(urlEqualTo(VOLUME + "?action=pvCreate")));
     }
 
@@ -260,7 +261,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), BindListener.NONE));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
     }
 
     @ParameterizedTest
@@ -287,7 +288,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), rec));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(rec.phases).containsSubsequence(BindPhase.WAIT_FOR_BACKUP, BindPhase.CREATE_VOLUME);
         assertThat(rec.details).anyMatch(d -> d.contains("backup " + A_NEWEST + " of volume " + VOL_A));
         wm.verify(v.hasSync() ? 1 : 0, postRequestedFor(urlPathMatching("/v1/backupvolumes/.*"))
@@ -309,7 +310,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), BindListener.NONE));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         wm.verify(2, postRequestedFor(urlEqualTo("/v1/volumes")));
     }
 
