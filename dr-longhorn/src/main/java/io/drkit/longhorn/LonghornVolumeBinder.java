@@ -8,7 +8,9 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.Creation;
 import io.drkit.core.bind.StepOperations;
-import io.drkit.core.bind.StepState;
+import io.drkit.core.bind.StepState.PvFinding;
+import io.drkit.core.bind.StepState.Snapshot;
+import io.drkit.core.bind.StepState.VolumeFinding;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
@@ -62,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; {@link #close()} closes the client only when asked to ({@link Builder#closeClient(boolean)}).
  */
-public final class LonghornVolumeBinder implements StepOperations<LonghornVolumeBinder.State> {
+public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(LonghornVolumeBinder.class);
     private static final Set<String> PV_USABLE = Set.of("Available", "Bound");
 
@@ -102,81 +104,43 @@ public final class LonghornVolumeBinder implements StepOperations<LonghornVolume
 
     // ------------------------------------------------------------------ state
 
+    @Override
+    public Class<Snapshot> stateType() {
+        return Snapshot.class;
+    }
+
     /**
-     * What exists for one step, from one {@code GET /v1/volumes}: the step's volume, if any, and what Longhorn's
+     * What exists for the step, from one {@code GET /v1/volumes}: the step's volume, if any, and what Longhorn's
      * {@code kubernetesStatus} of every volume says about the step's PV and claim.
      */
-    public static final class State implements StepState {
-        private final RestoreStep step;
-        private final String conflict;
-        private final LonghornVolume volume;
-
-        private State(RestoreStep step, String conflict, LonghornVolume volume) {
-            this.step = step;
-            this.conflict = conflict;
-            this.volume = volume;
-        }
-
-        @Override
-        public Optional<String> conflict() {
-            return conflict.isEmpty() ? Optional.empty() : Optional.of(conflict);
-        }
-
-        @Override
-        public VolumeFinding volume() {
-            if (volume == null) {
-                return VolumeFinding.ABSENT;
-            }
-            return RestoreCheck.evaluate(volume).phase() == RestoreCheck.Phase.DONE ? VolumeFinding.RESTORED
-                    : VolumeFinding.RESTORING;
-        }
-
-        @Override
-        public PvFinding pv() {
-            if (volume == null || volume.pvName().isEmpty()) {
-                return PvFinding.ABSENT;
-            }
-            return PV_USABLE.contains(volume.kubernetesStatus().pvStatus()) ? PvFinding.READY : PvFinding.NOT_READY;
-        }
-
-        @Override
-        public boolean claimExists() {
-            return volume != null && volume.boundClaim().map(step.pvc()::equals).orElse(false);
-        }
-
-        @Override
-        public String describe() {
-            if (volume == null) {
-                return "no Longhorn volume " + step.volumeName() + " yet";
-            }
-            RestoreCheck.Result r = RestoreCheck.evaluate(volume);
-            return switch (r.phase()) {
-                case DONE -> "Longhorn volume " + volume.name() + " restored from " + describeBackup(step.fromBackup())
-                        + "; PV " + step.pvName() + (volume.pvName().isPresent() ? " " + volume.kubernetesStatus().pvStatus()
-                        : " missing") + volume.boundClaim().map(c -> " (claim " + c + ")").orElse("")
-                        + (step.createPvc() && !claimExists() ? ", claim " + step.pvc() + " missing" : "");
-                case FAILED -> r.detail() + "; delete the volume in Longhorn before retrying";
-                default -> r.detail();
-            };
-        }
-
-        @Override
-        public String toString() {
-            return "LonghornVolumeBinder.State[" + conflict().orElse(describe()) + "]";
-        }
-    }
-
     @Override
-    public Class<State> stateType() {
-        return State.class;
-    }
-
-    @Override
-    public State read(RestoreStep step) {
+    public Snapshot read(RestoreStep step) {
         ensureOpen();
         List<LonghornVolume> all = client.listVolumes();
         LonghornVolume vol = all.stream().filter(v -> v.name().equals(step.volumeName())).findFirst().orElse(null);
-        return new State(step, conflict(step, vol, all), vol);
+        return snapshot(step, conflict(step, vol, all), vol);
+    }
+
+    /** The findings for {@code step} from its volume ({@code null}: none) as Longhorn reports it. */
+    private static Snapshot snapshot(RestoreStep step, String conflict, LonghornVolume vol) {
+        if (vol == null) {
+            return new Snapshot(conflict, VolumeFinding.ABSENT, PvFinding.ABSENT, false,
+                    "no Longhorn volume " + step.volumeName() + " yet");
+        }
+        RestoreCheck.Result r = RestoreCheck.evaluate(vol);
+        PvFinding pv = vol.pvName().isEmpty() ? PvFinding.ABSENT
+                : PV_USABLE.contains(vol.kubernetesStatus().pvStatus()) ? PvFinding.READY : PvFinding.NOT_READY;
+        boolean claim = vol.boundClaim().map(step.pvc()::equals).orElse(false);
+        String detail = switch (r.phase()) {
+            case DONE -> "Longhorn volume " + vol.name() + " restored from " + describeBackup(step.fromBackup())
+                    + "; PV " + step.pvName() + (vol.pvName().isPresent() ? " " + vol.kubernetesStatus().pvStatus()
+                    : " missing") + vol.boundClaim().map(c -> " (claim " + c + ")").orElse("")
+                    + (step.createPvc() && !claim ? ", claim " + step.pvc() + " missing" : "");
+            case FAILED -> r.detail() + "; delete the volume in Longhorn before retrying";
+            default -> r.detail();
+        };
+        return new Snapshot(conflict, r.phase() == RestoreCheck.Phase.DONE ? VolumeFinding.RESTORED
+                : VolumeFinding.RESTORING, pv, claim, detail);
     }
 
     /** Why the step must not run, from Longhorn's view of every volume, or "". */
@@ -232,19 +196,19 @@ public final class LonghornVolumeBinder implements StepOperations<LonghornVolume
     }
 
     @Override
-    public List<String> adoptVolume(RestoreStep step, State state, BindContext ctx) {
+    public List<String> adoptVolume(RestoreStep step, Snapshot state, BindContext ctx) {
         List<String> changes = new ArrayList<>();
         ensureRecurringJobs(step, changes);
         return changes;
     }
 
     @Override
-    public State awaitRestore(RestoreStep step, State state, BindContext ctx) {
-        return new State(step, state.conflict, awaitRestore(step, BackupUrl.parse(step.fromBackup()), ctx));
+    public Snapshot awaitRestore(RestoreStep step, Snapshot state, BindContext ctx) {
+        return snapshot(step, state.conflictReason(), awaitRestore(step, BackupUrl.parse(step.fromBackup()), ctx));
     }
 
     @Override
-    public Creation createPv(RestoreStep step, State state, BindContext ctx) {
+    public Creation createPv(RestoreStep step, Snapshot state, BindContext ctx) {
         ServerCapabilities caps = client.capabilities();
         createPv(step, caps, ctx);
         awaitPvStatus(step, ctx);
@@ -255,13 +219,13 @@ public final class LonghornVolumeBinder implements StepOperations<LonghornVolume
     }
 
     @Override
-    public boolean preparePv(RestoreStep step, State state, BindContext ctx) {
+    public boolean preparePv(RestoreStep step, Snapshot state, BindContext ctx) {
         awaitPvStatus(step, ctx);
         return false;
     }
 
     @Override
-    public Creation createPvc(RestoreStep step, State state, BindContext ctx) {
+    public Creation createPvc(RestoreStep step, Snapshot state, BindContext ctx) {
         return createPvc(step, ctx) ? Creation.createdNow() : Creation.foundConcurrently();
     }
 

@@ -1,5 +1,6 @@
 package io.drkit.core.bind;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -49,4 +50,36 @@ public interface StepState {
 
     /** A human description of what was found, naming the objects (the pre-flight's detail). */
     String describe();
+
+    /**
+     * A state that is only the findings, for backends whose operations need nothing else of what they read (Longhorn's
+     * REST API, the in-memory cluster).
+     *
+     * @param conflictReason why the step must not run, or {@code ""}
+     * @param volume         the step's volume
+     * @param pv             the step's PV
+     * @param claimExists    whether the step's claim exists
+     * @param describe       what was found, in words
+     */
+    record Snapshot(String conflictReason, VolumeFinding volume, PvFinding pv, boolean claimExists, String describe)
+            implements StepState {
+
+        /** Validates. */
+        public Snapshot {
+            conflictReason = Objects.requireNonNullElse(conflictReason, "");
+            Objects.requireNonNull(volume, "volume");
+            Objects.requireNonNull(pv, "pv");
+            describe = Objects.requireNonNullElse(describe, "");
+        }
+
+        @Override
+        public Optional<String> conflict() {
+            return conflictReason.isEmpty() ? Optional.empty() : Optional.of(conflictReason);
+        }
+
+        /** The same findings with the volume as {@code v}. */
+        public Snapshot withVolume(VolumeFinding v) {
+            return new Snapshot(conflictReason, v, pv, claimExists, describe);
+        }
+    }
 }

@@ -5,7 +5,7 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.Creation;
 import io.drkit.core.bind.StepOperations;
-import io.drkit.core.bind.StepState;
+import io.drkit.core.bind.StepState.Snapshot;
 import io.drkit.core.bind.StepState.PvFinding;
 import io.drkit.core.bind.StepState.VolumeFinding;
 import io.drkit.core.cluster.ClusterState;
@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * hang until cancelled. Use it to test code that drives the
  * executor, and read {@link #clusterState()} to plan against the simulated cluster. Thread-safe.
  */
-public final class InMemoryVolumeBinder implements StepOperations<InMemoryVolumeBinder.SimState> {
+public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
 
     /** A simulated Longhorn volume. */
     public record SimVolume(String name, Optional<String> fromBackup, long size, boolean restored,
@@ -193,40 +193,18 @@ public final class InMemoryVolumeBinder implements StepOperations<InMemoryVolume
 
     // ---------------------------------------------------------------- StepOperations
 
-    /**
-     * What exists for one step in the simulated cluster.
-     *
-     * @param conflictReason why the step must not run, or {@code ""}
-     * @param volume         the step's volume
-     * @param pv             the step's PV
-     * @param claimExists    whether the step's claim exists
-     * @param detail         what was found, in words
-     */
-    public record SimState(String conflictReason, VolumeFinding volume, PvFinding pv, boolean claimExists, String detail)
-            implements StepState {
-        @Override
-        public Optional<String> conflict() {
-            return conflictReason.isEmpty() ? Optional.empty() : Optional.of(conflictReason);
-        }
-
-        @Override
-        public String describe() {
-            return detail;
-        }
-    }
-
     @Override
     public String describe() {
         return "in-memory cluster";
     }
 
     @Override
-    public Class<SimState> stateType() {
-        return SimState.class;
+    public Class<Snapshot> stateType() {
+        return Snapshot.class;
     }
 
     @Override
-    public SimState read(RestoreStep step) {
+    public Snapshot read(RestoreStep step) {
         injected(step, BindPhase.PREFLIGHT);
         SimVolume v = volumes.get(step.volumeName());
         SimPv pv = pvs.get(step.pvName());
@@ -249,7 +227,7 @@ public final class InMemoryVolumeBinder implements StepOperations<InMemoryVolume
         String detail = "volume " + step.volumeName() + " " + (v == null ? "missing" : v.restored() ? "restored"
                 : "restoring") + ", PV " + step.pvName() + " " + (pv == null ? "missing" : "present")
                 + (pvc == null ? "" : ", claim " + step.pvc() + " present");
-        return new SimState(conflict, volume, pvFinding, pvc != null, detail);
+        return new Snapshot(conflict, volume, pvFinding, pvc != null, detail);
     }
 
     @Override
@@ -265,28 +243,21 @@ public final class InMemoryVolumeBinder implements StepOperations<InMemoryVolume
 
     @Override
     public Creation createVolume(RestoreStep step, BindContext ctx) {
-        Creation c;
-        synchronized (this) {
-            if (volumes.containsKey(step.volumeName())) {
-                c = Creation.foundConcurrently();
-            } else {
-                Map<String, String> labels = new LinkedHashMap<>();
-                step.recurringJobGroups().forEach(g -> labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + g, "enabled"));
-                step.recurringJobs().forEach(j -> labels.put(LonghornLabels.RECURRING_JOB_PREFIX + j, "enabled"));
-                labels.put(LonghornLabels.BACKUP_VOLUME, step.backup().volumeName());
-                volumes.put(step.volumeName(), new SimVolume(step.volumeName(), Optional.of(step.fromBackup()),
-                        step.sizeBytes(), false, labels));
-                volumeCreations.incrementAndGet();
-                log.add("create volume " + step.volumeName());
-                c = Creation.createdNow();
-            }
+        Map<String, String> labels = new LinkedHashMap<>();
+        step.recurringJobGroups().forEach(g -> labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + g, "enabled"));
+        step.recurringJobs().forEach(j -> labels.put(LonghornLabels.RECURRING_JOB_PREFIX + j, "enabled"));
+        labels.put(LonghornLabels.BACKUP_VOLUME, step.backup().volumeName());
+        Creation c = create(volumes, step.volumeName(), () -> new SimVolume(step.volumeName(),
+                Optional.of(step.fromBackup()), step.sizeBytes(), false, labels), "create volume " + step.volumeName());
+        if (c.created()) {
+            volumeCreations.incrementAndGet();
         }
         checkInjected(step, BindPhase.CREATE_VOLUME, ctx);
         return c;
     }
 
     @Override
-    public SimState awaitRestore(RestoreStep step, SimState state, BindContext ctx) {
+    public Snapshot awaitRestore(RestoreStep step, Snapshot state, BindContext ctx) {
         SimVolume v = volumes.get(step.volumeName());
         if (v == null) {
             throw new DrException(step.id() + ": volume " + step.volumeName() + " disappeared during its restore");
@@ -300,31 +271,23 @@ public final class InMemoryVolumeBinder implements StepOperations<InMemoryVolume
         checkInjected(step, BindPhase.RESTORING, ctx);
         volumes.computeIfPresent(step.volumeName(), (k, old) ->
                 new SimVolume(old.name(), old.fromBackup(), old.size(), true, old.labels()));
-        return new SimState(state.conflictReason(), VolumeFinding.RESTORED, state.pv(), state.claimExists(),
-                state.detail());
+        return state.withVolume(VolumeFinding.RESTORED);
     }
 
     @Override
-    public Creation createPv(RestoreStep step, SimState state, BindContext ctx) {
-        Creation c;
-        synchronized (this) {
-            if (pvs.containsKey(step.pvName())) {
-                c = Creation.foundConcurrently();
-            } else {
-                pvs.put(step.pvName(), new SimPv(step.pvName(), step.volumeName(), Optional.of(step.pvc()),
-                        step.storageClassName(), step.sizeBytes(), step.reclaimPolicy().kubernetesName()));
-                pvCreations.incrementAndGet();
-                log.add("create pv " + step.pvName());
-                c = Creation.createdNow("pre-bound to " + step.pvc());
-            }
+    public Creation createPv(RestoreStep step, Snapshot state, BindContext ctx) {
+        Creation c = create(pvs, step.pvName(), () -> new SimPv(step.pvName(), step.volumeName(), Optional.of(step.pvc()),
+                step.storageClassName(), step.sizeBytes(), step.reclaimPolicy().kubernetesName()), "create pv " + step.pvName());
+        if (c.created()) {
+            pvCreations.incrementAndGet();
         }
         bindClaims();
         checkInjected(step, BindPhase.CREATE_PV, ctx);
-        return c;
+        return c.created() ? Creation.createdNow("pre-bound to " + step.pvc()) : c;
     }
 
     @Override
-    public boolean preparePv(RestoreStep step, SimState state, BindContext ctx) {
+    public boolean preparePv(RestoreStep step, Snapshot state, BindContext ctx) {
         boolean reserved;
         synchronized (this) {
             SimPv pv = pvs.get(step.pvName());
@@ -341,21 +304,22 @@ public final class InMemoryVolumeBinder implements StepOperations<InMemoryVolume
     }
 
     @Override
-    public Creation createPvc(RestoreStep step, SimState state, BindContext ctx) {
-        Creation c;
-        synchronized (this) {
-            if (pvcs.containsKey(step.pvc())) {
-                c = Creation.foundConcurrently();
-            } else {
-                pvcs.put(step.pvc(), new SimPvc(step.pvc(), Optional.of(step.pvName()), step.storageClassName(),
-                        step.sizeBytes(), Map.of()));
-                log.add("create pvc " + step.pvc());
-                c = Creation.createdNow();
-            }
-        }
+    public Creation createPvc(RestoreStep step, Snapshot state, BindContext ctx) {
+        Creation c = create(pvcs, step.pvc(), () -> new SimPvc(step.pvc(), Optional.of(step.pvName()),
+                step.storageClassName(), step.sizeBytes(), Map.of()), "create pvc " + step.pvc());
         bindClaims();
         checkInjected(step, BindPhase.CREATE_PVC, ctx);
         return c;
+    }
+
+    /** Puts what {@code value} makes under {@code key} unless something is there already (then: found concurrently). */
+    private synchronized <K, V> Creation create(Map<K, V> map, K key, Supplier<V> value, String change) {
+        if (map.containsKey(key)) {
+            return Creation.foundConcurrently();
+        }
+        map.put(key, value.get());
+        log.add(change);
+        return Creation.createdNow();
     }
 
     /** Plays the PV controller: an unbound claim binds to a PV whose claimRef names it. */
