@@ -7,11 +7,9 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.Creation;
 import io.drkit.core.bind.StepOperations;
 import io.drkit.core.bind.StepState;
-import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.kubernetes.internal.BackupSync;
-import io.drkit.kubernetes.internal.BackupVolumeCr;
 import io.drkit.kubernetes.internal.BinderSettings;
 import io.drkit.kubernetes.internal.ClientHandle;
 import io.drkit.kubernetes.internal.Cr;
@@ -162,7 +160,7 @@ public final class KubernetesVolumeBinder implements StepOperations<KubernetesVo
     @Override
     public Creation createPv(RestoreStep step, State state, BindContext ctx) {
         VolumeCr volume = restoredVolume(step, state);
-        return createPv(step, volume, storageClass(step)) ? Creation.createdNow("pre-bound to it by claimRef")
+        return createPv(step, volume) ? Creation.createdNow("pre-bound to it by claimRef")
                 : Creation.foundConcurrently();
     }
 
@@ -174,7 +172,7 @@ public final class KubernetesVolumeBinder implements StepOperations<KubernetesVo
 
     @Override
     public Creation createPvc(RestoreStep step, State state, BindContext ctx) {
-        return createPvc(step, restoredVolume(step, state), storageClass(step)) ? Creation.createdNow()
+        return createPvc(step, restoredVolume(step, state)) ? Creation.createdNow()
                 : Creation.foundConcurrently();
     }
 
@@ -256,31 +254,10 @@ public final class KubernetesVolumeBinder implements StepOperations<KubernetesVo
         }
     }
 
-    /** The PV's storage class: the step's, else what pvCreate would pick (backup volume's class, static class setting). */
-    private String storageClass(RestoreStep step) {
-        if (!step.storageClassName().isEmpty()) {
-            return step.storageClassName();
-        }
-        String ns = settings.namespace();
-        String volume = BackupUrl.parse(step.fromBackup()).volumeName();
-        Optional<String> fromBackupVolume = KubeErrors.call("list BackupVolumes in " + ns, () ->
-                        handle.client().genericKubernetesResources(Longhorn.BACKUP_VOLUMES).inNamespace(ns).list().getItems())
-                .stream().map(BackupVolumeCr::of).filter(bv -> bv.volumeName().equals(volume))
-                .map(BackupVolumeCr::storageClassName).filter(s -> !s.isEmpty()).findFirst();
-        if (fromBackupVolume.isPresent()) {
-            return fromBackupVolume.get();
-        }
-        GenericKubernetesResource setting = KubeErrors.call("get Setting " + ns + "/" + Longhorn.SETTING_STATIC_STORAGE_CLASS,
-                () -> handle.client().genericKubernetesResources(Longhorn.SETTINGS).inNamespace(ns)
-                        .withName(Longhorn.SETTING_STATIC_STORAGE_CLASS).get());
-        String value = setting == null ? "" : Cr.str(setting, "value");
-        return value.isEmpty() ? Longhorn.DEFAULT_STATIC_STORAGE_CLASS : value;
-    }
-
     /** Creates the PV; false when an identical one appeared concurrently. */
-    private boolean createPv(RestoreStep step, VolumeCr volume, String storageClass) {
+    private boolean createPv(RestoreStep step, VolumeCr volume) {
         String what = "create PersistentVolume " + step.pvName();
-        PersistentVolume pv = PvManifests.pv(step, volume, storageClass,
+        PersistentVolume pv = PvManifests.pv(step, volume,
                 new String[] {settings.cryptoSecretNamespace(), settings.cryptoSecretName()});
         try {
             LOG.debug("{} for volume {} pre-bound to {}", what, volume.name(), step.id());
@@ -323,9 +300,9 @@ public final class KubernetesVolumeBinder implements StepOperations<KubernetesVo
     }
 
     /** Creates the claim; false when a compatible claim appeared concurrently. */
-    private boolean createPvc(RestoreStep step, VolumeCr volume, String storageClass) {
+    private boolean createPvc(RestoreStep step, VolumeCr volume) {
         String what = "create PersistentVolumeClaim " + step.id();
-        PersistentVolumeClaim pvc = PvManifests.pvc(step, volume, storageClass);
+        PersistentVolumeClaim pvc = PvManifests.pvc(step, volume);
         var op = handle.client().persistentVolumeClaims().inNamespace(step.pvc().namespace());
         try {
             LOG.debug("{} bound to PV {}", what, step.pvName());

@@ -556,14 +556,30 @@ class KubernetesVolumeBinderTest {
     }
 
     @Test
-    void takesThePvStorageClassFromTheBackupVolumeWhenTheStepHasNone() {
+    void aStepWithoutTheStorageClassThePlanDecidesIsRefusedBeforeTouchingTheCluster() {
         Backup b = sim().store.publish("pvc-src", "backup-5000000000000002", DB, 1L << 30);
         RestoreStep s = step(b, "restored-db").toBuilder().storageClassName("").build();
 
-        sim.binder.bind(s, ctx(s));
-
-        assertThat(sim.pv("restored-db").getSpec().getStorageClassName()).isEqualTo("longhorn");
+        assertThatThrownBy(() -> sim.binder.bind(s, ctx(s))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("storageClassName: no storage class given");
+        assertThat(sim.cluster.libraryCalls()).isEmpty();
         assertThat(sim.binder.describe()).contains("longhorn-system");
         assertThat(Longhorn.DEFAULT_NAMESPACE).isEqualTo(SimCluster.NS);
+    }
+
+    @Test
+    void thePvAndClaimGetTheStorageClassAndAccessModesOfThePlanAsTheyAre() {
+        Backup b = sim().store.publish("pvc-src", "backup-5000000000000003", DB, 1L << 30);
+        RestoreStep s = step(b, "restored-db").toBuilder().storageClassName("longhorn-static")
+                .accessModes(List.of("ReadWriteOncePod")).createPvc(true).build();
+
+        sim.binder.bind(s, ctx(s));
+
+        assertThat(sim.pv("restored-db").getSpec().getStorageClassName()).isEqualTo("longhorn-static");
+        assertThat(sim.pv("restored-db").getSpec().getAccessModes()).containsExactly("ReadWriteOncePod");
+        assertThat(sim.pvc(DB).getSpec().getStorageClassName()).isEqualTo("longhorn-static");
+        assertThat(sim.pvc(DB).getSpec().getAccessModes()).containsExactly("ReadWriteOncePod");
+        assertThat(sim.cluster.libraryCalls()).as("no Longhorn setting or backup volume is read to pick a class")
+                .noneMatch(c -> c.path().contains("/settings/"));
     }
 }

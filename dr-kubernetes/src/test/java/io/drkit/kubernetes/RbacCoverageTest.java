@@ -59,7 +59,7 @@ class RbacCoverageTest {
             RestoreStep s1 = step(db, b1, "restored-1", true, "longhorn");
             sim.binder.inspect(s1);
             sim.binder.bind(s1, ctx(s1));
-            // binder: backup volume known, backup new (BackupVolume sync); no storage class (settings); existing PV reserved
+            // binder: backup volume known, backup new (BackupVolume sync); existing PV reserved
             Instant t = Instant.parse("2026-11-20T03:00:00Z");
             sim.store.put(BackupVolume.builder("pvc-src2").size(1L << 30).build(), List.of());
             sim.longhorn.syncNow();
@@ -69,7 +69,7 @@ class RbacCoverageTest {
             sim.cluster.admin().persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("restored-2")
                     .endMetadata().withNewSpec().addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
                     .withNewCsi().withDriver("driver.longhorn.io").withVolumeHandle("restored-2").endCsi().endSpec().build()).create();
-            RestoreStep s2 = step(wiki, b2, "restored-2", false, "").toBuilder().recurringJobGroups(Set.of()).build();
+            RestoreStep s2 = step(wiki, b2, "restored-2", false, "longhorn-static").toBuilder().recurringJobGroups(Set.of()).build();
             sim.binder.bind(s2, ctx(s2));
             sim.binder.bind(s2, ctx(s2));
 

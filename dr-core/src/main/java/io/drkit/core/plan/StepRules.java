@@ -21,6 +21,8 @@ import java.util.Set;
  *   <li>names: the Longhorn volume a DNS label of at most {@value Names#LONGHORN_VOLUME_NAME_MAX} characters, the PV
  *       and storage class Kubernetes names, the backup and its volume backupstore names, recurring jobs and groups
  *       label names;</li>
+ *   <li>what the plan decides is there: a storage class and at least one access mode (binders apply them; they never
+ *       decide them again);</li>
  *   <li>the backup: {@link BackupState#COMPLETED}, with a backup URL that parses ({@link BackupUrl}) and names the
  *       same backup and volume as {@code backup.name} and {@code backup.volumeName};</li>
  *   <li>sizes: not negative, and the volume at least as large as the backup's volume;</li>
@@ -101,7 +103,10 @@ public final class StepRules {
             out.add(new Violation("sizeBytes", "size " + step.sizeBytes() + " is smaller than the backup's volume ("
                     + step.backup().volumeSize() + " bytes): the restored data would not fit"));
         }
-        if (!step.storageClassName().isEmpty() && !Names.isDnsSubdomain(step.storageClassName())) {
+        if (step.storageClassName().isEmpty()) {
+            out.add(new Violation("storageClassName", "no storage class given: the planner decides the PV's class,"
+                    + " and a binder never guesses one"));
+        } else if (!Names.isDnsSubdomain(step.storageClassName())) {
             out.add(new Violation("storageClassName", "storage class '" + step.storageClassName()
                     + "' is not a valid Kubernetes name"));
         }

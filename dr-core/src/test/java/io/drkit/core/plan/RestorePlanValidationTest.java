@@ -125,6 +125,14 @@ class RestorePlanValidationTest {
     }
 
     @Test
+    void aStepWithoutTheStorageClassThePlannerDecidesIsRefusedWithItsPath() {
+        String json = edited(s -> s.remove("storageClassName"));
+        assertThatThrownBy(() -> RestorePlan.fromJson(json)).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("plan document: steps[" + karakeepIndex() + "].storageClassName: no storage class");
+        assertThat(plan().steps()).allSatisfy(s -> assertThat(s.storageClassName()).isNotEmpty());
+    }
+
+    @Test
     void numbersAndBooleansMustHaveTheirType() {
         String text = edited(s -> s.put("replicas", "three"));
         assertThatThrownBy(() -> RestorePlan.fromJson(text)).hasMessageContaining(".replicas is not an integer");
@@ -161,7 +169,8 @@ class RestorePlanValidationTest {
         // 100,000 steps, generated while they are read: the reader must stop at the bound, not hold them all
         String head = plan().toJson();
         String before = head.substring(0, head.indexOf("\"steps\" : [") + "\"steps\" : [".length());
-        String step = "{\"pvc\":\"a/b\",\"volumeName\":\"v\",\"pvName\":\"v\",\"sizeBytes\":1,\"accessModes\":[\"ReadWriteOnce\"],\"backup\":{\"name\":\"b-1\","
+        String step = "{\"pvc\":\"a/b\",\"volumeName\":\"v\",\"pvName\":\"v\",\"sizeBytes\":1,\"storageClassName\":\"longhorn\","
+                + "\"accessModes\":[\"ReadWriteOnce\"],\"backup\":{\"name\":\"b-1\","
                 + "\"volumeName\":\"v-1\",\"state\":\"COMPLETED\",\"url\":\"s3://b@r/?backup=b-1&volume=v-1\"}}";
         Reader hundredThousand = new GeneratedReader(before, step, 100_000, "], \"skips\" : [], \"warnings\" : [] }");
         assertThatThrownBy(() -> RestorePlan.fromJson(hundredThousand)).isInstanceOf(InvalidInputException.class)

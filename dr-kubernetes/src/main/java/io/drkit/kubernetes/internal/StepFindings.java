@@ -174,7 +174,7 @@ public record StepFindings(RestoreStep step, Optional<VolumeCr> volume, Optional
             return Optional.empty();
         }
         String sc = spec.getStorageClassName();
-        if (sc != null && !step.storageClassName().isEmpty() && !sc.equals(step.storageClassName())) {
+        if (sc != null && !sc.equals(step.storageClassName())) {
             return Optional.of("claim " + step.id() + " asks for storage class '" + sc + "' but the restored PV gets '"
                     + step.storageClassName() + "'; Kubernetes would never bind them");
         }
@@ -184,7 +184,7 @@ public record StepFindings(RestoreStep step, Optional<VolumeCr> volume, Optional
                     + pvSize + "; Kubernetes would never bind them");
         }
         List<String> modes = spec.getAccessModes() == null ? List.of() : spec.getAccessModes();
-        if (!step.accessModes().isEmpty() && !step.accessModes().containsAll(modes)) {
+        if (!step.accessModes().containsAll(modes)) {
             return Optional.of("claim " + step.id() + " asks for access modes " + modes + " but the restored PV offers "
                     + step.accessModes());
         }
