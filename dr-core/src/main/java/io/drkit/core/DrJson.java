@@ -17,6 +17,7 @@ import io.drkit.core.execute.StepResult;
 import io.drkit.core.internal.Json;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.model.PvcRef;
@@ -159,7 +160,7 @@ public final class DrJson {
         o.put("state", b.state().name());
         o.put("compression", b.compression().wireName());
         o.put("blockSize", b.blockSize());
-        putOpt(o, "url", b.url().map(Redaction::url)); // identical for every URL a plan accepts (no credentials)
+        putOpt(o, "url", b.url().map(u -> Redaction.url(u.url()))); // identical for every URL a plan accepts (no credentials)
         putOpt(o, "error", b.error().map(Redaction::text));
         map(o.putObject("labels"), b.labels());
         map(o.putObject("parameters"), b.parameters());
@@ -498,6 +499,14 @@ public final class DrJson {
             }
         }
 
+        BackupUrl backupUrl(String text, String path) {
+            try {
+                return BackupUrl.parse(text);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("plan document: " + path + ": " + e.getMessage(), e);
+            }
+        }
+
         PvcRef pvc(String text, String path) {
             try {
                 return PvcRef.parse(text);
@@ -623,7 +632,7 @@ public final class DrJson {
             b.compression(CompressionMethod.parse(optText(n, "compression").orElse("gzip")).orElseThrow(() ->
                     new InvalidInputException("plan document: " + at(path, "compression") + " is not none, gzip or lz4")));
             b.blockSize(optLong(n, "blockSize", path, Backup.DEFAULT_BLOCK_SIZE));
-            optText(n, "url").ifPresent(b::url);
+            optText(n, "url").ifPresent(u -> b.url(backupUrl(u, at(path, "url"))));
             optText(n, "error").ifPresent(b::error);
             b.labels(stringMap(n, "labels", path));
             b.parameters(stringMap(n, "parameters", path));

@@ -209,7 +209,7 @@ public final class KubernetesVolumeBinder implements StepOperations<KubernetesVo
         Map<String, Object> spec = Cr.section(v, "spec");
         long size = step.sizeBytes() > 0 ? step.sizeBytes() : step.backup().volumeSize();
         spec.put("size", Long.toString(size));
-        spec.put("fromBackup", step.fromBackup());
+        spec.put("fromBackup", step.fromBackup().url());
         spec.put("numberOfReplicas", step.replicas());
         spec.put("frontend", "blockdev");
         spec.put("accessMode", step.longhornAccessMode());

@@ -3,7 +3,6 @@ package io.drkit.kubernetes;
 import io.drkit.core.bind.StepOperations;
 import io.drkit.core.contract.StepOperationsContractTest;
 import io.drkit.core.model.Backup;
-import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.kubernetes.internal.Cr;
 import io.drkit.kubernetes.internal.Longhorn;
@@ -60,7 +59,7 @@ class KubernetesVolumeBinderContractTest extends StepOperationsContractTest {
                     return false;
                 }
                 VolumeCr cr = VolumeCr.of(v);
-                return cr.restoreFinished() && BackupUrl.sameBackup(cr.fromBackup(), backup.url().orElseThrow());
+                return cr.restoreFinished() && backup.url().orElseThrow().sameBackupAs(cr.fromBackup());
             }
 
             @Override

@@ -151,7 +151,7 @@ class KubernetesVolumeBinderTest {
                 .contains("\"numberOfReplicas\":2").contains("\"accessMode\":\"rwo\"").contains("\"dataEngine\":\"v1\"")
                 .contains("\"staleReplicaTimeout\":30");
         GenericKubernetesResource v = sim.volume("restored-db");
-        assertThat(Cr.str(v, "spec", "fromBackup")).isEqualTo(b.url().orElseThrow());
+        assertThat(Cr.str(v, "spec", "fromBackup")).isEqualTo(b.url().orElseThrow().url());
         assertThat(Cr.labels(v)).containsEntry("recurring-job-group.longhorn.io/critical", "enabled")
                 .containsEntry("recurring-job.longhorn.io/weekly-extra", "enabled")
                 .doesNotContainKey("recurring-job-group.longhorn.io/default");

@@ -145,13 +145,13 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
 
     /** Why the step must not run, from Longhorn's view of every volume, or "". */
     private static String conflict(RestoreStep step, LonghornVolume vol, List<LonghornVolume> all) {
-        String want = step.fromBackup();
+        BackupUrl want = step.fromBackup();
         if (vol != null) {
             if (!vol.isFromBackup()) {
                 return "Longhorn volume " + vol.name() + " exists and was not restored from a backup; the step"
                         + " wants it restored from " + describeBackup(want);
             }
-            if (!BackupUrl.sameBackup(vol.fromBackup(), want)) {
+            if (!want.sameBackupAs(vol.fromBackup())) {
                 return "Longhorn volume " + vol.name() + " exists and was restored from "
                         + describeBackup(vol.fromBackup()) + ", not from " + describeBackup(want);
             }
@@ -187,12 +187,12 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
 
     @Override
     public void ensureBackupKnown(RestoreStep step, BindContext ctx) {
-        ensureBackupKnown(step, BackupUrl.parse(step.fromBackup()), ctx, false);
+        ensureBackupKnown(step, step.fromBackup(), ctx, false);
     }
 
     @Override
     public Creation createVolume(RestoreStep step, BindContext ctx) {
-        return createVolume(step, BackupUrl.parse(step.fromBackup()), ctx);
+        return createVolume(step, step.fromBackup(), ctx);
     }
 
     @Override
@@ -204,7 +204,7 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
 
     @Override
     public Snapshot awaitRestore(RestoreStep step, Snapshot state, BindContext ctx) {
-        return snapshot(step, state.conflictReason(), awaitRestore(step, BackupUrl.parse(step.fromBackup()), ctx));
+        return snapshot(step, state.conflictReason(), awaitRestore(step, step.fromBackup(), ctx));
     }
 
     @Override
@@ -239,7 +239,7 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
      */
     private void ensureBackupKnown(RestoreStep step, BackupUrl url, BindContext ctx, boolean retrying) {
         BackupWaiter waiter = new BackupWaiter(client, pollInterval, syncInterval);
-        String target = waiter.targetOf(step.fromBackup());
+        String target = waiter.targetOf(url);
         if (!retrying && waiter.known(url, target).isPresent()) {
             return;
         }
@@ -265,7 +265,7 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
             default -> "rwo"; // Longhorn 1.4-1.9 know rwo and rwx only; a RWOP claim works on an rwo volume
         };
         VolumeCreateRequest req = VolumeCreateRequest.builder(step.volumeName())
-                .fromBackup(step.fromBackup())
+                .fromBackup(url.url())
                 .size(size)
                 .numberOfReplicas(step.replicas())
                 .accessMode(accessMode)
@@ -285,7 +285,7 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
                 ensureBackupKnown(step, url, ctx, true);
             } catch (LonghornConflictException e) {
                 LonghornVolume existing = client.findVolume(step.volumeName()).orElseThrow(() -> e);
-                if (existing.isFromBackup() && BackupUrl.sameBackup(existing.fromBackup(), step.fromBackup())) {
+                if (existing.isFromBackup() && url.sameBackupAs(existing.fromBackup())) {
                     return Creation.foundConcurrently();
                 }
                 throw new ConflictException(step.id() + ": Longhorn volume " + step.volumeName()
@@ -294,7 +294,7 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
                 // the create may have happened before the connection broke: look before giving up
                 Optional<LonghornVolume> existing = client.findVolume(step.volumeName());
                 if (existing.isPresent() && existing.get().isFromBackup()
-                        && BackupUrl.sameBackup(existing.get().fromBackup(), step.fromBackup())) {
+                        && url.sameBackupAs(existing.get().fromBackup())) {
                     LOG.debug("volume {} exists after a failed create call: {}", step.volumeName(), e.getMessage());
                     return Creation.createdNow(); // ours: the answer was lost
                 }
@@ -455,13 +455,14 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
 
     // ------------------------------------------------------------------ misc
 
-    private static String describeBackup(String url) {
-        try {
-            BackupUrl u = BackupUrl.parse(url);
-            return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target() + ")";
-        } catch (RuntimeException e) {
-            return "'" + Redaction.url(url) + "'";
-        }
+    private static String describeBackup(BackupUrl u) {
+        return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target() + ")";
+    }
+
+    /** A volume's {@code fromBackup} as Longhorn reports it, for messages. */
+    private static String describeBackup(String fromBackup) {
+        return BackupUrl.find(fromBackup).map(LonghornVolumeBinder::describeBackup)
+                .orElseGet(() -> "'" + Redaction.url(fromBackup) + "'");
     }
 
     private void ensureOpen() {

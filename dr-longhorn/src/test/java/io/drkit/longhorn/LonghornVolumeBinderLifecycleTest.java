@@ -37,6 +37,7 @@ import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.longhorn.testing.LonghornVersion;
@@ -113,7 +114,7 @@ class LonghornVolumeBinderLifecycleTest {
     private static RestoreStep step(boolean createPvc) {
         Backup b = Backup.builder(A_NEWEST, VOL_A).snapshotCreatedAt(Instant.parse("2026-10-08T03:00:00Z"))
                 .completedAt(Instant.parse("2026-10-08T03:00:47Z")).volumeSize(2L << 30)
-                .url("s3://backups@us-east-1/?backup=" + A_NEWEST + "&volume=" + VOL_A).build();
+                .url(BackupUrl.parse("s3://backups@us-east-1/?backup=" + A_NEWEST + "&volume=" + VOL_A)).build();
         return RestoreStep.builder(PVC, b).volumeName(RESTORED).pvName(RESTORED).sizeBytes(2L << 30)
                 .storageClassName("longhorn").replicas(3).staleReplicaTimeout(2880).recurringJobGroups(Set.of("critical"))
                 .createPvc(createPvc).build();

@@ -1,6 +1,5 @@
 package io.drkit.core.plan;
 
-import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
@@ -537,16 +536,13 @@ final class DefaultRestorePlanner implements RestorePlanner {
             return true;
         }
 
-        private static boolean sameBackup(String url, Backup b) {
-            if (b.url().map(u -> BackupUrl.sameBackup(u, url)).orElse(false)) {
+        /** Whether a volume's {@code fromBackup}, as the cluster reports it, names backup {@code b}. */
+        private static boolean sameBackup(String fromBackup, Backup b) {
+            if (b.url().map(u -> u.sameBackupAs(fromBackup)).orElse(false)) {
                 return true;
             }
-            try {
-                BackupUrl parsed = BackupUrl.parse(url);
-                return parsed.backupName().equals(b.name()) && parsed.volumeName().equals(b.volumeName());
-            } catch (DrException e) {
-                return false;
-            }
+            return BackupUrl.find(fromBackup).map(u -> u.backupName().equals(b.name())
+                    && u.volumeName().equals(b.volumeName())).orElse(false);
         }
 
         private void addCatalogWarnings() {

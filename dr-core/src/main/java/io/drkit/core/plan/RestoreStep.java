@@ -1,6 +1,8 @@
 package io.drkit.core.plan;
 
+import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import java.util.Collections;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.TreeSet;
  * One planned restore: which backup goes into which Longhorn volume and PV, for which claim, and why.
  *
  * @param pvc                 the claim the data belongs to (also the step's id)
- * @param backup              the chosen backup
+ * @param backup              the chosen backup (with its URL)
  * @param volumeName          the Longhorn volume to create (or adopt)
  * @param pvName              the PV to create, pre-bound to {@link #pvc()}
  * @param sizeBytes           volume and PV size in bytes
@@ -38,6 +40,9 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
     public RestoreStep {
         Objects.requireNonNull(pvc, "pvc");
         Objects.requireNonNull(backup, "backup");
+        if (backup.url().isEmpty()) {
+            throw new InvalidInputException("step " + pvc + ": backup " + backup.name() + " has no URL to restore from");
+        }
         Objects.requireNonNull(volumeName, "volumeName");
         Objects.requireNonNull(pvName, "pvName");
         storageClassName = Objects.requireNonNullElse(storageClassName, "");
@@ -56,9 +61,9 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         return pvc.toString();
     }
 
-    /** The backup URL to restore from ({@code fromBackup}). */
-    public String fromBackup() {
-        return backup.url().orElseThrow(() -> new IllegalStateException("planned backup has no URL: " + backup.name()));
+    /** The backup URL to restore from ({@code fromBackup}); every step's backup has one. */
+    public BackupUrl fromBackup() {
+        return backup.url().orElseThrow();
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.drkit.core.plan;
 
-import io.drkit.core.DrException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
@@ -23,8 +22,8 @@ import java.util.Set;
  *       label names;</li>
  *   <li>what the plan decides is there: a storage class and at least one access mode (binders apply them; they never
  *       decide them again);</li>
- *   <li>the backup: {@link BackupState#COMPLETED}, with a backup URL that parses ({@link BackupUrl}) and names the
- *       same backup and volume as {@code backup.name} and {@code backup.volumeName};</li>
+ *   <li>the backup: {@link BackupState#COMPLETED}, with a backup URL ({@link BackupUrl}, parsed where the plan is read)
+ *       that names the same backup and volume as {@code backup.name} and {@code backup.volumeName};</li>
  *   <li>sizes: not negative, and the volume at least as large as the backup's volume;</li>
  *   <li>settings from the allowed sets: file system {@link #FS_TYPES}, access modes {@link #ACCESS_MODES}, data
  *       engine {@link #DATA_ENGINES}, replicas 0 to {@value #MAX_REPLICAS}, stale replica timeout not negative;</li>
@@ -196,17 +195,7 @@ public final class StepRules {
         if (b.volumeSize() < 0) {
             out.add(new Violation("backup.volumeSize", "volume size " + b.volumeSize() + " is negative"));
         }
-        if (b.url().isEmpty()) {
-            out.add(new Violation("backup.url", "backup URL is missing"));
-            return;
-        }
-        BackupUrl url;
-        try {
-            url = BackupUrl.parse(b.url().get());
-        } catch (DrException e) {
-            out.add(new Violation("backup.url", e.getMessage()));
-            return;
-        }
+        BackupUrl url = b.url().orElseThrow(); // a step's backup always has one
         if (namesOk && (!url.backupName().equals(b.name()) || !url.volumeName().equals(b.volumeName()))) {
             out.add(new Violation("backup.url", "backup URL names backup " + url.backupName() + " of volume "
                     + url.volumeName() + ", but the step's backup is " + b.name() + " of volume " + b.volumeName()));

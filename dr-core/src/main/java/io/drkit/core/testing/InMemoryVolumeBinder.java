@@ -40,7 +40,7 @@ import java.util.function.Supplier;
 public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
 
     /** A simulated Longhorn volume. */
-    public record SimVolume(String name, Optional<String> fromBackup, long size, boolean restored,
+    public record SimVolume(String name, Optional<BackupUrl> fromBackup, long size, boolean restored,
                             Map<String, String> labels) {
     }
 
@@ -94,7 +94,7 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
     }
 
     /** Adds an existing Longhorn volume ({@code fromBackup} null for a volume not restored from a backup). */
-    public InMemoryVolumeBinder existingVolume(String name, String fromBackup, long size) {
+    public InMemoryVolumeBinder existingVolume(String name, BackupUrl fromBackup, long size) {
         volumes.put(name, new SimVolume(name, Optional.ofNullable(fromBackup), size, true, Map.of()));
         return this;
     }
@@ -143,7 +143,7 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
     /** The simulated cluster as the planner sees it. */
     public ClusterState clusterState() {
         ClusterState.Builder b = ClusterState.builder();
-        volumes.values().forEach(v -> b.volume(new LonghornVolumeInfo(v.name(), v.fromBackup(), v.size(),
+        volumes.values().forEach(v -> b.volume(new LonghornVolumeInfo(v.name(), v.fromBackup().map(BackupUrl::url), v.size(),
                 v.restored() ? "detached" : "attached", v.labels())));
         pvs.values().forEach(p -> b.pv(new PvInfo(p.name(), p.claimRef(), Optional.of("driver.longhorn.io"),
                 Optional.of(p.volumeHandle()), p.claimRef().map(c -> isBoundTo(c, p.name()) ? "Bound" : "Available")
@@ -210,7 +210,7 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
         SimPv pv = pvs.get(step.pvName());
         SimPvc pvc = pvcs.get(step.pvc());
         String conflict = "";
-        if (v != null && !v.fromBackup().map(u -> BackupUrl.sameBackup(u, step.fromBackup())).orElse(false)) {
+        if (v != null && !v.fromBackup().map(step.fromBackup()::sameBackup).orElse(false)) {
             conflict = "volume " + v.name() + " exists and was "
                     + v.fromBackup().map(u -> "restored from " + u).orElse("not restored from a backup");
         } else if (pv != null && (!pv.volumeHandle().equals(step.volumeName())

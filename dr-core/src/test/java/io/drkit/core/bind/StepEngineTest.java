@@ -10,6 +10,7 @@ import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.StepState.PvFinding;
 import io.drkit.core.bind.StepState.VolumeFinding;
 import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
 import java.time.Duration;
@@ -118,7 +119,7 @@ class StepEngineTest {
     private static RestoreStep step(boolean createPvc) {
         Backup b = Backup.builder("backup-0000000000000001", "pvc-src").snapshotCreatedAt(Instant.parse("2026-11-01T00:00:00Z"))
                 .completedAt(Instant.parse("2026-11-01T00:01:00Z")).volumeSize(1L << 30)
-                .url("s3://backups@us-east-1/?backup=backup-0000000000000001&volume=pvc-src").build();
+                .url(BackupUrl.parse("s3://backups@us-east-1/?backup=backup-0000000000000001&volume=pvc-src")).build();
         return RestoreStep.builder(PVC, b).volumeName("restored-db").pvName("restored-db").sizeBytes(1L << 30)
                 .storageClassName("longhorn").recurringJobGroups(Set.of("critical")).createPvc(createPvc).build();
     }

@@ -73,7 +73,7 @@ class RestorePlanValidationTest {
 
     @Test
     void aBackupUrlSwappedForAnotherVolumesBackupIsRefusedWithItsPath() {
-        String immichUrl = plan().getStep(PvcRef.parse("immich/library")).fromBackup();
+        String immichUrl = plan().getStep(PvcRef.parse("immich/library")).fromBackup().url();
         String json = edited(s -> ((ObjectNode) s.get("backup")).put("url", immichUrl));
         assertThatThrownBy(() -> RestorePlan.fromJson(json)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("steps[" + karakeepIndex() + "].backup.url")
@@ -92,6 +92,8 @@ class RestorePlanValidationTest {
         "backup.volumeName | ../../x | backup.volumeName",
         "storageClassName | ../x | storageClassName",
         "dataEngine | v9 | dataEngine",
+        "backup.url | s3://backups@us-east-1/ | backup.url",
+        "backup.url | s3://backups@us-east-1/?backup=backup-aaaa000000000001&token=T0K&volume=pvc-karakeep | backup.url",
     })
     void aHostileTextFieldIsRefusedWithItsPath(String field, String value, String path) {
         String json = edited(s -> set(s, field, M.getNodeFactory().textNode(value)));

@@ -281,7 +281,7 @@ class RestorePlannerTest {
 
     @Test
     void volumeAndPvNamesTakenBySomethingElseAreSkippedButOursAreAdopted() {
-        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow();
+        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow().url();
         ClusterState foreign = ClusterState.builder()
                 .volume(new LonghornVolumeInfo("pvc-db", Optional.empty(), GIB, "detached", Map.of())).build();
         assertThat(plan(RestoreRequest.of(DB), shop(), foreign).skips(SkipReason.VOLUME_NAME_TAKEN)).hasSize(1);
@@ -300,7 +300,7 @@ class RestorePlannerTest {
 
     @Test
     void aClaimAlreadyBoundToItsRestoredVolumeIsReportedAsDone() {
-        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow();
+        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow().url();
         ClusterState done = ClusterState.builder()
                 .volume(new LonghornVolumeInfo("pvc-db", Optional.of(url), 10 * GIB, "attached", Map.of()))
                 .pv(new PvInfo("pvc-db", Optional.of(DB), Optional.of("driver.longhorn.io"), Optional.of("pvc-db"), "Bound", Optional.of("longhorn"), 10 * GIB))

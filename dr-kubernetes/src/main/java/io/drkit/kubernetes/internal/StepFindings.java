@@ -1,7 +1,6 @@
 package io.drkit.kubernetes.internal;
 
 import io.drkit.core.bind.StepState;
-import io.drkit.core.model.BackupUrl;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.core.util.Redaction;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -118,9 +117,9 @@ public record StepFindings(RestoreStep step, Optional<VolumeCr> volume, Optional
         if (v.fromBackup().isEmpty()) {
             return Optional.of("Longhorn volume " + v.name() + " exists and was not restored from a backup");
         }
-        if (!BackupUrl.sameBackup(v.fromBackup(), step.fromBackup())) {
+        if (!step.fromBackup().sameBackupAs(v.fromBackup())) {
             return Optional.of("Longhorn volume " + v.name() + " exists and was restored from " + redact(v.fromBackup())
-                    + ", not from " + redact(step.fromBackup()));
+                    + ", not from " + redact(step.fromBackup().url()));
         }
         return Optional.empty();
     }
