@@ -15,6 +15,7 @@ import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.StepResult;
 import io.drkit.core.internal.Json;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.BackupUrl;
@@ -184,7 +185,7 @@ public final class DrJson {
             n.put("pvName", s.pvName());
             n.put("sizeBytes", s.sizeBytes());
             n.put("storageClassName", s.storageClassName());
-            strings(n.putArray("accessModes"), s.accessModes());
+            strings(n.putArray("accessModes"), s.accessModes().stream().map(AccessMode::kubernetesName).toList());
             n.put("replicas", s.replicas());
             n.put("reclaimPolicy", s.reclaimPolicy().kubernetesName());
             n.put("fsType", s.fsType());
@@ -499,6 +500,14 @@ public final class DrJson {
             }
         }
 
+        AccessMode accessMode(String text, String path) {
+            String problem = StepRules.accessModeProblem(text);
+            if (problem != null) {
+                throw new InvalidInputException("plan document: " + path + ": " + problem);
+            }
+            return AccessMode.fromKubernetes(text).orElseThrow();
+        }
+
         BackupUrl backupUrl(String text, String path) {
             try {
                 return BackupUrl.parse(text);
@@ -598,7 +607,7 @@ public final class DrJson {
                         .pvName(text(n, "pvName", path))
                         .sizeBytes(longValue(n, "sizeBytes", path))
                         .storageClassName(optText(n, "storageClassName").orElse(""))
-                        .accessModes(list(n, "accessModes", path, (v, p) -> v.asText()))
+                        .accessModes(list(n, "accessModes", path, (v, p) -> accessMode(v.asText(), p)))
                         .replicas(optInt(n, "replicas", path, 0))
                         .reclaimPolicy(ReclaimPolicy.parse(optText(n, "reclaimPolicy").orElse("Retain")))
                         .fsType(optText(n, "fsType").orElse("ext4"))

@@ -212,7 +212,7 @@ public final class KubernetesVolumeBinder implements StepOperations<KubernetesVo
         spec.put("fromBackup", step.fromBackup().url());
         spec.put("numberOfReplicas", step.replicas());
         spec.put("frontend", "blockdev");
-        spec.put("accessMode", step.longhornAccessMode());
+        spec.put("accessMode", step.longhornAccessMode().longhornName());
         spec.put("dataEngine", step.dataEngine());
         spec.put("staleReplicaTimeout", step.staleReplicaTimeout());
         return v;

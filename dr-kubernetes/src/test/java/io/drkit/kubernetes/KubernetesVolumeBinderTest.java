@@ -16,6 +16,7 @@ import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.bind.StepInspection;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.ReclaimPolicy;
@@ -64,7 +65,7 @@ class KubernetesVolumeBinderTest {
 
     private static RestoreStep step(Backup b, String name) {
         return RestoreStep.builder(DB, b).volumeName(name).pvName(name).sizeBytes(b.volumeSize()).storageClassName("longhorn")
-                .accessModes(List.of("ReadWriteOnce")).replicas(2).staleReplicaTimeout(30)
+                .accessModes(List.of(AccessMode.READ_WRITE_ONCE)).replicas(2).staleReplicaTimeout(30)
                 .recurringJobGroups(Set.of("critical")).recurringJobs(Set.of("weekly-extra")).reason("test").build();
     }
 
@@ -571,7 +572,7 @@ class KubernetesVolumeBinderTest {
     void thePvAndClaimGetTheStorageClassAndAccessModesOfThePlanAsTheyAre() {
         Backup b = sim().store.publish("pvc-src", "backup-5000000000000003", DB, 1L << 30);
         RestoreStep s = step(b, "restored-db").toBuilder().storageClassName("longhorn-static")
-                .accessModes(List.of("ReadWriteOncePod")).createPvc(true).build();
+                .accessModes(List.of(AccessMode.READ_WRITE_ONCE_POD)).createPvc(true).build();
 
         sim.binder.bind(s, ctx(s));
 

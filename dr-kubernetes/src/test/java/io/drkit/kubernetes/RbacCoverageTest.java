@@ -7,6 +7,7 @@ import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.PvcRef;
@@ -37,7 +38,7 @@ class RbacCoverageTest {
 
     private static RestoreStep step(PvcRef pvc, Backup b, String name, boolean createPvc, String storageClass) {
         return RestoreStep.builder(pvc, b).volumeName(name).pvName(name).sizeBytes(b.volumeSize()).storageClassName(storageClass)
-                .accessModes(List.of("ReadWriteOnce")).replicas(1).recurringJobGroups(Set.of("critical")).createPvc(createPvc).build();
+                .accessModes(List.of(AccessMode.READ_WRITE_ONCE)).replicas(1).recurringJobGroups(Set.of("critical")).createPvc(createPvc).build();
     }
 
     private static BindContext ctx(RestoreStep s) {

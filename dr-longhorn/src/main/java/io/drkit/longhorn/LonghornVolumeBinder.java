@@ -260,15 +260,11 @@ public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
 
     private Creation createVolume(RestoreStep step, BackupUrl url, BindContext ctx) {
         long size = step.backup().volumeSize() > 0 ? step.backup().volumeSize() : step.sizeBytes();
-        String accessMode = switch (step.longhornAccessMode()) {
-            case "rwx" -> "rwx";
-            default -> "rwo"; // Longhorn 1.4-1.9 know rwo and rwx only; a RWOP claim works on an rwo volume
-        };
         VolumeCreateRequest req = VolumeCreateRequest.builder(step.volumeName())
                 .fromBackup(url.url())
                 .size(size)
                 .numberOfReplicas(step.replicas())
-                .accessMode(accessMode)
+                .accessMode(step.longhornAccessMode().longhornName()) // rwo or rwx: all Longhorn 1.4-1.9 know
                 .dataEngine(step.dataEngine())
                 .staleReplicaTimeout(step.staleReplicaTimeout())
                 .recurringJobs(selectors(step))

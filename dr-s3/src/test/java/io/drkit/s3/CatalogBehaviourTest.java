@@ -9,6 +9,7 @@ import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupUrl;
@@ -104,7 +105,7 @@ class CatalogBehaviourTest {
             assertThat(b.kubernetesStatus().flatMap(KubernetesStatus::pvc)).contains(PvcRef.of("shop", "db-data"));
             assertThat(b.recurringJobInfo().groups()).containsExactly("critical");
             assertThat(b.recurringJobInfo().job()).contains("nightly");
-            assertThat(b.accessMode()).contains("rwx");
+            assertThat(b.accessMode()).contains(AccessMode.READ_WRITE_MANY);
         }
         // URLs name the target the catalog was given (the store may be a copy of the bucket)
         try (BackupstoreCatalog catalog = BackupstoreCatalog.builder(DirectoryObjectSource.of(dir), target).build()) {

@@ -109,9 +109,9 @@ public record Backup(String name, String volumeName, Optional<String> snapshotNa
         return RecurringJobInfo.fromLabels(labels);
     }
 
-    /** The source volume's access mode label ({@code rwo}, {@code rwop}, {@code rwx}), if recorded. */
-    public Optional<String> accessMode() {
-        return Optional.ofNullable(labels.get(LonghornLabels.VOLUME_ACCESS_MODE)).filter(s -> !s.isBlank());
+    /** The source volume's access mode, from its label ({@code rwo}, {@code rwop}, {@code rwx}), if recorded. */
+    public Optional<AccessMode> accessMode() {
+        return AccessMode.fromLonghorn(labels.get(LonghornLabels.VOLUME_ACCESS_MODE));
     }
 
     /** Builds {@link Backup}s. */

@@ -1,6 +1,7 @@
 package io.drkit.core.plan;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
@@ -19,7 +20,7 @@ import java.util.TreeSet;
  * @param pvName              the PV to create, pre-bound to {@link #pvc()}
  * @param sizeBytes           volume and PV size in bytes
  * @param storageClassName    PV storage class (must equal the claim's for binding)
- * @param accessModes         PV access modes (Kubernetes spelling, e.g. {@code ReadWriteOnce})
+ * @param accessModes         PV (and claim) access modes
  * @param replicas            Longhorn replica count (0 = Longhorn's default)
  * @param reclaimPolicy       PV reclaim policy
  * @param fsType              filesystem type on the PV
@@ -32,7 +33,7 @@ import java.util.TreeSet;
  * @param notes               further facts the reviewer should know (claim missing, adopted volume, ...)
  */
 public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String pvName, long sizeBytes,
-                          String storageClassName, List<String> accessModes, int replicas, ReclaimPolicy reclaimPolicy,
+                          String storageClassName, List<AccessMode> accessModes, int replicas, ReclaimPolicy reclaimPolicy,
                           String fsType, int staleReplicaTimeout, String dataEngine, boolean createPvc,
                           Set<String> recurringJobGroups, Set<String> recurringJobs, String reason, List<String> notes) {
 
@@ -46,7 +47,7 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         Objects.requireNonNull(volumeName, "volumeName");
         Objects.requireNonNull(pvName, "pvName");
         storageClassName = Objects.requireNonNullElse(storageClassName, "");
-        accessModes = List.copyOf(Objects.requireNonNullElse(accessModes, List.of("ReadWriteOnce")));
+        accessModes = List.copyOf(Objects.requireNonNullElse(accessModes, List.of(AccessMode.READ_WRITE_ONCE)));
         reclaimPolicy = Objects.requireNonNullElse(reclaimPolicy, ReclaimPolicy.RETAIN);
         fsType = fsType == null || fsType.isEmpty() ? "ext4" : fsType;
         dataEngine = dataEngine == null || dataEngine.isEmpty() ? "v1" : dataEngine;
@@ -66,13 +67,9 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         return backup.url().orElseThrow();
     }
 
-    /**
-     * The Longhorn access mode for the volume: {@code rwx} if the PV allows many writers, else {@code rwo}.
-     * {@code ReadWriteOncePod} also maps to {@code rwo}: Kubernetes enforces it on the PV and claim, and Longhorn's
-     * Volume CRD accepts only {@code rwo}/{@code rwx} before 1.11.
-     */
-    public String longhornAccessMode() {
-        return accessModes.contains("ReadWriteMany") ? "rwx" : "rwo";
+    /** The Longhorn volume's access mode for this step's PV ({@link AccessMode#longhornVolumeMode}). */
+    public AccessMode longhornAccessMode() {
+        return AccessMode.longhornVolumeMode(accessModes);
     }
 
     /** A builder prefilled with this step (for example to rename the volume). */
@@ -83,7 +80,7 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
     /** A builder for a step restoring {@code backup} for {@code pvc}, with defaults for everything else. */
     public static Builder builder(PvcRef pvc, Backup backup) {
         return new Builder(new RestoreStep(pvc, backup, backup.volumeName(), backup.volumeName(),
-                backup.volumeSize(), "", List.of("ReadWriteOnce"), 0, ReclaimPolicy.RETAIN, "ext4", 2880, "v1", false,
+                backup.volumeSize(), "", List.of(AccessMode.READ_WRITE_ONCE), 0, ReclaimPolicy.RETAIN, "ext4", 2880, "v1", false,
                 Set.of(), Set.of(), "", List.of()));
     }
 
@@ -95,7 +92,7 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         private String pvName;
         private long sizeBytes;
         private String storageClassName;
-        private List<String> accessModes;
+        private List<AccessMode> accessModes;
         private int replicas;
         private ReclaimPolicy reclaimPolicy;
         private String fsType;
@@ -164,7 +161,7 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         }
 
         /** PV access modes. */
-        public Builder accessModes(List<String> v) {
+        public Builder accessModes(List<AccessMode> v) {
             accessModes = v;
             return this;
         }

@@ -1,6 +1,7 @@
 package io.drkit.core.plan;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.BackupUrl;
@@ -25,7 +26,7 @@ import java.util.Set;
  *   <li>the backup: {@link BackupState#COMPLETED}, with a backup URL ({@link BackupUrl}, parsed where the plan is read)
  *       that names the same backup and volume as {@code backup.name} and {@code backup.volumeName};</li>
  *   <li>sizes: not negative, and the volume at least as large as the backup's volume;</li>
- *   <li>settings from the allowed sets: file system {@link #FS_TYPES}, access modes {@link #ACCESS_MODES}, data
+ *   <li>settings from the allowed sets: file system {@link #FS_TYPES}, access modes ({@link AccessMode}), data
  *       engine {@link #DATA_ENGINES}, replicas 0 to {@value #MAX_REPLICAS}, stale replica timeout not negative;</li>
  *   <li>across a plan: no two steps restore into the same volume or the same PV.</li>
  * </ul>
@@ -33,9 +34,6 @@ import java.util.Set;
 public final class StepRules {
     /** File systems Longhorn's CSI driver formats a restored volume with. */
     public static final Set<String> FS_TYPES = Set.of("ext4", "xfs");
-    /** Kubernetes access modes. */
-    public static final Set<String> ACCESS_MODES = Set.of("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
-            "ReadWriteOncePod");
     /** Longhorn data engines. */
     public static final Set<String> DATA_ENGINES = Set.of("v1", "v2");
     /** Most replicas Longhorn accepts for a volume (0 means Longhorn's default replica count). */
@@ -111,13 +109,6 @@ public final class StepRules {
         }
         if (step.accessModes().isEmpty()) {
             out.add(new Violation("accessModes", "no access mode given"));
-        }
-        for (int i = 0; i < step.accessModes().size(); i++) {
-            String m = step.accessModes().get(i);
-            if (!ACCESS_MODES.contains(m)) {
-                out.add(new Violation("accessModes[" + i + "]", "access mode '" + m + "' is not one of "
-                        + sorted(ACCESS_MODES)));
-            }
         }
         add(out, "replicas", replicasProblem(step.replicas()));
         add(out, "fsType", fsTypeProblem(step.fsType()));
@@ -200,6 +191,13 @@ public final class StepRules {
             out.add(new Violation("backup.url", "backup URL names backup " + url.backupName() + " of volume "
                     + url.volumeName() + ", but the step's backup is " + b.name() + " of volume " + b.volumeName()));
         }
+    }
+
+    /** Why {@code text} is not a Kubernetes access mode, or null when it is one. */
+    public static String accessModeProblem(String text) {
+        return AccessMode.fromKubernetes(text).isPresent() ? null : "access mode '" + text + "' is not one of "
+                + sorted(java.util.Arrays.stream(AccessMode.values()).map(AccessMode::kubernetesName)
+                .collect(java.util.stream.Collectors.toSet()));
     }
 
     private static void labelNames(List<Violation> out, String field, Set<String> names) {

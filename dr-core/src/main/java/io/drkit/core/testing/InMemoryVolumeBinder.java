@@ -12,6 +12,7 @@ import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
 import io.drkit.core.cluster.PvInfo;
 import io.drkit.core.cluster.PvcInfo;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.model.PvcRef;
@@ -150,7 +151,7 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
                 .orElse("Available"), Optional.of(p.storageClassName()), p.size())));
         pvcs.values().forEach(c -> b.pvc(new PvcInfo(c.ref(), c.labels(),
                 c.volumeName().filter(pvs::containsKey).isPresent() ? "Bound" : "Pending", Optional.ofNullable(c.storageClassName()),
-                c.requestedBytes(), List.of("ReadWriteOnce"), c.volumeName())));
+                c.requestedBytes(), List.of(AccessMode.READ_WRITE_ONCE.kubernetesName()), c.volumeName())));
         return b.build();
     }
 

@@ -16,6 +16,7 @@ import io.drkit.core.bind.StepInspection;
 import io.drkit.core.Cancellation;
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.RestoreExecutor;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestorePlan;
@@ -109,7 +110,7 @@ public abstract class StepOperationsContractTest {
     /** A step restoring {@code backup} for {@code pvc} into a volume and PV named {@code name}. */
     protected RestoreStep step(PvcRef pvc, Backup backup, String name, boolean createPvc) {
         return RestoreStep.builder(pvc, backup).volumeName(name).pvName(name).sizeBytes(backup.volumeSize())
-                .storageClassName("longhorn").accessModes(List.of("ReadWriteOnce")).replicas(1)
+                .storageClassName("longhorn").accessModes(List.of(AccessMode.READ_WRITE_ONCE)).replicas(1)
                 .recurringJobGroups(Set.of("critical")).createPvc(createPvc).reason("contract test").build();
     }
 

@@ -8,6 +8,7 @@ import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
 import io.drkit.core.cluster.PvInfo;
 import io.drkit.core.cluster.PvcInfo;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.PlanSkip.SkipReason;
 import io.drkit.core.plan.PlanWarning.Kind;
@@ -240,7 +241,7 @@ class RestorePlannerTest {
         RestorePlan p = plan(RestoreRequest.of(DB), shop(), cluster);
         RestoreStep s = p.getStep(DB);
         assertThat(s.storageClassName()).isEqualTo("fast");
-        assertThat(s.accessModes()).containsExactly("ReadWriteOncePod");
+        assertThat(s.accessModes()).containsExactly(AccessMode.READ_WRITE_ONCE_POD);
         assertThat(p.warnings(Kind.SIZE_MISMATCH)).singleElement().extracting(PlanWarning::message)
                 .satisfies(m -> assertThat(m).contains("20.0 GiB").contains("10.0 GiB"));
 

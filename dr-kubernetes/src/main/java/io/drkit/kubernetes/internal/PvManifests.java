@@ -1,6 +1,8 @@
 package io.drkit.kubernetes.internal;
 
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.plan.RestoreStep;
+import java.util.List;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -32,10 +34,15 @@ public final class PvManifests {
         if (v.encrypted()) {
             a.put("encrypted", "true");
         }
-        if ("rwx".equals(v.accessMode())) {
+        if (AccessMode.fromLonghorn(v.accessMode()).orElse(AccessMode.READ_WRITE_ONCE) == AccessMode.READ_WRITE_MANY) {
             a.put("migratable", Boolean.toString(v.migratable()));
         }
         return a;
+    }
+
+    /** The step's access modes as Kubernetes spells them. */
+    public static List<String> accessModes(RestoreStep step) {
+        return step.accessModes().stream().map(AccessMode::kubernetesName).toList();
     }
 
     /** The size of the PV and claim: the volume's real size (Longhorn sets it from the backup), else the step's. */
@@ -58,7 +65,7 @@ public final class PvManifests {
                 .endMetadata()
                 .withNewSpec()
                 .addToCapacity("storage", Quantities.quantity(size(step, v)))
-                .withAccessModes(step.accessModes())
+                .withAccessModes(accessModes(step))
                 .withPersistentVolumeReclaimPolicy(step.reclaimPolicy().kubernetesName())
                 .withVolumeMode("Filesystem")
                 .withStorageClassName(step.storageClassName())
@@ -87,7 +94,7 @@ public final class PvManifests {
                 .addToLabels(Longhorn.LABEL_MANAGED_BY, Longhorn.MANAGED_BY)
                 .endMetadata()
                 .withNewSpec()
-                .withAccessModes(step.accessModes())
+                .withAccessModes(accessModes(step))
                 .withNewResources().addToRequests("storage", Quantities.quantity(size(step, v))).endResources()
                 .withStorageClassName(step.storageClassName())
                 .withVolumeName(step.pvName())

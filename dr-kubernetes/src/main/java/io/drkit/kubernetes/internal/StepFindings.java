@@ -183,9 +183,9 @@ public record StepFindings(RestoreStep step, Optional<VolumeCr> volume, Optional
                     + pvSize + "; Kubernetes would never bind them");
         }
         List<String> modes = spec.getAccessModes() == null ? List.of() : spec.getAccessModes();
-        if (!step.accessModes().containsAll(modes)) {
+        if (!PvManifests.accessModes(step).containsAll(modes)) {
             return Optional.of("claim " + step.id() + " asks for access modes " + modes + " but the restored PV offers "
-                    + step.accessModes());
+                    + PvManifests.accessModes(step));
         }
         if ("Block".equals(spec.getVolumeMode())) {
             return Optional.of("claim " + step.id() + " asks for a raw block volume; the restored PV is a filesystem");
