@@ -3,6 +3,7 @@ package io.drkit.examples.cli;
 import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.plan.PlanCatalogCheck;
@@ -10,6 +11,7 @@ import io.drkit.core.plan.RestorePlan;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,45 +55,29 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         CliContext ctx = parent.context();
         RestorePlan plan = RestorePlan.read(planFile);
-        Connections.Settings settings = source.settings(ctx);
-        if (!noCatalogCheck) {
-            checkAgainstCatalog(ctx, settings, plan);
-        }
-        try (Connections c = new Connections(settings, kube.factory(ctx))) {
-            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.binder(apply.via())));
+        try (Connections c = source.open(ctx, kube)) {
+            Optional<Preflight.Backend> checkSource = noCatalogCheck ? Optional.empty()
+                    : Optional.of(c.preferredCatalogSource().orElseThrow(() -> new InvalidInputException(
+                            "dr apply checks each step's backup against the backup source before creating anything: "
+                            + "give the source the plan was made from (--backupstore URL|DIR [--target-url URL], "
+                            + "--longhorn URL or --kubernetes), or --no-catalog-check to skip the check")));
+            // first what checking the plan needs (with the binder's way out when it is the same backend), then the
+            // plan's backups (a plan that does not match its catalog is refused whatever the cluster's state), then
+            // the binder's backend: all before any step
+            Preflight.Need binder = Preflight.Need.binder(apply.via());
+            if (checkSource.isPresent()) {
+                List<Preflight.Need> needs = new ArrayList<>(List.of(Connections.catalogNeed(checkSource.get())));
+                if (binder.backend() == checkSource.get()) {
+                    needs.add(binder);
+                }
+                c.preflight(parent.connectTimeout(), needs);
+                if (!plan.isEmpty()) {
+                    // the backupstore is preferred: right after a rebuild Longhorn may not list the backups yet
+                    PlanCatalogCheck.check(plan, c.catalog(checkSource.get(), CatalogListener.NONE));
+                }
+            }
+            c.preflight(parent.connectTimeout(), List.of(binder));
             return execute(ctx, parent, c, plan, apply, format);
-        }
-    }
-
-    /**
-     * Checks every step's backup against the backup source given, preferring the raw backupstore (right after a
-     * rebuild Longhorn may not list the backups yet), then Longhorn's REST API, then its CRDs.
-     *
-     * @throws InvalidInputException when no source is given, or a step's backup differs from the catalog's
-     * @throws io.drkit.core.NotFoundException when a step's backup is not in the catalog
-     */
-    private void checkAgainstCatalog(CliContext ctx, Connections.Settings s, RestorePlan plan) {
-        Connections.Settings one;
-        if (s.backupstore().isPresent()) {
-            one = new Connections.Settings(s.backupstore(), s.targetUrl(), Optional.empty(), false,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else if (s.longhorn().isPresent()) {
-            one = new Connections.Settings(Optional.empty(), Optional.empty(), s.longhorn(), false,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else if (s.kubernetes()) {
-            one = new Connections.Settings(Optional.empty(), Optional.empty(), Optional.empty(), true,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else {
-            throw new InvalidInputException("dr apply checks each step's backup against the backup source before "
-                    + "creating anything: give the source the plan was made from (--backupstore URL|DIR [--target-url "
-                    + "URL], --longhorn URL or --kubernetes), or --no-catalog-check to skip the check");
-        }
-        if (plan.isEmpty()) {
-            return;
-        }
-        try (Connections c = new Connections(one, kube.factory(ctx)).syncWait(source.syncWait)) {
-            c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
-            PlanCatalogCheck.check(plan, c.catalog());
         }
     }
 

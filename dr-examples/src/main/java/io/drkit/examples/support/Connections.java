@@ -152,20 +152,32 @@ public final class Connections implements AutoCloseable {
      * @throws InvalidInputException when none or several are given
      */
     public synchronized BackupCatalog catalog(CatalogListener listener) {
+        return catalog(catalogSource(), listener);
+    }
+
+    /**
+     * The backup catalog of {@code source}, one of the sources the settings give (for commands that are given several,
+     * such as {@code apply} with a backupstore to check against and Longhorn to restore through).
+     *
+     * @throws InvalidInputException when the settings do not give {@code source}
+     */
+    public synchronized BackupCatalog catalog(Preflight.Backend source, CatalogListener listener) {
         if (catalog != null) {
             return catalog;
         }
-        catalogSource();
-        if (settings.backupstore().isPresent()) {
-            catalog = track(BackupstoreCatalog.builder(objectSource(), target())
-                    .listener(listener == null ? CatalogListener.NONE : listener).build());
-        } else if (settings.longhorn().isPresent()) {
-            catalog = track(LonghornBackupCatalog.builder(longhorn()).backupTarget(settings.backupTargetName())
-                    .syncWait(syncWait).listener(listener).build());
-        } else {
-            catalog = track(LonghornCrdCatalog.builder().client(kubernetes()).namespace(settings.longhornNamespace())
-                    .backupTarget(settings.backupTargetName()).syncWait(syncWait).listener(listener).build());
-        }
+        catalog = track(switch (source) {
+            case BACKUPSTORE -> BackupstoreCatalog.builder(objectSource(), target())
+                    .listener(listener == null ? CatalogListener.NONE : listener).build();
+            case LONGHORN -> LonghornBackupCatalog.builder(longhorn()).backupTarget(settings.backupTargetName())
+                    .syncWait(syncWait).listener(listener).build();
+            case KUBERNETES -> {
+                if (!settings.kubernetes()) {
+                    throw new InvalidInputException("no --kubernetes source given");
+                }
+                yield LonghornCrdCatalog.builder().client(kubernetes()).namespace(settings.longhornNamespace())
+                        .backupTarget(settings.backupTargetName()).syncWait(syncWait).listener(listener).build();
+            }
+        });
         return catalog;
     }
 
@@ -226,9 +238,24 @@ public final class Connections implements AutoCloseable {
                 : settings.longhorn().isPresent() ? Preflight.Backend.LONGHORN : Preflight.Backend.KUBERNETES;
     }
 
+    /**
+     * The first backup source the settings give, preferring the raw backupstore (complete by construction, and right
+     * after a rebuild Longhorn may not list the backups yet), then Longhorn's REST API, then its CRDs.
+     */
+    public Optional<Preflight.Backend> preferredCatalogSource() {
+        return settings.backupstore().isPresent() ? Optional.of(Preflight.Backend.BACKUPSTORE)
+                : settings.longhorn().isPresent() ? Optional.of(Preflight.Backend.LONGHORN)
+                : settings.kubernetes() ? Optional.of(Preflight.Backend.KUBERNETES) : Optional.empty();
+    }
+
     /** What reading the catalog needs, with the other sources as the way out. */
     public Preflight.Need catalogNeed() {
-        return switch (catalogSource()) {
+        return catalogNeed(catalogSource());
+    }
+
+    /** What reading the catalog of {@code source} needs, with the other sources as the way out. */
+    public static Preflight.Need catalogNeed(Preflight.Backend source) {
+        return switch (source) {
             case BACKUPSTORE -> Preflight.Need.of(Preflight.Backend.BACKUPSTORE);
             case LONGHORN -> Preflight.Need.of(Preflight.Backend.LONGHORN,
                     "--backupstore URL|DIR to read the backupstore directly instead");

@@ -179,7 +179,8 @@ class PreflightTest {
         try (LoopbackServers.StubHttpServer html = new LoopbackServers.StubHttpServer(200, "<html></html>")) {
             assertThatThrownBy(() -> Preflight.run(List.of(Preflight.longhorn(html.url())), List.of(),
                     Duration.ofSeconds(5)))
-                    .isInstanceOf(UnavailableException.class).hasMessageContaining("not as Longhorn's manager API");
+                    .isInstanceOf(UnavailableException.class).hasMessageContaining("answered HTTP 200")
+                    .hasMessageContaining("not the JSON expected");
         }
     }
 }
