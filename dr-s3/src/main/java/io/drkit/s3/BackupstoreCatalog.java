@@ -6,6 +6,7 @@ import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
+import io.drkit.core.Parallel;
 import io.drkit.core.UnavailableException;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogListener;
@@ -29,11 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -59,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * {@link #listBackups(String)} (state {@code IN_PROGRESS}), as the catalog contract requires. A store that cannot be
  * reached (bad credentials, outage after retries) fails the call with {@link UnavailableException}.
  *
- * <p>Thread-safe and meant to be shared. {@link #close()} stops the catalog's own threads and never closes the
- * object source (it belongs to the caller).
+ * <p>Thread-safe and meant to be shared: {@code concurrency} bounds the requests in flight of all calls together.
+ * Parallel work runs on {@link Parallel} (the caller's thread works too; no thread outlives a call).
+ * {@link #close()} refuses further calls and never closes the object source (it belongs to the caller).
  *
  * <pre>{@code
  * try (S3ObjectSource s3 = S3ObjectSource.forTarget(target, secret);
@@ -72,7 +70,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupstoreCatalog implements BackupCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(BackupstoreCatalog.class);
-    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
 
     /** How volumes are discovered. */
     public enum Discovery {
@@ -90,9 +87,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private final ReadRetry retry;
     private final CatalogListener listener;
     private final boolean cacheEnabled;
-    private final ExecutorService executor;
-    private final boolean ownsExecutor;
-    private final java.util.concurrent.Semaphore inFlight;
+    private final Parallel io;
     private volatile Discovery discovery;
     private final Map<String, SkippedEntry> skipped = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Cached<VolumeConfig>> volumeCache = new ConcurrentHashMap<>();
@@ -113,20 +108,8 @@ public final class BackupstoreCatalog implements BackupCatalog {
         this.listener = b.listener;
         this.cacheEnabled = b.cache;
         this.discovery = b.discovery;
-        this.inFlight = new java.util.concurrent.Semaphore(b.concurrency);
-        if (b.executor != null) {
-            this.executor = b.executor;
-            this.ownsExecutor = false;
-        } else {
-            AtomicInteger n = new AtomicInteger();
-            ThreadFactory tf = r -> {
-                Thread t = new Thread(r, "drkit-s3-catalog-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            this.executor = Executors.newFixedThreadPool(b.concurrency, tf);
-            this.ownsExecutor = true;
-        }
+        // shared: concurrency bounds the requests in flight of every call together, whichever threads make them
+        this.io = Parallel.of("drkit-s3-catalog", b.concurrency).shared().on(b.executor);
     }
 
     /** A builder for a catalog reading {@code source}, whose backup URLs name {@code target}. */
@@ -584,10 +567,10 @@ public final class BackupstoreCatalog implements BackupCatalog {
             return new VolumeWork(v.toBackupVolume(d.dir()), v, cfgs);
         }, c, "backupstore scan");
         // phase 2: every backup cfg of every volume, in one parallel pass
-        List<Object[]> cfgTasks = new ArrayList<>();
+        List<CfgTask> cfgTasks = new ArrayList<>();
         for (VolumeWork w : work) {
             if (w != null) {
-                w.cfgs().forEach((name, info) -> cfgTasks.add(new Object[] {w, name, info}));
+                w.cfgs().forEach((name, info) -> cfgTasks.add(new CfgTask(w, name, info)));
             }
         }
         Map<String, List<Backup>> backups = new ConcurrentHashMap<>();
@@ -603,8 +586,8 @@ public final class BackupstoreCatalog implements BackupCatalog {
             }
         }
         parallel(cfgTasks, t -> {
-            VolumeWork w = (VolumeWork) t[0];
-            readBackup(w.cfg(), (String) t[1], (ObjectInfo) t[2], scan).ifPresent(backups.get(w.volume().name())::add);
+            VolumeWork w = t.volume();
+            readBackup(w.cfg(), t.name(), t.info(), scan).ifPresent(backups.get(w.volume().name())::add);
             if (remaining.get(w.volume().name()).decrementAndGet() == 0) {
                 int n = done.incrementAndGet();
                 safe(() -> l.volumeScanned(w.volume().name(), n, total));
@@ -628,6 +611,10 @@ public final class BackupstoreCatalog implements BackupCatalog {
     }
 
     private record VolumeWork(BackupVolume volume, VolumeConfig cfg, Map<String, ObjectInfo> cfgs) {
+    }
+
+    /** One backup cfg to read in phase 2 of a scan. */
+    private record CfgTask(VolumeWork volume, String name, ObjectInfo info) {
     }
 
     private void reportNonVolumeEntries(CatalogScanState scan) {
@@ -781,71 +768,17 @@ public final class BackupstoreCatalog implements BackupCatalog {
         }
     }
 
-    /** Runs {@code fn} over {@code items} on the pool (inline when already on a pool thread), in order. */
+    /** Runs {@code fn} over {@code items}, at most {@code concurrency} requests in flight over all calls, in order. */
     private <T, R> List<R> parallel(List<T> items, Function<T, R> fn, Cancellation cancel, String what) {
         if (closed.get()) {
             throw new IllegalStateException("catalog is closed: " + describe());
         }
-        if (items.size() <= 1 || IN_POOL.get()) {
-            List<R> out = new ArrayList<>(items.size());
-            for (T t : items) {
-                cancel.throwIfCancelled(what);
-                out.add(fn.apply(t));
-            }
-            return out;
-        }
-        List<Future<R>> futures = new ArrayList<>(items.size());
-        AtomicBoolean stop = new AtomicBoolean();
-        for (T t : items) {
-            futures.add(executor.submit(() -> {
-                if (stop.get() || cancel.isCancelled()) {
-                    return null;
-                }
-                inFlight.acquire(); // bounds requests in flight on a caller's larger executor too
-                IN_POOL.set(true);
-                try {
-                    return fn.apply(t);
-                } catch (RuntimeException e) {
-                    stop.set(true);
-                    throw e;
-                } finally {
-                    IN_POOL.set(false);
-                    inFlight.release();
-                }
-            }));
-        }
-        List<R> out = new ArrayList<>(items.size());
-        try {
-            for (Future<R> f : futures) {
-                out.add(f.get());
-            }
-            cancel.throwIfCancelled(what);
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            futures.forEach(f -> f.cancel(true));
-            throw new CancelledException(what + " was interrupted", e);
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            Throwable cause = e.getCause();
-            if (cause instanceof DrException de) {
-                throw de;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new UnavailableException(what + " failed: " + cause, cause);
-        } catch (CancelledException e) {
-            futures.forEach(f -> f.cancel(true));
-            throw e;
-        }
+        return io.map(what, items, cancel, (item, c) -> fn.apply(item));
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownsExecutor) {
-            executor.shutdownNow();
-        }
+        closed.set(true); // no thread outlives a call: nothing else to stop
     }
 
     @Override
@@ -861,7 +794,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         private int metadataPrefixBytes = 16 << 10;
         private CatalogListener listener = CatalogListener.NONE;
         private boolean cache = true;
-        private ExecutorService executor;
+        private Executor executor;
         private Discovery discovery = Discovery.AUTO;
         private ReadRetry retry = ReadRetry.DEFAULT;
 
@@ -901,11 +834,11 @@ public final class BackupstoreCatalog implements BackupCatalog {
         }
 
         /**
-         * Runs work on the caller's executor (not shut down by {@link #close()}; still at most {@code concurrency}
-         * tasks at once); default: own daemon threads. Do not call the catalog from that executor's own threads:
-         * a call waits for tasks it queued there.
+         * Runs work on the caller's executor (never shut down by the catalog; still at most {@code concurrency}
+         * requests in flight); default: own daemon threads for the length of a call. The calling thread works too and
+         * runs what the executor has not started, so calling the catalog from that executor's own threads is safe.
          */
-        public Builder executor(ExecutorService executor) {
+        public Builder executor(Executor executor) {
             this.executor = executor;
             return this;
         }
