@@ -3,6 +3,7 @@ package io.drkit.longhorn;
 import io.drkit.core.Cancellation;
 import io.drkit.core.CancelledException;
 import io.drkit.core.NotFoundException;
+import io.drkit.core.Parallel;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
@@ -26,10 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -68,7 +65,7 @@ public final class LonghornBackupCatalog implements BackupCatalog {
 
     private final LonghornClient client;
     private final String targetName;
-    private final int parallelism;
+    private final Parallel io;
     private final boolean closeClient;
     private final Map<String, SkippedEntry> skipped = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,7 +84,7 @@ public final class LonghornBackupCatalog implements BackupCatalog {
     private LonghornBackupCatalog(Builder b) {
         this.client = Objects.requireNonNull(b.client, "client");
         this.targetName = b.targetName;
-        this.parallelism = b.parallelism;
+        this.io = Parallel.of("drkit-longhorn-catalog", b.parallelism);
         this.closeClient = b.closeClient;
         this.syncWait = b.syncWait;
         this.pollInterval = b.pollInterval;
@@ -115,7 +112,7 @@ public final class LonghornBackupCatalog implements BackupCatalog {
     @Override
     public List<BackupVolume> listBackupVolumes() {
         List<LonghornBackupVolume> bvs = backupVolumes();
-        List<VolumeData> data = forEach(bvs, bv -> new VolumeData(bv, backupsOf(bv)), null);
+        List<VolumeData> data = forEach(bvs, bv -> new VolumeData(bv, backupsOf(bv)), null, Cancellation.none());
         List<BackupVolume> out = new ArrayList<>();
         data.forEach(d -> out.add(d.coreVolume()));
         out.sort(Comparator.comparing(BackupVolume::name));
@@ -152,7 +149,7 @@ public final class LonghornBackupCatalog implements BackupCatalog {
 
     @Override
     public Map<String, Backup> newestCompleteBackups() {
-        List<VolumeData> data = forEach(backupVolumes(), bv -> new VolumeData(bv, backupsOf(bv)), null);
+        List<VolumeData> data = forEach(backupVolumes(), bv -> new VolumeData(bv, backupsOf(bv)), null, Cancellation.none());
         Map<String, Backup> out = new TreeMap<>();
         data.forEach(d -> d.newest().ifPresent(b -> out.put(d.bv.volumeName(), b)));
         return out;
@@ -204,7 +201,7 @@ public final class LonghornBackupCatalog implements BackupCatalog {
         List<VolumeData> data = forEach(bvs, bv -> new VolumeData(bv, backupsOf(bv)), d -> {
             int n = done.incrementAndGet();
             safe(() -> l.volumeScanned(d.bv.volumeName(), n, bvs.size()));
-        });
+        }, cancellation);
         List<BackupVolume> volumes = new ArrayList<>();
         Map<String, List<Backup>> backups = new TreeMap<>();
         for (VolumeData d : data) {
@@ -348,51 +345,16 @@ public final class LonghornBackupCatalog implements BackupCatalog {
         }
     }
 
+    /** {@code f} (then {@code after}) for each backup volume, at most {@code parallelism} at once, in order. */
     private <T> List<T> forEach(List<LonghornBackupVolume> bvs, Function<LonghornBackupVolume, T> f,
-                                java.util.function.Consumer<T> after) {
-        List<T> out = new ArrayList<>();
-        if (bvs.size() <= 1 || parallelism <= 1) {
-            for (LonghornBackupVolume bv : bvs) {
-                T t = f.apply(bv);
-                if (after != null) {
-                    after.accept(t);
-                }
-                out.add(t);
+                                java.util.function.Consumer<T> after, Cancellation cancellation) {
+        return io.map("listing Longhorn backups at " + client.baseUrl(), bvs, cancellation, (bv, c) -> {
+            T t = f.apply(bv);
+            if (after != null) {
+                after.accept(t);
             }
-            return out;
-        }
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, bvs.size()), r -> {
-            Thread t = new Thread(r, "drkit-longhorn-catalog-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (LonghornBackupVolume bv : bvs) {
-                futures.add(pool.submit(() -> {
-                    T t = f.apply(bv);
-                    if (after != null) {
-                        after.accept(t);
-                    }
-                    return t;
-                }));
-            }
-            for (Future<T> fu : futures) {
-                out.add(fu.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException("listing Longhorn backups at " + client.baseUrl() + " was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static void safe(Runnable r) {
