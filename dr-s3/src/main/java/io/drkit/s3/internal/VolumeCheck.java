@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>only when something is bad: stream every complete backup of the volume again to find each bad block's offsets
  *       and every other backup that references it (the blast radius of deduplication).</li>
  * </ol>
+ * One class of about 500 lines on purpose: every pass works on the same table of distinct blocks and the same
+ * per-backup counters, and the report is built from them; the parts that stand alone are elsewhere
+ * ({@link BlockTable}, {@link BlocksReader}, {@link BlockFetcher}, {@link io.drkit.core.Parallel} for the workers).
  */
 public final class VolumeCheck {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeCheck.class);
