@@ -124,19 +124,13 @@ public final class CfgCache {
             volumeCache.remove(key);
             return Optional.empty();
         } catch (InvalidBackupDataException e) {
-            SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.detail());
-            cache(volumeCache, key, new Cached<>(info, null, s));
-            skips.skip(s, scan);
+            invalid(volumeCache, key, info, e, scan);
             if (named) {
                 throw e;
             }
             return Optional.empty();
         } catch (UnavailableException e) {
-            if (named || !isPerObjectRefusal(e)) {
-                throw e;
-            }
-            skips.skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, e.getMessage()), scan);
-            return Optional.empty();
+            return refused(key, e, named, scan);
         }
     }
 
@@ -171,16 +165,10 @@ public final class CfgCache {
                         + e.getMessage()), scan);
                 return Optional.empty();
             } catch (InvalidBackupDataException e) {
-                SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.detail());
-                cache(backupCache, key, new Cached<>(listed, null, s));
-                skips.skip(s, scan);
+                invalid(backupCache, key, listed, e, scan);
                 return Optional.empty();
             } catch (UnavailableException e) {
-                if (named || !isPerObjectRefusal(e)) {
-                    throw e;
-                }
-                skips.skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, e.getMessage()), scan);
-                return Optional.empty();
+                return refused(key, e, named, scan);
             }
         }
         if (cfg.inProgress()) {
@@ -240,10 +228,25 @@ public final class CfgCache {
         return new ReadResult(named, info);
     }
 
-    /** Access refused to one object (401/403): that object is skipped; other failures of the store fail the call. */
-    private static boolean isPerObjectRefusal(UnavailableException e) {
+    /** Skips the cfg at {@code key} as invalid, and remembers that until the object changes. */
+    private <T> void invalid(Map<String, Cached<T>> cache, String key, ObjectInfo info, InvalidBackupDataException e,
+                             SkipRegistry.Scan scan) {
+        SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.detail());
+        cache(cache, key, new Cached<>(info, null, s));
+        skips.skip(s, scan);
+    }
+
+    /**
+     * The store failed to serve the cfg at {@code key}: access refused to that one object (401/403) skips it, unless
+     * it was asked for by name ({@code named}); any other failure of the store fails the call.
+     */
+    private <T> Optional<T> refused(String key, UnavailableException e, boolean named, SkipRegistry.Scan scan) {
         int status = e.status().orElse(-1);
-        return status == 403 || status == 401;
+        if (named || status != 403 && status != 401) {
+            throw e;
+        }
+        skips.skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, e.getMessage()), scan);
+        return Optional.empty();
     }
 
     private static boolean sameVersion(ObjectInfo a, ObjectInfo b) {
