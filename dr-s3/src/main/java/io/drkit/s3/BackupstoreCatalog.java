@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #listBackups(String)} (state {@code IN_PROGRESS}), as the catalog contract requires. A store that cannot be
  * reached (bad credentials, outage after retries) fails the call with {@link UnavailableException}.
  *
- * <p>Thread-safe and meant to be shared: {@code concurrency} bounds the requests in flight of all calls together.
- * Parallel work runs on {@link Parallel} (the caller's thread works too; no thread outlives a call).
+ * <p>Thread-safe and meant to be shared: {@code concurrency} bounds the requests in flight of the parallel work of all
+ * calls together (the one listing or read a call makes before or after it is not counted). Parallel work runs on
+ * {@link Parallel} (the caller's thread works too; no thread outlives a call).
  * {@link #close()} refuses further listings and never closes the object source (it belongs to the caller).
  *
  * <p>This class is the facade; the work is done by parts in {@code io.drkit.s3.internal}: {@code StoreDiscovery}
