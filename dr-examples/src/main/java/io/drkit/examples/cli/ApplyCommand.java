@@ -11,7 +11,6 @@ import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,25 +70,14 @@ final class ApplyCommand implements Callable<Integer> {
      * @throws io.drkit.core.NotFoundException when a step's backup is not in the catalog
      */
     private void checkAgainstCatalog(CliContext ctx, Connections.Settings s, RestorePlan plan) {
-        Connections.Settings one;
-        if (s.backupstore().isPresent()) {
-            one = new Connections.Settings(s.backupstore(), s.targetUrl(), Optional.empty(), false,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else if (s.longhorn().isPresent()) {
-            one = new Connections.Settings(Optional.empty(), Optional.empty(), s.longhorn(), false,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else if (s.kubernetes()) {
-            one = new Connections.Settings(Optional.empty(), Optional.empty(), Optional.empty(), true,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else {
-            throw new InvalidInputException("dr apply checks each step's backup against the backup source before "
-                    + "creating anything: give the source the plan was made from (--backupstore URL|DIR [--target-url "
-                    + "URL], --longhorn URL or --kubernetes), or --no-catalog-check to skip the check");
-        }
+        Connections.Settings one = s.firstSource().orElseThrow(() -> new InvalidInputException("dr apply checks each "
+                + "step's backup against the backup source before creating anything: give the source the plan was made "
+                + "from (--backupstore URL|DIR [--target-url URL], --longhorn URL or --kubernetes), or --no-catalog-check "
+                + "to skip the check"));
         if (plan.isEmpty()) {
             return;
         }
-        try (Connections c = new Connections(one, kube.factory(ctx)).syncWait(source.syncWait)) {
+        try (Connections c = new Connections(one, kube.factory(ctx))) {
             c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
             PlanCatalogCheck.check(plan, c.catalog());
         }

@@ -45,12 +45,12 @@ public final class SourceOptions {
 
     /** Connections for these options (the catalog waits up to {@code --sync-wait} for Longhorn to sync). */
     Connections open(CliContext ctx, KubernetesOptions kube) {
-        return new Connections(settings(ctx), kube.factory(ctx)).syncWait(syncWait);
+        return new Connections(settings(ctx), kube.factory(ctx));
     }
 
     /** The settings for {@link Connections}. */
     Connections.Settings settings(CliContext ctx) {
         return new Connections.Settings(Optional.ofNullable(backupstore), Optional.ofNullable(targetUrl),
-                Optional.ofNullable(longhorn), kubernetes, backupTarget, longhornNamespace, ctx.env());
+                Optional.ofNullable(longhorn), kubernetes, backupTarget, longhornNamespace, syncWait, ctx.env());
     }
 }
