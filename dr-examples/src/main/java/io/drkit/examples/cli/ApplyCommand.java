@@ -4,9 +4,14 @@ import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.VolumeBinder;
 import io.drkit.core.execute.ExecutionReport;
-import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.plan.PlanCatalogCheck;
 import io.drkit.core.plan.RestorePlan;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.ExecutorSettings;
+import io.drkit.examples.options.OptionValues;
+import io.drkit.examples.options.RestoreOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import java.nio.file.Path;
@@ -14,9 +19,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code dr apply PLAN.json}: carry out a reviewed plan. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
@@ -26,15 +33,13 @@ import picocli.CommandLine.ParentCommand;
                 + "step by step when read, and each step's backup against the backup source before anything is "
                 + "created. A plan made while Longhorn had not synced everything (catalogComplete false) is applied "
                 + "as far as it goes and exits 5: plan again later.")
-final class ApplyCommand implements Callable<Integer> {
+final class ApplyCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
     @Mixin
     KubernetesOptions kube;
-    @Mixin
-    ApplyOptions apply;
     @Mixin
     FormatOptions format;
     @Parameters(index = "0", paramLabel = "PLAN.json", description = "The plan document. Every step is checked when "
@@ -49,16 +54,23 @@ final class ApplyCommand implements Callable<Integer> {
     boolean noCatalogCheck;
 
     @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE, Part.EXECUTION);
+    }
+
+    @Override
     public Integer call() {
         CliContext ctx = parent.context();
         RestorePlan plan = RestorePlan.read(planFile);
-        Connections.Settings settings = source.settings(ctx);
+        OptionValues options = CliOptions.values(spec, ctx);
+        Connections.Settings settings = RestoreOptions.source(options, ctx.env());
+        ExecutorSettings execution = RestoreOptions.executor(options);
         if (!noCatalogCheck) {
             checkAgainstCatalog(ctx, settings, plan);
         }
         try (Connections c = new Connections(settings, kube.factory(ctx))) {
-            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.binder(apply.via())));
-            return execute(ctx, parent, c, plan, apply, format);
+            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.binder(execution.via())));
+            return execute(ctx, parent, c, plan, execution, format);
         }
     }
 
@@ -84,16 +96,15 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     /** Runs {@code plan} and prints the report; the exit code says whether every claim's data is in place. */
-    static int execute(CliContext ctx, DrCli parent, Connections c, RestorePlan plan, ApplyOptions apply,
+    static int execute(CliContext ctx, DrCli parent, Connections c, RestorePlan plan, ExecutorSettings execution,
                        FormatOptions format) {
-        VolumeBinder binder = c.binder(apply.via(), apply.pollInterval);
+        VolumeBinder binder = execution.binder(c);
         Cancellation cancel = Cancellation.create();
         Thread hook = new Thread(cancel::cancel, "dr-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         try (ProgressDisplay progress = parent.progress(format)) {
-            ExecutionReport report = RestoreExecutor.builder().binder(binder).parallelism(apply.parallelism)
-                    .stepTimeout(apply.stepTimeout).listener(new ExecutionProgress(progress)).clock(ctx.clock())
-                    .build().execute(plan, cancel);
+            ExecutionReport report = execution.executor(binder).listener(new ExecutionProgress(progress))
+                    .clock(ctx.clock()).build().execute(plan, cancel);
             progress.close();
             ctx.out().print(format.json() ? format.document(report.toJson()) : report.toTable());
             if (!report.succeeded()) {

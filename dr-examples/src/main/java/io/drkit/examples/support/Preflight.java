@@ -191,35 +191,6 @@ public final class Preflight {
         }
     }
 
-    /**
-     * The timeout: {@code flag} when given, else {@value #TIMEOUT_KEY} from {@code env}, else {@link #DEFAULT_TIMEOUT}.
-     *
-     * @throws InvalidInputException naming the flag or key when the value is not a duration, not positive, or above
-     *                               {@link #MAX_TIMEOUT}
-     */
-    public static Duration timeout(Optional<Duration> flag, Map<String, String> env) {
-        if (flag.isPresent()) {
-            return bounded(flag.get(), "--connect-timeout");
-        }
-        String v = Objects.requireNonNullElse(env, Map.<String, String>of()).getOrDefault(TIMEOUT_KEY, "");
-        if (v.isBlank()) {
-            return DEFAULT_TIMEOUT;
-        }
-        try {
-            return bounded(Durations.parse(v), TIMEOUT_KEY);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(TIMEOUT_KEY + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Duration bounded(Duration d, String what) {
-        if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-            throw new InvalidInputException(what + " must be positive and at most " + human(MAX_TIMEOUT) + ", not "
-                    + human(d));
-        }
-        return d;
-    }
-
     // ------------------------------------------------------------------ the probes each backend contributes
 
     /**

@@ -9,6 +9,9 @@ import io.drkit.examples.support.Durations;
 import io.drkit.examples.support.Preflight;
 import io.drkit.kubernetes.LonghornCrdCatalog;
 import io.drkit.longhorn.LonghornBackupVolume;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,5 +69,16 @@ class OptionsTableTest {
         }
         assertThat(Durations.format(Duration.ofHours(2))).isEqualTo("2h");
         assertThat(Durations.format(Duration.ofMinutes(5))).isEqualTo("5m");
+    }
+
+    @Test
+    void theReadmeTableOfDrOptionsIsTheTable() throws IOException {
+        String text = Files.readString(Path.of("README.md"));
+        int start = text.indexOf("\n### Options, environment keys and defaults\n");
+        assertThat(start).as("README section 'Options, environment keys and defaults'").isNotNegative();
+        int end = text.indexOf("\n### ", start + 1);
+        List<String> rows = text.substring(start, end).lines().filter(l -> l.startsWith("| `--")).toList();
+
+        assertThat(rows).containsExactlyElementsOf(OptionDocs.markdownRows(Surface.CLI));
     }
 }

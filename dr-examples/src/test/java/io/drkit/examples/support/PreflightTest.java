@@ -12,8 +12,6 @@ import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -149,20 +147,6 @@ class PreflightTest {
         assertThat(a.checked).hasValue(1);
         assertThat(b.checked).hasValue(1);
         Preflight.run(List.of(), List.of(), SHORT);
-    }
-
-    @Test
-    void theTimeoutComesFromTheFlagElseTheEnvironmentElseTheDefault() {
-        assertThat(Preflight.timeout(Optional.of(Duration.ofSeconds(2)), Map.of("DRKIT_CONNECT_TIMEOUT", "9s")))
-                .hasSeconds(2);
-        assertThat(Preflight.timeout(Optional.empty(), Map.of("DRKIT_CONNECT_TIMEOUT", "1500ms"))).hasMillis(1500);
-        assertThat(Preflight.timeout(Optional.empty(), Map.of())).isEqualTo(Preflight.DEFAULT_TIMEOUT).hasSeconds(5);
-        assertThatThrownBy(() -> Preflight.timeout(Optional.empty(), Map.of("DRKIT_CONNECT_TIMEOUT", "five")))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("DRKIT_CONNECT_TIMEOUT");
-        assertThatThrownBy(() -> Preflight.timeout(Optional.of(Duration.ZERO), Map.of()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--connect-timeout");
-        assertThatThrownBy(() -> Preflight.timeout(Optional.of(Duration.ofHours(1)), Map.of()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 5m");
     }
 
     @Test
