@@ -277,13 +277,13 @@ public final class Connections implements AutoCloseable {
         List<Preflight.Probe> probes = new ArrayList<>();
         for (Preflight.Backend b : todo) {
             probes.add(switch (b) {
-                case KUBERNETES -> Preflight.kubernetes(this::kubernetes, settings.env());
-                case LONGHORN -> Preflight.longhorn(settings.longhorn().orElseThrow(() ->
+                case KUBERNETES -> PreflightProbes.kubernetes(this::kubernetes, settings.env());
+                case LONGHORN -> PreflightProbes.longhorn(settings.longhorn().orElseThrow(() ->
                         new InvalidInputException("no Longhorn URL given (--longhorn URL)")));
                 case BACKUPSTORE -> {
                     BackupTarget t = storeTarget();
-                    yield t.scheme() == BackupTarget.Scheme.S3 ? Preflight.s3(t, settings.env())
-                            : Preflight.directory(t.localDirectory().orElseThrow());
+                    yield t.scheme() == BackupTarget.Scheme.S3 ? PreflightProbes.s3(t, settings.env())
+                            : PreflightProbes.directory(t.localDirectory().orElseThrow());
                 }
             });
         }

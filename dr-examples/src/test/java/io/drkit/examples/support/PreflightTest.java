@@ -151,17 +151,17 @@ class PreflightTest {
 
     @Test
     void aMissingDirectoryIsAUsageErrorAndAReadableOnePasses(@TempDir Path dir) {
-        Preflight.run(List.of(Preflight.directory(dir)), List.of(), SHORT);
-        assertThatThrownBy(() -> Preflight.run(List.of(Preflight.directory(dir.resolve("gone"))), List.of(), SHORT))
+        Preflight.run(List.of(PreflightProbes.directory(dir)), List.of(), SHORT);
+        assertThatThrownBy(() -> Preflight.run(List.of(PreflightProbes.directory(dir.resolve("gone"))), List.of(), SHORT))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("does not exist");
     }
 
     @Test
     void aLonghornUrlThatIsNotHttpIsAUsageErrorAndAnHtmlPageIsNotLonghorn() {
-        assertThatThrownBy(() -> Preflight.run(List.of(Preflight.longhorn("ftp://x")), List.of(), SHORT))
+        assertThatThrownBy(() -> Preflight.run(List.of(PreflightProbes.longhorn("ftp://x")), List.of(), SHORT))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("not an http(s) URL");
         try (LoopbackServers.StubHttpServer html = new LoopbackServers.StubHttpServer(200, "<html></html>")) {
-            assertThatThrownBy(() -> Preflight.run(List.of(Preflight.longhorn(html.url())), List.of(),
+            assertThatThrownBy(() -> Preflight.run(List.of(PreflightProbes.longhorn(html.url())), List.of(),
                     Duration.ofSeconds(5)))
                     .isInstanceOf(UnavailableException.class).hasMessageContaining("not as Longhorn's manager API");
         }
