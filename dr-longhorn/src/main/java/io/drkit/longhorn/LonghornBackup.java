@@ -97,17 +97,26 @@ public record LonghornBackup(String name, String state, int progress, Optional<S
                 .labels(labels)
                 .state(backupState())
                 .compression(compression)
-                .url(url.map(this::backupUrl).orElse(null))
+                .url(backupUrl().orElse(null))
                 .parameters(parameters)
                 .error(error.orElse(null))
                 .build();
     }
 
-    private BackupUrl backupUrl(String text) {
+    /**
+     * The {@link #url()} as a {@link BackupUrl}: Longhorn's text parsed (the REST client does so as each backup comes
+     * in, and skips one whose URL is not a backup URL as invalid data).
+     *
+     * @throws InvalidBackupDataException when the text is not a backup URL drkit can restore from
+     */
+    public Optional<BackupUrl> backupUrl() {
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return BackupUrl.parse(text);
+            return Optional.of(BackupUrl.parse(url.get()));
         } catch (InvalidInputException e) {
-            throw new InvalidBackupDataException("Longhorn backup " + name, e.getMessage(), e);
+            throw new InvalidBackupDataException("Longhorn backup " + name, "url: " + e.getMessage(), e);
         }
     }
 
