@@ -113,11 +113,9 @@ class RestoreExecutorTest {
         assertThat(binder.changes()).noneMatch(x -> x.contains("pvc-c"));
     }
 
-    @Test
-    void cancellationStopsTheRunningStepAndSkipsTheRest() throws Exception {
-        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(A, BindPhase.RESTORING);
-        CountDownLatch hanging = new CountDownLatch(1);
-        ExecutionListener l = new ExecutionListener() {
+    /** A listener that counts {@code hanging} down when a step reports that it hangs (InMemoryVolumeBinder.hangAt). */
+    private static ExecutionListener countDownWhenHanging(CountDownLatch hanging) {
+        return new ExecutionListener() {
             @Override
             public void phase(RestoreStep step, BindPhase phase, String detail) {
                 if (detail.contains("hanging")) {
@@ -125,6 +123,13 @@ class RestoreExecutorTest {
                 }
             }
         };
+    }
+
+    @Test
+    void cancellationStopsTheRunningStepAndSkipsTheRest() throws Exception {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(A, BindPhase.RESTORING);
+        CountDownLatch hanging = new CountDownLatch(1);
+        ExecutionListener l = countDownWhenHanging(hanging);
         Cancellation cancel = Cancellation.create();
         RestoreExecutor executor = RestoreExecutor.builder().binder(binder).parallelism(1).listener(l).build();
         Thread canceller = new Thread(() -> {
@@ -207,14 +212,7 @@ class RestoreExecutorTest {
     void interruptingTheCallingThreadCancelsThePlanReturnsTheReportAndKeepsTheInterrupt() throws Exception {
         InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(A, BindPhase.RESTORING);
         CountDownLatch hanging = new CountDownLatch(1);
-        ExecutionListener l = new ExecutionListener() {
-            @Override
-            public void phase(RestoreStep step, BindPhase phase, String detail) {
-                if (detail.contains("hanging")) {
-                    hanging.countDown();
-                }
-            }
-        };
+        ExecutionListener l = countDownWhenHanging(hanging);
         Thread caller = Thread.currentThread();
         Thread interrupter = new Thread(() -> {
             try {
