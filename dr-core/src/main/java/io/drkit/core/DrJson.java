@@ -15,8 +15,10 @@ import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.StepResult;
 import io.drkit.core.internal.Json;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.model.PvcRef;
@@ -159,7 +161,7 @@ public final class DrJson {
         o.put("state", b.state().name());
         o.put("compression", b.compression().wireName());
         o.put("blockSize", b.blockSize());
-        putOpt(o, "url", b.url().map(Redaction::url)); // identical for every URL a plan accepts (no credentials)
+        putOpt(o, "url", b.url().map(u -> Redaction.url(u.url()))); // identical for every URL a plan accepts (no credentials)
         putOpt(o, "error", b.error().map(Redaction::text));
         map(o.putObject("labels"), b.labels());
         map(o.putObject("parameters"), b.parameters());
@@ -183,7 +185,7 @@ public final class DrJson {
             n.put("pvName", s.pvName());
             n.put("sizeBytes", s.sizeBytes());
             n.put("storageClassName", s.storageClassName());
-            strings(n.putArray("accessModes"), s.accessModes());
+            strings(n.putArray("accessModes"), s.accessModes().stream().map(AccessMode::kubernetesName).toList());
             n.put("replicas", s.replicas());
             n.put("reclaimPolicy", s.reclaimPolicy().kubernetesName());
             n.put("fsType", s.fsType());
@@ -498,6 +500,22 @@ public final class DrJson {
             }
         }
 
+        AccessMode accessMode(String text, String path) {
+            String problem = StepRules.accessModeProblem(text);
+            if (problem != null) {
+                throw new InvalidInputException("plan document: " + path + ": " + problem);
+            }
+            return AccessMode.fromKubernetes(text).orElseThrow();
+        }
+
+        BackupUrl backupUrl(String text, String path) {
+            try {
+                return BackupUrl.parse(text);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("plan document: " + path + ": " + e.getMessage(), e);
+            }
+        }
+
         PvcRef pvc(String text, String path) {
             try {
                 return PvcRef.parse(text);
@@ -589,7 +607,7 @@ public final class DrJson {
                         .pvName(text(n, "pvName", path))
                         .sizeBytes(longValue(n, "sizeBytes", path))
                         .storageClassName(optText(n, "storageClassName").orElse(""))
-                        .accessModes(list(n, "accessModes", path, (v, p) -> v.asText()))
+                        .accessModes(list(n, "accessModes", path, (v, p) -> accessMode(v.asText(), p)))
                         .replicas(optInt(n, "replicas", path, 0))
                         .reclaimPolicy(ReclaimPolicy.parse(optText(n, "reclaimPolicy").orElse("Retain")))
                         .fsType(optText(n, "fsType").orElse("ext4"))
@@ -623,7 +641,7 @@ public final class DrJson {
             b.compression(CompressionMethod.parse(optText(n, "compression").orElse("gzip")).orElseThrow(() ->
                     new InvalidInputException("plan document: " + at(path, "compression") + " is not none, gzip or lz4")));
             b.blockSize(optLong(n, "blockSize", path, Backup.DEFAULT_BLOCK_SIZE));
-            optText(n, "url").ifPresent(b::url);
+            optText(n, "url").ifPresent(u -> b.url(backupUrl(u, at(path, "url"))));
             optText(n, "error").ifPresent(b::error);
             b.labels(stringMap(n, "labels", path));
             b.parameters(stringMap(n, "parameters", path));

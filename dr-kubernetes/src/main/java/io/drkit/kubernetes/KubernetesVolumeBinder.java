@@ -4,16 +4,12 @@ import io.drkit.core.ConflictException;
 import io.drkit.core.DrException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.BindContext;
-import io.drkit.core.bind.BindPhase;
-import io.drkit.core.bind.BindResult;
-import io.drkit.core.bind.StepInspection;
-import io.drkit.core.bind.VolumeBinder;
-import io.drkit.core.model.BackupUrl;
+import io.drkit.core.bind.Creation;
+import io.drkit.core.bind.StepOperations;
+import io.drkit.core.bind.StepState;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.plan.RestoreStep;
-import io.drkit.core.util.Names;
 import io.drkit.kubernetes.internal.BackupSync;
-import io.drkit.kubernetes.internal.BackupVolumeCr;
 import io.drkit.kubernetes.internal.BinderSettings;
 import io.drkit.kubernetes.internal.ClientHandle;
 import io.drkit.kubernetes.internal.Cr;
@@ -32,9 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,12 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link VolumeBinder} that restores through Longhorn's CRDs with a Kubernetes client, for a restore Job running with
- * a service account inside a rebuilt cluster. For one step it:
+ * A {@link io.drkit.core.bind.VolumeBinder} that restores through Longhorn's CRDs with a Kubernetes client, for a
+ * restore Job running with a service account inside a rebuilt cluster: the {@link StepOperations} of dr-core's step
+ * engine, which decides what to do, in which order, and the outcome. The operations:
  * <ol>
- *   <li>checks what exists (volume, PV, claim) and refuses with a {@link ConflictException}, changing nothing, when a
- *       volume of the same name comes from another source, a PV is bound elsewhere, or the claim is bound elsewhere or
- *       could never bind to the restored PV (storage class, size, access modes);</li>
+ *   <li>read what exists (volume, PV, other PVs of the volume, claim), once per step, and name a conflict (the engine
+ *       refuses with a {@link ConflictException}, changing nothing) when a volume of the same name comes from another
+ *       source, a PV is bound elsewhere, or the claim is bound elsewhere or could never bind to the restored PV
+ *       (storage class, size, access modes);</li>
  *   <li>makes sure Longhorn knows the backup: requests a sync ({@code spec.syncRequestedAt} on the BackupVolume or
  *       BackupTarget) and waits for the Backup CR, because Longhorn's webhook rejects a {@code fromBackup} it does not
  *       know, and after a rebuild Longhorn may not have polled the target yet;</li>
@@ -59,15 +55,16 @@ import org.slf4j.LoggerFactory;
  *   <li>creates the PV as Longhorn's {@code pvCreate} does (CSI {@code driver.longhorn.io}, handle = volume name,
  *       fsType, the same volume attributes), with the step's reclaim policy and storage class and a {@code claimRef} to
  *       the step's claim, so Kubernetes binds it to that claim whether GitOps creates the claim before or after;</li>
+ *   <li>adds the {@code claimRef} to an existing Longhorn PV of the volume that has none;</li>
  *   <li>creates the claim ({@code volumeName} set) when the step asks.</li>
  * </ol>
- * Matching objects from an earlier run are adopted, so running a step again continues where it stopped; 409 answers
- * (a concurrent creator, a stale resourceVersion) are resolved by reading again. Kubernetes errors surface as dr-core
- * exceptions naming the object and HTTP status. Thread-safe; meant to be shared by the executor's parallel steps.
+ * 409 answers (a concurrent creator, a stale resourceVersion) are resolved by reading again. Kubernetes errors surface
+ * as dr-core exceptions naming the object and HTTP status. Thread-safe; meant to be shared by the executor's parallel
+ * steps.
  *
  * <p>RBAC: see {@link RbacManifest}.
  */
-public final class KubernetesVolumeBinder implements VolumeBinder {
+public final class KubernetesVolumeBinder implements StepOperations<KubernetesVolumeBinder.State> {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesVolumeBinder.class);
 
     private final ClientHandle handle;
@@ -98,107 +95,90 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
         return "Longhorn CRDs in " + settings.namespace() + " at " + handle.masterUrl();
     }
 
-    @Override
-    public StepInspection inspect(RestoreStep step) {
-        validate(step);
-        return StepFindings.read(handle.client(), settings.namespace(), step).inspection(step);
+    /**
+     * What exists for one step: the Longhorn volume, the PV, other PVs of the same volume and the claim, read once
+     * (one GET each and one PV list).
+     */
+    public static final class State implements StepState {
+        private final StepFindings found;
+
+        private State(StepFindings found) {
+            this.found = found;
+        }
+
+        @Override
+        public Optional<String> conflict() {
+            return found.conflict();
+        }
+
+        @Override
+        public VolumeFinding volume() {
+            return found.volumeFinding();
+        }
+
+        @Override
+        public PvFinding pv() {
+            return found.pvFinding();
+        }
+
+        @Override
+        public boolean claimExists() {
+            return found.claim().isPresent();
+        }
+
+        @Override
+        public String describe() {
+            return found.describe();
+        }
+
+        @Override
+        public String toString() {
+            return "KubernetesVolumeBinder.State[" + describe() + "]";
+        }
     }
 
     @Override
-    public BindResult bind(RestoreStep step, BindContext ctx) {
-        Objects.requireNonNull(ctx, "context");
-        validate(step);
-        KubernetesClient client = handle.client();
-        String ns = settings.namespace();
-        ctx.phase(BindPhase.PREFLIGHT, "checking volume " + step.volumeName() + ", PV " + step.pvName() + " and claim " + step.id());
-        StepFindings found = StepFindings.read(client, ns, step);
-        Optional<String> conflict = found.conflict(step);
-        if (conflict.isPresent()) {
-            throw new ConflictException(step.id() + ": " + conflict.get() + "; nothing was changed");
-        }
-        ctx.checkpoint("pre-flight of " + step.id());
-        List<String> actions = new ArrayList<>();
-        boolean created = false;
-        boolean adopted = false;
+    public Class<State> stateType() {
+        return State.class;
+    }
 
-        // 1. the Longhorn volume
-        VolumeCr volume;
-        if (found.volume().isEmpty()) {
-            sync.ensureKnown(step, ctx);
-            ctx.phase(BindPhase.CREATE_VOLUME, "creating Longhorn volume " + step.volumeName() + " from backup " + step.backup().name());
-            Optional<VolumeCr> mine = createVolume(step, ctx);
-            if (mine.isPresent()) {
-                created = true;
-                actions.add("created volume " + step.volumeName() + " from backup " + step.backup().name());
-                volume = mine.get();
-            } else {
-                adopted = true;
-                volume = readVolume(step).orElseThrow(() -> new DrException("volume " + ns + "/" + step.volumeName()
-                        + " vanished right after a concurrent creation"));
-                actions.add("adopted volume " + step.volumeName() + " created concurrently from the same backup");
-            }
-        } else {
-            adopted = true;
-            volume = found.volume().get();
-            ctx.phase(BindPhase.CREATE_VOLUME, "volume " + step.volumeName() + " exists, restored from " + step.backup().name());
-            actions.add("adopted volume " + step.volumeName());
-        }
+    @Override
+    public State read(RestoreStep step) {
+        return new State(StepFindings.read(handle.client(), settings.namespace(), step));
+    }
 
-        // 2. the restore
-        if (created || !StepFindings.adoptableAsRestored(volume, found.pv().isPresent())) {
-            ctx.phase(BindPhase.RESTORING, "restoring volume " + step.volumeName() + " from backup " + step.backup().name());
-            volume = waiter.await(step, ctx);
-            actions.add("restored volume " + step.volumeName());
-        }
-        ctx.checkpoint("restore of " + step.id());
+    @Override
+    public void ensureBackupKnown(RestoreStep step, BindContext ctx) {
+        sync.ensureKnown(step, ctx);
+    }
 
-        // 3. the PV, pre-bound to the claim
-        String storageClass = storageClass(step);
-        if (found.pv().isEmpty()) {
-            ctx.phase(BindPhase.CREATE_PV, "creating PV " + step.pvName() + " pre-bound to " + step.id());
-            if (createPv(step, volume, storageClass)) {
-                created = true;
-                actions.add("created PV " + step.pvName() + " pre-bound to " + step.id());
-            } else {
-                adopted = true;
-                actions.add("adopted PV " + step.pvName() + " created concurrently");
-            }
-        } else if (found.pv().get().getSpec().getClaimRef() == null) {
-            ctx.phase(BindPhase.CREATE_PV, "reserving existing PV " + step.pvName() + " for " + step.id());
-            reservePv(step);
-            created = true;
-            adopted = true;
-            actions.add("reserved existing PV " + step.pvName() + " for " + step.id());
-        } else {
-            adopted = true;
-            ctx.phase(BindPhase.CREATE_PV, "PV " + step.pvName() + " exists, pre-bound to " + step.id());
-            actions.add("adopted PV " + step.pvName());
-        }
+    @Override
+    public State awaitRestore(RestoreStep step, State state, BindContext ctx) {
+        return new State(state.found.withVolume(waiter.await(step, ctx)));
+    }
 
-        // 4. the claim, when asked
-        boolean pvcCreated = false;
-        if (step.createPvc()) {
-            if (found.pvc().isEmpty()) {
-                ctx.phase(BindPhase.CREATE_PVC, "creating claim " + step.id() + " bound to PV " + step.pvName());
-                pvcCreated = createPvc(step, volume, storageClass);
-                if (pvcCreated) {
-                    created = true;
-                    actions.add("created claim " + step.id());
-                } else {
-                    adopted = true;
-                    actions.add("adopted claim " + step.id() + " created concurrently");
-                }
-            } else {
-                adopted = true;
-                ctx.phase(BindPhase.CREATE_PVC, "claim " + step.id() + " exists");
-                actions.add("adopted claim " + step.id());
-            }
-        }
-        ctx.phase(BindPhase.DONE, String.join("; ", actions));
-        BindResult.Outcome outcome = !created ? BindResult.Outcome.ADOPTED
-                : adopted ? BindResult.Outcome.RESUMED : BindResult.Outcome.RESTORED;
-        LOG.debug("step {} {}: {}", step.id(), outcome, actions);
-        return new BindResult(outcome, step.volumeName(), step.pvName(), pvcCreated, actions);
+    @Override
+    public Creation createPv(RestoreStep step, State state, BindContext ctx) {
+        VolumeCr volume = restoredVolume(step, state);
+        return createPv(step, volume) ? Creation.createdNow("pre-bound to it by claimRef")
+                : Creation.foundConcurrently();
+    }
+
+    @Override
+    public boolean preparePv(RestoreStep step, State state, BindContext ctx) {
+        reservePv(step);
+        return true;
+    }
+
+    @Override
+    public Creation createPvc(RestoreStep step, State state, BindContext ctx) {
+        return createPvc(step, restoredVolume(step, state)) ? Creation.createdNow()
+                : Creation.foundConcurrently();
+    }
+
+    private VolumeCr restoredVolume(RestoreStep step, State state) {
+        return state.found.volume().orElseThrow(() -> new DrException("volume " + settings.namespace() + "/"
+                + step.volumeName() + " is missing after its restore"));
     }
 
     /** Closes the client if this binder built it; idempotent. */
@@ -208,20 +188,6 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
     }
 
     // ---------------------------------------------------------------- steps
-
-    private static void validate(RestoreStep step) {
-        if (!Names.isLonghornVolumeName(step.volumeName())) {
-            throw new InvalidInputException("step " + step.id() + ": volume name '" + step.volumeName()
-                    + "' is not a valid Longhorn volume name (a DNS label of at most 40 characters)");
-        }
-        if (!Names.isDnsSubdomain(step.pvName())) {
-            throw new InvalidInputException("step " + step.id() + ": PV name '" + step.pvName() + "' is not a valid name");
-        }
-        if (step.backup().url().isEmpty()) {
-            throw new InvalidInputException("step " + step.id() + ": backup " + step.backup().name() + " has no URL");
-        }
-        BackupUrl.parse(step.fromBackup());
-    }
 
     private Optional<VolumeCr> readVolume(RestoreStep step) {
         String ns = settings.namespace();
@@ -243,28 +209,29 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
         Map<String, Object> spec = Cr.section(v, "spec");
         long size = step.sizeBytes() > 0 ? step.sizeBytes() : step.backup().volumeSize();
         spec.put("size", Long.toString(size));
-        spec.put("fromBackup", step.fromBackup());
+        spec.put("fromBackup", step.fromBackup().url());
         spec.put("numberOfReplicas", step.replicas());
         spec.put("frontend", "blockdev");
-        spec.put("accessMode", step.longhornAccessMode());
+        spec.put("accessMode", step.longhornAccessMode().longhornName());
         spec.put("dataEngine", step.dataEngine());
         spec.put("staleReplicaTimeout", step.staleReplicaTimeout());
         return v;
     }
 
     /**
-     * Creates the volume. Returns it when this call created it, empty when someone else created the same volume
-     * concurrently (409 with a matching source). A webhook denial because Longhorn lost track of the backup in between
-     * leads back to the sync wait, a few times.
+     * Creates the volume; found concurrently when someone else created the same volume (409 with a matching source).
+     * A webhook denial because Longhorn lost track of the backup in between leads back to the sync wait, a few times.
      */
-    private Optional<VolumeCr> createVolume(RestoreStep step, BindContext ctx) {
+    @Override
+    public Creation createVolume(RestoreStep step, BindContext ctx) {
         String ns = settings.namespace();
         String what = "create Volume " + ns + "/" + step.volumeName();
         var op = handle.client().genericKubernetesResources(Longhorn.VOLUMES).inNamespace(ns);
         for (int attempt = 1; ; attempt++) {
             try {
                 LOG.debug("{} (fromBackup {})", what, step.backup().name());
-                return Optional.of(VolumeCr.of(op.resource(volumeManifest(step)).create()));
+                op.resource(volumeManifest(step)).create();
+                return Creation.createdNow();
             } catch (KubernetesClientException e) {
                 if (KubeErrors.isConflict(e)) {
                     VolumeCr existing = readVolume(step).orElseThrow(() -> KubeErrors.translate(what, e));
@@ -272,7 +239,7 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
                     if (c.isPresent()) {
                         throw new ConflictException(step.id() + ": " + c.get() + " (created concurrently); nothing was changed", e);
                     }
-                    return Optional.empty();
+                    return Creation.foundConcurrently();
                 }
                 boolean denied = (e.getCode() == 400 || e.getCode() == 422) && String.valueOf(e.getMessage()).contains("cannot get backup");
                 if (denied && attempt < 3) {
@@ -287,31 +254,10 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
         }
     }
 
-    /** The PV's storage class: the step's, else what pvCreate would pick (backup volume's class, static class setting). */
-    private String storageClass(RestoreStep step) {
-        if (!step.storageClassName().isEmpty()) {
-            return step.storageClassName();
-        }
-        String ns = settings.namespace();
-        String volume = BackupUrl.parse(step.fromBackup()).volumeName();
-        Optional<String> fromBackupVolume = KubeErrors.call("list BackupVolumes in " + ns, () ->
-                        handle.client().genericKubernetesResources(Longhorn.BACKUP_VOLUMES).inNamespace(ns).list().getItems())
-                .stream().map(BackupVolumeCr::of).filter(bv -> bv.volumeName().equals(volume))
-                .map(BackupVolumeCr::storageClassName).filter(s -> !s.isEmpty()).findFirst();
-        if (fromBackupVolume.isPresent()) {
-            return fromBackupVolume.get();
-        }
-        GenericKubernetesResource setting = KubeErrors.call("get Setting " + ns + "/" + Longhorn.SETTING_STATIC_STORAGE_CLASS,
-                () -> handle.client().genericKubernetesResources(Longhorn.SETTINGS).inNamespace(ns)
-                        .withName(Longhorn.SETTING_STATIC_STORAGE_CLASS).get());
-        String value = setting == null ? "" : Cr.str(setting, "value");
-        return value.isEmpty() ? Longhorn.DEFAULT_STATIC_STORAGE_CLASS : value;
-    }
-
     /** Creates the PV; false when an identical one appeared concurrently. */
-    private boolean createPv(RestoreStep step, VolumeCr volume, String storageClass) {
+    private boolean createPv(RestoreStep step, VolumeCr volume) {
         String what = "create PersistentVolume " + step.pvName();
-        PersistentVolume pv = PvManifests.pv(step, volume, storageClass,
+        PersistentVolume pv = PvManifests.pv(step, volume,
                 new String[] {settings.cryptoSecretNamespace(), settings.cryptoSecretName()});
         try {
             LOG.debug("{} for volume {} pre-bound to {}", what, volume.name(), step.id());
@@ -354,9 +300,9 @@ public final class KubernetesVolumeBinder implements VolumeBinder {
     }
 
     /** Creates the claim; false when a compatible claim appeared concurrently. */
-    private boolean createPvc(RestoreStep step, VolumeCr volume, String storageClass) {
+    private boolean createPvc(RestoreStep step, VolumeCr volume) {
         String what = "create PersistentVolumeClaim " + step.id();
-        PersistentVolumeClaim pvc = PvManifests.pvc(step, volume, storageClass);
+        PersistentVolumeClaim pvc = PvManifests.pvc(step, volume);
         var op = handle.client().persistentVolumeClaims().inNamespace(step.pvc().namespace());
         try {
             LOG.debug("{} bound to PV {}", what, step.pvName());

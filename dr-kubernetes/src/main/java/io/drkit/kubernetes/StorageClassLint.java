@@ -99,11 +99,7 @@ public final class StorageClassLint {
     }
 
     private static String shown(String url) {
-        try {
-            BackupUrl u = BackupUrl.parse(url);
-            return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target().baseUrl() + ")";
-        } catch (RuntimeException e) {
-            return Redaction.url(url);
-        }
+        return BackupUrl.find(url).map(u -> "backup " + u.backupName() + " of volume " + u.volumeName() + " ("
+                + u.target().baseUrl() + ")").orElseGet(() -> Redaction.url(url));
     }
 }

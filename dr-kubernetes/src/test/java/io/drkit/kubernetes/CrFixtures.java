@@ -182,7 +182,7 @@ final class CrFixtures {
             default -> "";
         });
         st.put("progress", b.isComplete() ? 100 : 40);
-        st.put("url", b.isComplete() ? b.url().orElseThrow() : "");
+        st.put("url", b.isComplete() ? b.url().orElseThrow().url() : "");
         st.put("snapshotName", b.snapshotName().orElse(""));
         st.put("snapshotCreatedAt", b.snapshotCreatedAt().map(CrFixtures::time).orElse(""));
         st.put("backupCreatedAt", b.completedAt().map(CrFixtures::time).orElse(""));

@@ -1,9 +1,8 @@
 package io.drkit.kubernetes;
 
-import io.drkit.core.bind.VolumeBinder;
-import io.drkit.core.contract.VolumeBinderContractTest;
+import io.drkit.core.bind.StepOperations;
+import io.drkit.core.contract.StepOperationsContractTest;
 import io.drkit.core.model.Backup;
-import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.kubernetes.internal.Cr;
 import io.drkit.kubernetes.internal.Longhorn;
@@ -17,14 +16,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The dr-core binder contract against the fabric8 mock server with the simulated Longhorn controller. */
-class KubernetesVolumeBinderContractTest extends VolumeBinderContractTest {
+class KubernetesVolumeBinderContractTest extends StepOperationsContractTest {
 
     @Override
     protected Environment createEnvironment() {
         SimCluster sim = SimCluster.start();
         return new Environment() {
             @Override
-            public VolumeBinder binder() {
+            public StepOperations<?> binder() {
                 return sim.binder;
             }
 
@@ -60,7 +59,7 @@ class KubernetesVolumeBinderContractTest extends VolumeBinderContractTest {
                     return false;
                 }
                 VolumeCr cr = VolumeCr.of(v);
-                return cr.restoreFinished() && BackupUrl.sameBackup(cr.fromBackup(), backup.url().orElseThrow());
+                return cr.restoreFinished() && backup.url().orElseThrow().sameBackupAs(cr.fromBackup());
             }
 
             @Override

@@ -14,7 +14,9 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.bind.StepInspection;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.ReclaimPolicy;
@@ -63,7 +65,7 @@ class KubernetesVolumeBinderTest {
 
     private static RestoreStep step(Backup b, String name) {
         return RestoreStep.builder(DB, b).volumeName(name).pvName(name).sizeBytes(b.volumeSize()).storageClassName("longhorn")
-                .accessModes(List.of("ReadWriteOnce")).replicas(2).staleReplicaTimeout(30)
+                .accessModes(List.of(AccessMode.READ_WRITE_ONCE)).replicas(2).staleReplicaTimeout(30)
                 .recurringJobGroups(Set.of("critical")).recurringJobs(Set.of("weekly-extra")).reason("test").build();
     }
 
@@ -86,6 +88,57 @@ class KubernetesVolumeBinderTest {
         }
     }
 
+    // ---------------------------------------------------------------- reads per step
+
+    /**
+     * Reads of the step's own objects (its Longhorn volume, PVs, its claim) outside the restore wait, counted per
+     * step: the executor reads them once and hands that state to the engine (they were read twice, 8 reads).
+     */
+    private static List<String> stateReads(List<MockCluster.Call> calls) {
+        return calls.stream().filter(c -> c.method().equals("GET") && !c.query().contains("watch=true"))
+                .filter(c -> c.path().endsWith("/volumes/restored-db") || c.path().contains("/persistentvolumes")
+                        || c.path().contains("/persistentvolumeclaims"))
+                .map(c -> c.method() + " " + c.path() + (c.query().isEmpty() ? "" : "?" + c.query())).toList();
+    }
+
+    @Test
+    void aFreshStepReadsItsObjectsOnceThroughTheExecutor() {
+        Backup b = sim().store.publish("pvc-src", "backup-1000000000000009", DB, 1L << 30);
+        RestoreStep s = step(b, "restored-db");
+        java.util.concurrent.atomic.AtomicReference<BindPhase> phase = new java.util.concurrent.atomic.AtomicReference<>();
+        List<MockCluster.Call> outsideRestoreWait = Collections.synchronizedList(new ArrayList<>());
+        sim.cluster.observe(c -> {
+            if (c.agent().startsWith(MockCluster.LIBRARY) && phase.get() != BindPhase.RESTORING) {
+                outsideRestoreWait.add(c);
+            }
+        });
+        io.drkit.core.execute.ExecutionListener l = new io.drkit.core.execute.ExecutionListener() {
+            @Override
+            public void phase(RestoreStep step, BindPhase p, String detail) {
+                phase.set(p);
+            }
+        };
+        io.drkit.core.plan.RestorePlan plan = new io.drkit.core.plan.RestorePlan(io.drkit.core.plan.RestorePlan.SCHEMA_VERSION,
+                Instant.now(), "test", true, io.drkit.core.plan.RestoreRequest.of(DB), List.of(s), List.of(), List.of());
+
+        var report = io.drkit.core.execute.RestoreExecutor.builder().binder(sim.binder).listener(l).build().execute(plan);
+
+        assertThat(report.results()).extracting(r -> r.outcome()).containsExactly(StepOutcome.RESTORED);
+        assertThat(stateReads(outsideRestoreWait)).as("GETs of the step's volume, PVs and claim").hasSizeLessThanOrEqualTo(4)
+                .containsExactlyInAnyOrder(
+                        "GET /apis/longhorn.io/v1beta2/namespaces/longhorn-system/volumes/restored-db",
+                        "GET /api/v1/persistentvolumes/restored-db",
+                        "GET /api/v1/persistentvolumes",
+                        "GET /api/v1/namespaces/shop/persistentvolumeclaims/db-data");
+
+        int before = sim.cluster.libraryCalls().size();
+        var again = io.drkit.core.execute.RestoreExecutor.builder().binder(sim.binder).build().execute(plan);
+        List<MockCluster.Call> adoptCalls = sim.cluster.libraryCalls().subList(before, sim.cluster.libraryCalls().size());
+        assertThat(again.results()).extracting(r -> r.outcome()).containsExactly(StepOutcome.ADOPTED);
+        assertThat(adoptCalls).as("a complete step: 4 reads, nothing else").hasSize(4);
+        assertThat(stateReads(adoptCalls)).hasSize(4);
+    }
+
     // ---------------------------------------------------------------- what gets written
 
     @Test
@@ -99,7 +152,7 @@ class KubernetesVolumeBinderTest {
                 .contains("\"numberOfReplicas\":2").contains("\"accessMode\":\"rwo\"").contains("\"dataEngine\":\"v1\"")
                 .contains("\"staleReplicaTimeout\":30");
         GenericKubernetesResource v = sim.volume("restored-db");
-        assertThat(Cr.str(v, "spec", "fromBackup")).isEqualTo(b.url().orElseThrow());
+        assertThat(Cr.str(v, "spec", "fromBackup")).isEqualTo(b.url().orElseThrow().url());
         assertThat(Cr.labels(v)).containsEntry("recurring-job-group.longhorn.io/critical", "enabled")
                 .containsEntry("recurring-job.longhorn.io/weekly-extra", "enabled")
                 .doesNotContainKey("recurring-job-group.longhorn.io/default");
@@ -113,7 +166,7 @@ class KubernetesVolumeBinderTest {
         RestoreStep s = step(b, "restored-db").toBuilder().replicas(replicas).reclaimPolicy(policy).fsType("xfs").build();
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         PersistentVolume pv = sim.pv("restored-db");
         var spec = pv.getSpec();
         assertThat(spec.getCsi().getDriver()).isEqualTo("driver.longhorn.io");
@@ -235,7 +288,7 @@ class KubernetesVolumeBinderTest {
 
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESUMED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESUMED);
         assertThat(r.actions()).anyMatch(a -> a.startsWith("reserved existing PV restored-db"));
         assertThat(sim.pv("restored-db").getSpec().getClaimRef().getName()).isEqualTo("db-data");
     }
@@ -344,7 +397,7 @@ class KubernetesVolumeBinderTest {
         assertThat(sim.binder.inspect(s).state()).isEqualTo(StepInspection.State.PARTIAL);
         sim.longhorn.resumeRestore("restored-db");
         BindResult again = sim.binder.bind(s, ctx(s));
-        assertThat(again.outcome()).isEqualTo(BindResult.Outcome.RESUMED);
+        assertThat(again.outcome()).isEqualTo(StepOutcome.RESUMED);
         assertThat(again.actions()).contains("adopted volume restored-db", "restored volume restored-db");
     }
 
@@ -375,7 +428,7 @@ class KubernetesVolumeBinderTest {
         sim.store.publish("pvc-late", "backup-3000000000000001", DB, 1L << 30);
 
         BindResult r = run.get(30, TimeUnit.SECONDS);
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(phases).containsSubsequence(BindPhase.WAIT_FOR_BACKUP, BindPhase.CREATE_VOLUME, BindPhase.RESTORING,
                 BindPhase.CREATE_PV, BindPhase.DONE);
         assertThat(sim.cluster.libraryWrites()).anyMatch(c -> c.method().equals("PUT") && c.path().contains("/backuptargets/default")
@@ -391,7 +444,7 @@ class KubernetesVolumeBinderTest {
 
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         String bv = sim.longhorn.backupVolumeName("pvc-src");
         assertThat(sim.cluster.libraryWrites()).anyMatch(c -> c.method().equals("PUT")
                 && c.path().endsWith("/backupvolumes/" + bv) && c.body().contains("syncRequestedAt"));
@@ -436,7 +489,7 @@ class KubernetesVolumeBinderTest {
             }
         }));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(sim.cluster.libraryWrites()).filteredOn(c -> c.method().equals("POST") && c.path().endsWith("/volumes")).hasSize(2);
         assertThat(phases).isSortedAccordingTo(Enum::compareTo);
     }
@@ -452,7 +505,7 @@ class KubernetesVolumeBinderTest {
 
         BindResult r = sim.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESUMED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESUMED);
         assertThat(r.actions()).contains("adopted volume restored-db created concurrently from the same backup");
         assertThat(sim.pv("restored-db")).isNotNull();
     }
@@ -504,14 +557,30 @@ class KubernetesVolumeBinderTest {
     }
 
     @Test
-    void takesThePvStorageClassFromTheBackupVolumeWhenTheStepHasNone() {
+    void aStepWithoutTheStorageClassThePlanDecidesIsRefusedBeforeTouchingTheCluster() {
         Backup b = sim().store.publish("pvc-src", "backup-5000000000000002", DB, 1L << 30);
         RestoreStep s = step(b, "restored-db").toBuilder().storageClassName("").build();
 
-        sim.binder.bind(s, ctx(s));
-
-        assertThat(sim.pv("restored-db").getSpec().getStorageClassName()).isEqualTo("longhorn");
+        assertThatThrownBy(() -> sim.binder.bind(s, ctx(s))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("storageClassName: no storage class given");
+        assertThat(sim.cluster.libraryCalls()).isEmpty();
         assertThat(sim.binder.describe()).contains("longhorn-system");
         assertThat(Longhorn.DEFAULT_NAMESPACE).isEqualTo(SimCluster.NS);
+    }
+
+    @Test
+    void thePvAndClaimGetTheStorageClassAndAccessModesOfThePlanAsTheyAre() {
+        Backup b = sim().store.publish("pvc-src", "backup-5000000000000003", DB, 1L << 30);
+        RestoreStep s = step(b, "restored-db").toBuilder().storageClassName("longhorn-static")
+                .accessModes(List.of(AccessMode.READ_WRITE_ONCE_POD)).createPvc(true).build();
+
+        sim.binder.bind(s, ctx(s));
+
+        assertThat(sim.pv("restored-db").getSpec().getStorageClassName()).isEqualTo("longhorn-static");
+        assertThat(sim.pv("restored-db").getSpec().getAccessModes()).containsExactly("ReadWriteOncePod");
+        assertThat(sim.pvc(DB).getSpec().getStorageClassName()).isEqualTo("longhorn-static");
+        assertThat(sim.pvc(DB).getSpec().getAccessModes()).containsExactly("ReadWriteOncePod");
+        assertThat(sim.cluster.libraryCalls()).as("no Longhorn setting or backup volume is read to pick a class")
+                .noneMatch(c -> c.path().contains("/settings/"));
     }
 }

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** Longhorn-specific behaviour of the CRD catalog beyond the dr-core contract. */
 class LonghornCrdCatalogTest {
@@ -155,6 +157,24 @@ class LonghornCrdCatalogTest {
                 assertThat(s.reason()).isEqualTo(SkippedEntry.Reason.INVALID_DATA);
                 assertThat(s.location()).isEqualTo("Backup longhorn-system/backup-1111000000000002");
                 assertThat(s.detail()).contains("volumeSize");
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "url {0}")
+    @ValueSource(strings = {"s3://backups@us-east-1/", "s3://backups@us-east-1/?backup=backup-1111000000000002&token=TOK9&volume=pvc-a"})
+    void aBackupCrWhoseUrlIsNoUsableBackupUrlIsSkippedAsInvalidDataWhereItIsRead(String url) throws Exception {
+        CrFixtures.writeVolume(cluster.admin(), volume("pvc-a"), "default");
+        CrFixtures.writeBackup(cluster.admin(), backup("pvc-a", "backup-1111000000000001", S3, T), "default");
+        GenericKubernetesResource bad = CrFixtures.writeBackup(cluster.admin(),
+                backup("pvc-a", "backup-1111000000000002", S3, T.plusSeconds(60)), "default");
+        edit(bad, "status", Map.of("url", url));
+        try (LonghornCrdCatalog c = catalog(b -> { })) {
+            assertThat(c.newestCompleteBackup("pvc-a")).map(Backup::name).contains("backup-1111000000000001");
+            assertThat(c.skippedEntries()).singleElement().satisfies(s -> {
+                assertThat(s.reason()).isEqualTo(SkippedEntry.Reason.INVALID_DATA);
+                assertThat(s.location()).isEqualTo("Backup longhorn-system/backup-1111000000000002");
+                assertThat(s.detail()).contains("status.url").doesNotContain("TOK9");
             });
         }
     }

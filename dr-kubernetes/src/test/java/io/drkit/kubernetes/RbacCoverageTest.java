@@ -7,6 +7,7 @@ import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.PvcRef;
@@ -37,7 +38,7 @@ class RbacCoverageTest {
 
     private static RestoreStep step(PvcRef pvc, Backup b, String name, boolean createPvc, String storageClass) {
         return RestoreStep.builder(pvc, b).volumeName(name).pvName(name).sizeBytes(b.volumeSize()).storageClassName(storageClass)
-                .accessModes(List.of("ReadWriteOnce")).replicas(1).recurringJobGroups(Set.of("critical")).createPvc(createPvc).build();
+                .accessModes(List.of(AccessMode.READ_WRITE_ONCE)).replicas(1).recurringJobGroups(Set.of("critical")).createPvc(createPvc).build();
     }
 
     private static BindContext ctx(RestoreStep s) {
@@ -59,7 +60,7 @@ class RbacCoverageTest {
             RestoreStep s1 = step(db, b1, "restored-1", true, "longhorn");
             sim.binder.inspect(s1);
             sim.binder.bind(s1, ctx(s1));
-            // binder: backup volume known, backup new (BackupVolume sync); no storage class (settings); existing PV reserved
+            // binder: backup volume known, backup new (BackupVolume sync); existing PV reserved
             Instant t = Instant.parse("2026-11-20T03:00:00Z");
             sim.store.put(BackupVolume.builder("pvc-src2").size(1L << 30).build(), List.of());
             sim.longhorn.syncNow();
@@ -69,7 +70,7 @@ class RbacCoverageTest {
             sim.cluster.admin().persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName("restored-2")
                     .endMetadata().withNewSpec().addToCapacity("storage", new Quantity("1Gi")).withAccessModes("ReadWriteOnce")
                     .withNewCsi().withDriver("driver.longhorn.io").withVolumeHandle("restored-2").endCsi().endSpec().build()).create();
-            RestoreStep s2 = step(wiki, b2, "restored-2", false, "").toBuilder().recurringJobGroups(Set.of()).build();
+            RestoreStep s2 = step(wiki, b2, "restored-2", false, "longhorn-static").toBuilder().recurringJobGroups(Set.of()).build();
             sim.binder.bind(s2, ctx(s2));
             sim.binder.bind(s2, ctx(s2));
 

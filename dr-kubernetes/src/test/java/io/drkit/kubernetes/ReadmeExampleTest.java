@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.RestoreExecutor;
-import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;

@@ -64,8 +64,8 @@ class SimulatedLonghornBookkeepingTest {
             });
             sim.syncNow();
             sim.failRestore("restored-b", "disk full");
-            restoreVolume(cluster, "restored-a", store.getBackup("pvc-aaa", CatalogFixture.A2).url().orElseThrow());
-            restoreVolume(cluster, "restored-b", store.getBackup("pvc-bbb", CatalogFixture.B2).url().orElseThrow());
+            restoreVolume(cluster, "restored-a", store.getBackup("pvc-aaa", CatalogFixture.A2).url().orElseThrow().url());
+            restoreVolume(cluster, "restored-b", store.getBackup("pvc-bbb", CatalogFixture.B2).url().orElseThrow().url());
             sim.start();
             var volumes = cluster.admin().genericKubernetesResources(Longhorn.VOLUMES).inNamespace(NS);
             eventually(() -> VolumeCr.of(volumes.withName("restored-a").get()).restoreFinished()

@@ -43,8 +43,8 @@ final class BackupWaiter {
     }
 
     /** The target (name) whose location matches the URL, or null when none does. */
-    String targetOf(String backupUrl) {
-        return client.findBackupTargetForBackupUrl(backupUrl).map(LonghornBackupTarget::name).orElse(null);
+    String targetOf(BackupUrl backupUrl) {
+        return client.findBackupTargetFor(backupUrl).map(LonghornBackupTarget::name).orElse(null);
     }
 
     /** How the wait will proceed on this server, for messages. */

@@ -1,7 +1,10 @@
 package io.drkit.longhorn;
 
+import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.util.Redaction;
 import java.time.Instant;
@@ -76,7 +79,9 @@ public record LonghornBackup(String name, String state, int progress, Optional<S
 
     /**
      * This backup as a dr-core {@link Backup}; {@code fallbackVolumeName} is used when Longhorn reports no volume
-     * name (a backup that was not inspected yet).
+     * name (a backup that was not inspected yet). Longhorn's URL text is parsed here, once.
+     *
+     * @throws InvalidBackupDataException when Longhorn's URL is not a backup URL drkit can restore from
      */
     public Backup toBackup(String fallbackVolumeName) {
         String vol = volumeName.isEmpty() ? fallbackVolumeName : volumeName;
@@ -92,10 +97,27 @@ public record LonghornBackup(String name, String state, int progress, Optional<S
                 .labels(labels)
                 .state(backupState())
                 .compression(compression)
-                .url(url.orElse(null))
+                .url(backupUrl().orElse(null))
                 .parameters(parameters)
                 .error(error.orElse(null))
                 .build();
+    }
+
+    /**
+     * The {@link #url()} as a {@link BackupUrl}: Longhorn's text parsed (the REST client does so as each backup comes
+     * in, and skips one whose URL is not a backup URL as invalid data).
+     *
+     * @throws InvalidBackupDataException when the text is not a backup URL drkit can restore from
+     */
+    public Optional<BackupUrl> backupUrl() {
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BackupUrl.parse(url.get()));
+        } catch (InvalidInputException e) {
+            throw new InvalidBackupDataException("Longhorn backup " + name, "url: " + e.getMessage(), e);
+        }
     }
 
     /** Readable, with the URL's password-like options masked. */

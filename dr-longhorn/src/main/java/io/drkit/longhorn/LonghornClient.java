@@ -215,10 +215,15 @@ public final class LonghornClient implements AutoCloseable {
      * {@code backupUrl}, if any.
      */
     public Optional<LonghornBackupTarget> findBackupTargetForBackupUrl(String backupUrl) {
-        return Targets.ofBackupUrl(backupUrl).flatMap(want -> listBackupTargets().stream()
-                .filter(t -> Targets.ofTargetUrl(t.backupTargetUrl()).map(have -> Targets.sameLocation(have, want))
-                        .orElse(false))
-                .findFirst());
+        return BackupUrl.find(backupUrl).flatMap(this::findBackupTargetFor);
+    }
+
+    /** The backup target whose store location (scheme, bucket or server, path) matches {@code backupUrl}'s target. */
+    public Optional<LonghornBackupTarget> findBackupTargetFor(BackupUrl backupUrl) {
+        return listBackupTargets().stream()
+                .filter(t -> Targets.ofTargetUrl(t.backupTargetUrl()).map(have -> Targets.sameLocation(have,
+                        backupUrl.target())).orElse(false))
+                .findFirst();
     }
 
     // ------------------------------------------------------------------ backup volumes
@@ -368,12 +373,23 @@ public final class LonghornClient implements AutoCloseable {
     }
 
     /**
-     * Waits until Longhorn knows the backup at {@code backupUrl}, which it must before it can restore it (right after
+     * {@link #awaitBackup(BackupUrl, Duration, Duration, Duration, Cancellation, BackupWaitListener)} for the URL
+     * text a caller holds.
+     *
+     * @throws InvalidInputException when {@code backupUrl} is not a backup URL
+     */
+    public LonghornBackup awaitBackup(String backupUrl, Duration timeout, Duration pollInterval, Duration syncInterval,
+                                      Cancellation cancellation, BackupWaitListener listener) {
+        return awaitBackup(BackupUrl.parse(backupUrl), timeout, pollInterval, syncInterval, cancellation, listener);
+    }
+
+    /**
+     * Waits until Longhorn knows the backup at {@code url}, which it must before it can restore it (right after
      * a cluster rebuild it does not: it lists backups on its own poll, every 5 minutes by default). Where the server
      * supports it (1.6.2+) it asks for a sync of the backup volume, or of every backup target when even the backup
      * volume is unknown, at most every {@code syncInterval}; older versions are polled until their own poll has run.
      *
-     * @param backupUrl    the backup's URL ({@code fromBackup})
+     * @param url          the backup's URL ({@code fromBackup})
      * @param timeout      how long to wait
      * @param pollInterval how often to look
      * @param syncInterval how often to repeat a sync request (Longhorn refuses repeats within 10 s)
@@ -382,17 +398,15 @@ public final class LonghornClient implements AutoCloseable {
      * @return the backup, complete
      * @throws NotFoundException     when Longhorn still does not know it after {@code timeout}; the message names the
      *                               backup and the state of the backup target
-     * @throws InvalidInputException when {@code backupUrl} is not a backup URL
      */
-    public LonghornBackup awaitBackup(String backupUrl, Duration timeout, Duration pollInterval, Duration syncInterval,
+    public LonghornBackup awaitBackup(BackupUrl url, Duration timeout, Duration pollInterval, Duration syncInterval,
                                       Cancellation cancellation, BackupWaitListener listener) {
-        BackupUrl url = BackupUrl.parse(backupUrl);
         BackupWaitListener l = listener == null ? BackupWaitListener.NONE : listener;
         Cancellation c = cancellation == null ? Cancellation.none() : cancellation;
         String what = "wait for backup " + url.backupName() + " of volume " + url.volumeName();
         BackupWaiter waiter = new BackupWaiter(this, pollInterval, syncInterval);
         c.throwIfCancelled(what);
-        return waiter.await(url, waiter.targetOf(backupUrl), timeout, "", detail -> {
+        return waiter.await(url, waiter.targetOf(url), timeout, "", detail -> {
             try {
                 l.waiting(detail);
             } catch (RuntimeException e) {

@@ -6,9 +6,11 @@ import io.drkit.core.DrTimeoutException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
-import io.drkit.core.bind.BindResult;
-import io.drkit.core.bind.StepInspection;
-import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.bind.Creation;
+import io.drkit.core.bind.StepOperations;
+import io.drkit.core.bind.StepState.PvFinding;
+import io.drkit.core.bind.StepState.Snapshot;
+import io.drkit.core.bind.StepState.VolumeFinding;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
@@ -28,13 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link VolumeBinder} that carries out restore steps through Longhorn's REST API: it creates the volume from the
- * backup URL, waits until Longhorn has restored it, then has Longhorn create the PersistentVolume ({@code pvCreate})
- * and, when the step asks, the claim ({@code pvcCreate}).
+ * A {@link io.drkit.core.bind.VolumeBinder} that carries out restore steps through Longhorn's REST API: the
+ * {@link StepOperations} of dr-core's step engine. It creates the volume from the backup URL, waits until Longhorn has
+ * restored it, then has Longhorn create the PersistentVolume ({@code pvCreate}) and, when the step asks, the claim
+ * ({@code pvcCreate}); the engine decides what to do, in which order, and the outcome.
  *
- * <p>How it decides:
+ * <p>What the operations see and do:
  * <ul>
- *   <li><b>Pre-flight</b>: the volume by name and its {@code fromBackup} (same backup = compare {@code backup=} and
+ *   <li><b>Pre-flight</b> (one {@code GET /v1/volumes} per step): the volume by name and its {@code fromBackup} (same backup = compare {@code backup=} and
  *       {@code volume=} of the URL), and PV/PVC bindings as Longhorn reports them in every volume's
  *       {@code kubernetesStatus}. A volume of the same name from another source, a PV name used by another Longhorn
  *       volume, or the claim bound to another Longhorn PV is a conflict: nothing is changed.</li>
@@ -46,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       {@code restoreStatus[]}; a faulted volume or a {@code RestoreFailure} condition fails the step at once.</li>
  *   <li><b>PV and PVC</b>: {@code pvCreate} with the step's PV name, filesystem and storage class (the class is
  *       ignored by Longhorn 1.4, which uses its {@code default-longhorn-static-storage-class}), then a wait for
- *       {@code kubernetesStatus.pvStatus} {@code Available}, then {@code pvcCreate} if the step asks.</li>
+ *       {@code kubernetesStatus.pvStatus} {@code Available} (also for an existing PV not yet reported so), then
+ *       {@code pvcCreate} if the step asks.</li>
  *   <li><b>Recurring jobs</b>: the step's groups and jobs go into {@code recurringJobSelector} on create (and are
  *       added to an adopted volume that lacks them), so the restored volume keeps being backed up.</li>
  * </ul>
@@ -60,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; {@link #close()} closes the client only when asked to ({@link Builder#closeClient(boolean)}).
  */
-public final class LonghornVolumeBinder implements VolumeBinder {
+public final class LonghornVolumeBinder implements StepOperations<Snapshot> {
     private static final Logger LOG = LoggerFactory.getLogger(LonghornVolumeBinder.class);
     private static final Set<String> PV_USABLE = Set.of("Available", "Bound");
 
@@ -98,39 +102,70 @@ public final class LonghornVolumeBinder implements VolumeBinder {
         return "Longhorn REST API at " + client.baseUrl();
     }
 
-    // ------------------------------------------------------------------ inspect
+    // ------------------------------------------------------------------ state
 
     @Override
-    public StepInspection inspect(RestoreStep step) {
-        return analyze(step, client.listVolumes()).inspection;
+    public Class<Snapshot> stateType() {
+        return Snapshot.class;
     }
 
-    private record Analysis(StepInspection inspection, LonghornVolume volume) {
-    }
-
-    private Analysis analyze(RestoreStep step, List<LonghornVolume> all) {
+    /**
+     * What exists for the step, from one {@code GET /v1/volumes}: the step's volume, if any, and what Longhorn's
+     * {@code kubernetesStatus} of every volume says about the step's PV and claim.
+     */
+    @Override
+    public Snapshot read(RestoreStep step) {
+        ensureOpen();
+        List<LonghornVolume> all = client.listVolumes();
         LonghornVolume vol = all.stream().filter(v -> v.name().equals(step.volumeName())).findFirst().orElse(null);
-        String want = step.fromBackup();
+        return snapshot(step, conflict(step, vol, all), vol);
+    }
+
+    /** The findings for {@code step} from its volume ({@code null}: none) as Longhorn reports it. */
+    private static Snapshot snapshot(RestoreStep step, String conflict, LonghornVolume vol) {
+        if (vol == null) {
+            return new Snapshot(conflict, VolumeFinding.ABSENT, PvFinding.ABSENT, false,
+                    "no Longhorn volume " + step.volumeName() + " yet");
+        }
+        RestoreCheck.Result r = RestoreCheck.evaluate(vol);
+        PvFinding pv = vol.pvName().isEmpty() ? PvFinding.ABSENT
+                : PV_USABLE.contains(vol.kubernetesStatus().pvStatus()) ? PvFinding.READY : PvFinding.NOT_READY;
+        boolean claim = vol.boundClaim().map(step.pvc()::equals).orElse(false);
+        String detail = switch (r.phase()) {
+            case DONE -> "Longhorn volume " + vol.name() + " restored from " + describeBackup(step.fromBackup())
+                    + "; PV " + step.pvName() + (vol.pvName().isPresent() ? " " + vol.kubernetesStatus().pvStatus()
+                    : " missing") + vol.boundClaim().map(c -> " (claim " + c + ")").orElse("")
+                    + (step.createPvc() && !claim ? ", claim " + step.pvc() + " missing" : "");
+            case FAILED -> r.detail() + "; delete the volume in Longhorn before retrying";
+            default -> r.detail();
+        };
+        return new Snapshot(conflict, r.phase() == RestoreCheck.Phase.DONE ? VolumeFinding.RESTORED
+                : VolumeFinding.RESTORING, pv, claim, detail);
+    }
+
+    /** Why the step must not run, from Longhorn's view of every volume, or "". */
+    private static String conflict(RestoreStep step, LonghornVolume vol, List<LonghornVolume> all) {
+        BackupUrl want = step.fromBackup();
         if (vol != null) {
             if (!vol.isFromBackup()) {
-                return conflict("Longhorn volume " + vol.name() + " exists and was not restored from a backup; the step"
-                        + " wants it restored from " + describeBackup(want), vol);
+                return "Longhorn volume " + vol.name() + " exists and was not restored from a backup; the step"
+                        + " wants it restored from " + describeBackup(want);
             }
-            if (!BackupUrl.sameBackup(vol.fromBackup(), want)) {
-                return conflict("Longhorn volume " + vol.name() + " exists and was restored from "
-                        + describeBackup(vol.fromBackup()) + ", not from " + describeBackup(want), vol);
+            if (!want.sameBackupAs(vol.fromBackup())) {
+                return "Longhorn volume " + vol.name() + " exists and was restored from "
+                        + describeBackup(vol.fromBackup()) + ", not from " + describeBackup(want);
             }
             if (vol.standby()) {
-                return conflict("Longhorn volume " + vol.name() + " is a disaster-recovery (standby) volume of that"
-                        + " backup; activate it in Longhorn, or restore under another name", vol);
+                return "Longhorn volume " + vol.name() + " is a disaster-recovery (standby) volume of that"
+                        + " backup; activate it in Longhorn, or restore under another name";
             }
             if (vol.pvName().isPresent() && !vol.pvName().get().equals(step.pvName())) {
-                return conflict("Longhorn volume " + vol.name() + " already has PV " + vol.pvName().get()
-                        + "; the step wants PV " + step.pvName(), vol);
+                return "Longhorn volume " + vol.name() + " already has PV " + vol.pvName().get()
+                        + "; the step wants PV " + step.pvName();
             }
             if (vol.boundClaim().isPresent() && !vol.boundClaim().get().equals(step.pvc())) {
-                return conflict("the PV of Longhorn volume " + vol.name() + " is bound to claim " + vol.boundClaim().get()
-                        + ", not " + step.pvc(), vol);
+                return "the PV of Longhorn volume " + vol.name() + " is bound to claim " + vol.boundClaim().get()
+                        + ", not " + step.pvc();
             }
         }
         for (LonghornVolume other : all) {
@@ -138,122 +173,60 @@ public final class LonghornVolumeBinder implements VolumeBinder {
                 continue;
             }
             if (other.pvName().map(step.pvName()::equals).orElse(false)) {
-                return conflict("PV " + step.pvName() + " already exists for Longhorn volume " + other.name(), vol);
+                return "PV " + step.pvName() + " already exists for Longhorn volume " + other.name();
             }
             if (other.boundClaim().map(step.pvc()::equals).orElse(false)) {
-                return conflict("claim " + step.pvc() + " is bound to PV " + other.pvName().orElse("?")
-                        + " of Longhorn volume " + other.name(), vol);
+                return "claim " + step.pvc() + " is bound to PV " + other.pvName().orElse("?")
+                        + " of Longhorn volume " + other.name();
             }
         }
-        if (vol == null) {
-            return new Analysis(StepInspection.of(StepInspection.State.NOT_STARTED,
-                    "no Longhorn volume " + step.volumeName() + " yet"), null);
-        }
-        RestoreCheck.Result r = RestoreCheck.evaluate(vol);
-        boolean pvOk = vol.pvName().map(step.pvName()::equals).orElse(false)
-                && PV_USABLE.contains(vol.kubernetesStatus().pvStatus());
-        boolean pvcOk = !step.createPvc() || vol.boundClaim().map(step.pvc()::equals).orElse(false);
-        if (r.phase() == RestoreCheck.Phase.DONE && pvOk && pvcOk) {
-            return new Analysis(StepInspection.of(StepInspection.State.COMPLETE, "Longhorn volume " + vol.name()
-                    + " restored from " + describeBackup(want) + ", PV " + step.pvName() + " "
-                    + vol.kubernetesStatus().pvStatus() + vol.boundClaim().map(c -> " (claim " + c + ")").orElse("")), vol);
-        }
-        String detail = switch (r.phase()) {
-            case DONE -> "Longhorn volume " + vol.name() + " restored; PV " + step.pvName()
-                    + (vol.pvName().isPresent() ? " " + vol.kubernetesStatus().pvStatus() : " missing")
-                    + (step.createPvc() && !pvcOk ? ", claim " + step.pvc() + " missing" : "");
-            case FAILED -> r.detail() + "; delete the volume in Longhorn before retrying";
-            default -> r.detail();
-        };
-        return new Analysis(StepInspection.of(StepInspection.State.PARTIAL, detail), vol);
+        return "";
     }
 
-    private static Analysis conflict(String detail, LonghornVolume vol) {
-        return new Analysis(StepInspection.of(StepInspection.State.CONFLICT, detail), vol);
-    }
-
-    // ------------------------------------------------------------------ bind
+    // ------------------------------------------------------------------ operations
 
     @Override
-    public BindResult bind(RestoreStep step, BindContext ctx) {
-        ensureOpen();
-        ctx.phase(BindPhase.PREFLIGHT, "inspecting Longhorn at " + client.baseUrl());
-        String fromBackup = step.fromBackup();
-        BackupUrl url;
-        try {
-            url = BackupUrl.parse(fromBackup);
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException(step.id() + ": the planned backup URL cannot be used: " + e.getMessage(), e);
-        }
-        Analysis a = analyze(step, client.listVolumes());
-        if (a.inspection.state() == StepInspection.State.CONFLICT) {
-            throw new ConflictException(step.id() + ": " + a.inspection.detail());
-        }
+    public void ensureBackupKnown(RestoreStep step, BindContext ctx) {
+        ensureBackupKnown(step, step.fromBackup(), ctx, false);
+    }
+
+    @Override
+    public Creation createVolume(RestoreStep step, BindContext ctx) {
+        return createVolume(step, step.fromBackup(), ctx);
+    }
+
+    @Override
+    public List<String> adoptVolume(RestoreStep step, Snapshot state, BindContext ctx) {
+        List<String> changes = new ArrayList<>();
+        ensureRecurringJobs(step, changes);
+        return changes;
+    }
+
+    @Override
+    public Snapshot awaitRestore(RestoreStep step, Snapshot state, BindContext ctx) {
+        return snapshot(step, state.conflictReason(), awaitRestore(step, step.fromBackup(), ctx));
+    }
+
+    @Override
+    public Creation createPv(RestoreStep step, Snapshot state, BindContext ctx) {
         ServerCapabilities caps = client.capabilities();
-        List<String> actions = new ArrayList<>();
-        boolean changed = false;
-        boolean found = false;
+        createPv(step, caps, ctx);
+        awaitPvStatus(step, ctx);
+        String sc = caps.pvCreateStorageClass() ? "storage class " + step.storageClassName()
+                : "storage class from Longhorn's default-longhorn-static-storage-class setting: Longhorn "
+                + caps.versionRange() + " cannot set one";
+        return Creation.createdNow("through Longhorn, " + sc + "; it has no claimRef");
+    }
 
-        LonghornVolume vol = a.volume;
-        if (vol == null) {
-            ensureBackupKnown(step, url, ctx, false);
-            ctx.phase(BindPhase.CREATE_VOLUME, "volume " + step.volumeName() + " from " + url.backupName());
-            Created c = createVolume(step, url, ctx);
-            vol = c.volume;
-            if (c.created) {
-                changed = true;
-                actions.add("created Longhorn volume " + step.volumeName() + " from backup " + url.backupName()
-                        + " of volume " + url.volumeName());
-            } else {
-                found = true;
-                actions.add("adopted Longhorn volume " + step.volumeName() + " (created concurrently from the same backup)");
-            }
-        } else {
-            found = true;
-            ctx.phase(BindPhase.CREATE_VOLUME, "volume " + step.volumeName() + " exists from the same backup; adopting it");
-            actions.add("adopted Longhorn volume " + step.volumeName() + " restored from backup " + url.backupName());
-            changed |= ensureRecurringJobs(step, actions);
-        }
+    @Override
+    public boolean preparePv(RestoreStep step, Snapshot state, BindContext ctx) {
+        awaitPvStatus(step, ctx);
+        return false;
+    }
 
-        boolean wasDone = RestoreCheck.evaluate(vol).phase() == RestoreCheck.Phase.DONE;
-        ctx.phase(BindPhase.RESTORING, "restoring " + step.volumeName() + " from " + url.backupName());
-        vol = awaitRestore(step, url, ctx);
-        if (!wasDone) {
-            actions.add("restored Longhorn volume " + step.volumeName());
-        }
-
-        ctx.phase(BindPhase.CREATE_PV, "PV " + step.pvName() + " for volume " + step.volumeName());
-        if (vol.pvName().isEmpty()) {
-            createPv(step, caps, ctx);
-            changed = true;
-            String sc = step.storageClassName().isEmpty() ? "" : " (storage class " + (caps.pvCreateStorageClass()
-                    ? step.storageClassName() : "from Longhorn's default-longhorn-static-storage-class setting: Longhorn "
-                    + caps.versionRange() + " cannot set one") + ")";
-            actions.add("created PV " + step.pvName() + sc + " through Longhorn; it has no claimRef");
-        } else {
-            found = true;
-            actions.add("adopted PV " + step.pvName());
-        }
-        vol = awaitPvStatus(step, ctx);
-
-        boolean pvcCreated = false;
-        if (step.createPvc()) {
-            ctx.phase(BindPhase.CREATE_PVC, "claim " + step.pvc() + " for PV " + step.pvName());
-            if (vol.boundClaim().map(step.pvc()::equals).orElse(false)) {
-                found = true;
-                actions.add("adopted claim " + step.pvc());
-            } else {
-                pvcCreated = createPvc(step, ctx);
-                changed |= pvcCreated;
-                actions.add(pvcCreated ? "created claim " + step.pvc() + " bound to PV " + step.pvName()
-                        : "adopted claim " + step.pvc());
-            }
-        }
-        ctx.phase(BindPhase.DONE, "volume " + step.volumeName() + ", PV " + step.pvName()
-                + (step.createPvc() ? ", claim " + step.pvc() : ""));
-        BindResult.Outcome outcome = !changed ? BindResult.Outcome.ADOPTED
-                : found ? BindResult.Outcome.RESUMED : BindResult.Outcome.RESTORED;
-        return new BindResult(outcome, step.volumeName(), step.pvName(), pvcCreated, actions);
+    @Override
+    public Creation createPvc(RestoreStep step, Snapshot state, BindContext ctx) {
+        return createPvc(step, ctx) ? Creation.createdNow() : Creation.foundConcurrently();
     }
 
     // ------------------------------------------------------------------ backup sync
@@ -266,7 +239,7 @@ public final class LonghornVolumeBinder implements VolumeBinder {
      */
     private void ensureBackupKnown(RestoreStep step, BackupUrl url, BindContext ctx, boolean retrying) {
         BackupWaiter waiter = new BackupWaiter(client, pollInterval, syncInterval);
-        String target = waiter.targetOf(step.fromBackup());
+        String target = waiter.targetOf(url);
         if (!retrying && waiter.known(url, target).isPresent()) {
             return;
         }
@@ -285,20 +258,13 @@ public final class LonghornVolumeBinder implements VolumeBinder {
 
     // ------------------------------------------------------------------ volume
 
-    private record Created(LonghornVolume volume, boolean created) {
-    }
-
-    private Created createVolume(RestoreStep step, BackupUrl url, BindContext ctx) {
+    private Creation createVolume(RestoreStep step, BackupUrl url, BindContext ctx) {
         long size = step.backup().volumeSize() > 0 ? step.backup().volumeSize() : step.sizeBytes();
-        String accessMode = switch (step.longhornAccessMode()) {
-            case "rwx" -> "rwx";
-            default -> "rwo"; // Longhorn 1.4-1.9 know rwo and rwx only; a RWOP claim works on an rwo volume
-        };
         VolumeCreateRequest req = VolumeCreateRequest.builder(step.volumeName())
-                .fromBackup(step.fromBackup())
+                .fromBackup(url.url())
                 .size(size)
                 .numberOfReplicas(step.replicas())
-                .accessMode(accessMode)
+                .accessMode(step.longhornAccessMode().longhornName()) // rwo or rwx: all Longhorn 1.4-1.9 know
                 .dataEngine(step.dataEngine())
                 .staleReplicaTimeout(step.staleReplicaTimeout())
                 .recurringJobs(selectors(step))
@@ -306,7 +272,8 @@ public final class LonghornVolumeBinder implements VolumeBinder {
         for (int attempt = 1; ; attempt++) {
             ctx.checkpoint("creating Longhorn volume " + step.volumeName());
             try {
-                return new Created(client.createVolume(req), true);
+                client.createVolume(req);
+                return Creation.createdNow();
             } catch (LonghornNotFoundException e) {
                 if (!e.isBackupNotSynced() || attempt >= 3) {
                     throw e;
@@ -314,8 +281,8 @@ public final class LonghornVolumeBinder implements VolumeBinder {
                 ensureBackupKnown(step, url, ctx, true);
             } catch (LonghornConflictException e) {
                 LonghornVolume existing = client.findVolume(step.volumeName()).orElseThrow(() -> e);
-                if (existing.isFromBackup() && BackupUrl.sameBackup(existing.fromBackup(), step.fromBackup())) {
-                    return new Created(existing, false);
+                if (existing.isFromBackup() && url.sameBackupAs(existing.fromBackup())) {
+                    return Creation.foundConcurrently();
                 }
                 throw new ConflictException(step.id() + ": Longhorn volume " + step.volumeName()
                         + " appeared meanwhile from " + describeBackup(existing.fromBackup()), e);
@@ -323,9 +290,9 @@ public final class LonghornVolumeBinder implements VolumeBinder {
                 // the create may have happened before the connection broke: look before giving up
                 Optional<LonghornVolume> existing = client.findVolume(step.volumeName());
                 if (existing.isPresent() && existing.get().isFromBackup()
-                        && BackupUrl.sameBackup(existing.get().fromBackup(), step.fromBackup())) {
+                        && url.sameBackupAs(existing.get().fromBackup())) {
                     LOG.debug("volume {} exists after a failed create call: {}", step.volumeName(), e.getMessage());
-                    return new Created(existing.get(), true);
+                    return Creation.createdNow(); // ours: the answer was lost
                 }
                 throw e;
             }
@@ -484,13 +451,14 @@ public final class LonghornVolumeBinder implements VolumeBinder {
 
     // ------------------------------------------------------------------ misc
 
-    private static String describeBackup(String url) {
-        try {
-            BackupUrl u = BackupUrl.parse(url);
-            return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target() + ")";
-        } catch (RuntimeException e) {
-            return "'" + Redaction.url(url) + "'";
-        }
+    private static String describeBackup(BackupUrl u) {
+        return "backup " + u.backupName() + " of volume " + u.volumeName() + " (" + u.target() + ")";
+    }
+
+    /** A volume's {@code fromBackup} as Longhorn reports it, for messages. */
+    private static String describeBackup(String fromBackup) {
+        return BackupUrl.find(fromBackup).map(LonghornVolumeBinder::describeBackup)
+                .orElseGet(() -> "'" + Redaction.url(fromBackup) + "'");
     }
 
     private void ensureOpen() {

@@ -169,4 +169,25 @@ class LonghornBackupCatalogTest {
             assertThat(e.location()).contains(A_OLDER);
         });
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "url {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"s3://backups@us-east-1/",
+        "s3://backups@us-east-1/?backup=backup-1a2b3c4d5e6f7081&token=TOK9&volume=pvc-5f2c1a8e-6b1d-4a3e-9c57-0d3b2f8e1a77"})
+    void aBackupWhoseUrlIsNoBackupUrlIsSkippedAsInvalidDataWhereItComesIn(String url) {
+        LonghornVersion v = LonghornVersion.V1_7;
+        LonghornBackupCatalog catalog = catalog(v, "default");
+        String good = "s3://backups@us-east-1/?backup=" + A_OLDER + "&volume=pvc-5f2c1a8e-6b1d-4a3e-9c57-0d3b2f8e1a77";
+        String broken = Fixtures.read(v, "backups-a.json").replace("\"" + good + "\"", "\"" + url + "\"");
+        assertThat(broken).contains(url);
+        wm.stubFor(post(urlEqualTo("/v1/backupvolumes/" + VOL_A + "?action=backupList"))
+                .willReturn(aResponse().withStatus(200).withBody(broken)));
+
+        assertThat(catalog.listBackups(VOL_A)).extracting(Backup::name).doesNotContain(A_OLDER).contains(A_NEWEST);
+        assertThat(catalog.newestCompleteBackup(VOL_A)).map(Backup::name).contains(A_NEWEST);
+        assertThat(catalog.skippedEntries()).filteredOn(e -> e.reason() == SkippedEntry.Reason.INVALID_DATA)
+                .singleElement().satisfies(e -> {
+            assertThat(e.location()).contains(A_OLDER);
+            assertThat(e.detail()).contains("url").doesNotContain("TOK9");
+        });
+    }
 }

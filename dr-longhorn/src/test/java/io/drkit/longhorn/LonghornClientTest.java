@@ -218,6 +218,16 @@ class LonghornClientTest {
         LonghornBackup running = backups.stream().filter(b -> b.state().equals("InProgress")).findFirst().orElseThrow();
         assertThat(running.url()).isEmpty();
         assertThat(running.toBackup(VOL_A).isComplete()).isFalse();
+        assertThat(newest.toBackup(VOL_A).url()).contains(io.drkit.core.model.BackupUrl.parse(newest.url().orElseThrow()));
+        LonghornBackup garbled = new LonghornBackup(newest.name(), newest.state(), newest.progress(), newest.error(),
+                Optional.of("s3://backups@us-east-1/?volume=" + VOL_A), newest.snapshotName(), newest.snapshotCreated(),
+                newest.created(), newest.size(), newest.labels(), newest.messages(), newest.volumeName(),
+                newest.volumeSize(), newest.volumeCreated(), newest.volumeBackingImageName(), newest.compressionMethod(),
+                newest.backupMode(), newest.backupTargetName(), newest.newlyUploadedDataSize(),
+                newest.reUploadedDataSize());
+        assertThatThrownBy(() -> garbled.toBackup(VOL_A)).as("Longhorn's URL text is parsed where it comes in")
+                .isInstanceOf(io.drkit.core.InvalidBackupDataException.class).hasMessageContaining(A_NEWEST)
+                .hasMessageContaining("backup=");
         wm.verify(postRequestedFor(urlEqualTo("/v1/backupvolumes/" + bvA(v) + "?action=backupList"))
                 .withRequestBody(equalToJson("{}")).withHeader("Content-Type", containing("application/json")));
     }

@@ -6,7 +6,8 @@ import io.drkit.core.Cancellation;
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindResult;
-import io.drkit.core.contract.VolumeBinderContractTest;
+import io.drkit.core.bind.StepOutcome;
+import io.drkit.core.contract.StepOperationsContractTest;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class LonghornVolumeBinderContractTest {
 
-    abstract static class Base extends VolumeBinderContractTest {
+    abstract static class Base extends StepOperationsContractTest {
         abstract LonghornVersion version();
 
         @Override
@@ -43,7 +44,7 @@ class LonghornVolumeBinderContractTest {
 
             BindResult r = env.binder().bind(s, BindContext.create(s, stepTimeout(), Cancellation.create(), BindListener.NONE));
 
-            assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+            assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
             LonghornSimulator.SimPv pv = ((SimulatedLonghorn) env).sim.pv("restored-db").orElseThrow();
             assertThat(pv.volumeHandle()).isEqualTo("restored-db");
             assertThat(pv.reclaimPolicy()).isEqualTo("Retain");

@@ -35,7 +35,9 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.longhorn.testing.LonghornVersion;
@@ -112,7 +114,7 @@ class LonghornVolumeBinderLifecycleTest {
     private static RestoreStep step(boolean createPvc) {
         Backup b = Backup.builder(A_NEWEST, VOL_A).snapshotCreatedAt(Instant.parse("2026-10-08T03:00:00Z"))
                 .completedAt(Instant.parse("2026-10-08T03:00:47Z")).volumeSize(2L << 30)
-                .url("s3://backups@us-east-1/?backup=" + A_NEWEST + "&volume=" + VOL_A).build();
+                .url(BackupUrl.parse("s3://backups@us-east-1/?backup=" + A_NEWEST + "&volume=" + VOL_A)).build();
         return RestoreStep.builder(PVC, b).volumeName(RESTORED).pvName(RESTORED).sizeBytes(2L << 30)
                 .storageClassName("longhorn").replicas(3).staleReplicaTimeout(2880).recurringJobGroups(Set.of("critical"))
                 .createPvc(createPvc).build();
@@ -153,7 +155,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), rec));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(r.pvcCreated()).isTrue();
         assertThat(rec.phases).containsExactly(BindPhase.PREFLIGHT, BindPhase.CREATE_VOLUME, BindPhase.RESTORING,
                 BindPhase.CREATE_PV, BindPhase.CREATE_PVC, BindPhase.DONE);
@@ -232,7 +234,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), BindListener.NONE));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         wm.verify(1, postRequestedFor(urlEqualTo(VOLUME + "?action=pvCreate")));
     }
 
@@ -260,7 +262,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), BindListener.NONE));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
     }
 
     @ParameterizedTest
@@ -287,7 +289,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), rec));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(rec.phases).containsSubsequence(BindPhase.WAIT_FOR_BACKUP, BindPhase.CREATE_VOLUME);
         assertThat(rec.details).anyMatch(d -> d.contains("backup " + A_NEWEST + " of volume " + VOL_A));
         wm.verify(v.hasSync() ? 1 : 0, postRequestedFor(urlPathMatching("/v1/backupvolumes/.*"))
@@ -309,7 +311,7 @@ class LonghornVolumeBinderLifecycleTest {
 
         BindResult r = binder.bind(s, ctx(s, Duration.ofSeconds(20), BindListener.NONE));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         wm.verify(2, postRequestedFor(urlEqualTo("/v1/volumes")));
     }
 

@@ -1,5 +1,6 @@
 package io.drkit.longhorn;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -16,13 +17,18 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.bind.StepInspection;
+import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.RestorePlan;
+import io.drkit.core.plan.RestoreRequest;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.longhorn.testing.LonghornSimulator;
 import io.drkit.longhorn.testing.LonghornVersion;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -70,7 +76,7 @@ class LonghornVolumeBinderTest {
 
         BindResult r = lh.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(r.pvcCreated()).isTrue();
         LonghornSimulator.SimVolume vol = lh.sim.volume("restored-db").orElseThrow();
         assertThat(vol.restored()).isTrue();
@@ -87,6 +93,23 @@ class LonghornVolumeBinderTest {
 
     @ParameterizedTest
     @EnumSource(LonghornVersion.class)
+    void listsTheVolumesOncePerStepThroughTheExecutor(LonghornVersion v) {
+        start(v);
+        Backup b = lh.sim.publishBackup("pvc-src", "backup-00000000000000a9", PVC, 1L << 30);
+        RestoreStep s = step(b, "restored-db", true);
+        RestorePlan plan = new RestorePlan(RestorePlan.SCHEMA_VERSION, Instant.now(), "test", true,
+                RestoreRequest.of(PVC), List.of(s), List.of(), List.of());
+        RestoreExecutor executor = RestoreExecutor.builder().binder(lh.binder).build();
+
+        assertThat(executor.execute(plan).results()).extracting(r -> r.outcome()).containsExactly(StepOutcome.RESTORED);
+        assertThat(lh.sim.server().findAll(getRequestedFor(urlEqualTo("/v1/volumes")))).as("GET /v1/volumes").hasSize(1);
+
+        assertThat(executor.execute(plan).results()).extracting(r -> r.outcome()).containsExactly(StepOutcome.ADOPTED);
+        assertThat(lh.sim.server().findAll(getRequestedFor(urlEqualTo("/v1/volumes")))).as("GET /v1/volumes").hasSize(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LonghornVersion.class)
     void bindingTwiceWithAClaimAdoptsEverything(LonghornVersion v) {
         start(v);
         Backup b = lh.sim.publishBackup("pvc-src", "backup-00000000000000a2", PVC, 1L << 30);
@@ -95,7 +118,7 @@ class LonghornVolumeBinderTest {
 
         BindResult again = lh.binder.bind(s, ctx(s));
 
-        assertThat(again.outcome()).isEqualTo(BindResult.Outcome.ADOPTED);
+        assertThat(again.outcome()).isEqualTo(StepOutcome.ADOPTED);
         assertThat(again.pvcCreated()).isFalse();
         lh.sim.server().verify(1, postRequestedFor(urlEqualTo("/v1/volumes")));
         lh.sim.server().verify(1, postRequestedFor(urlEqualTo("/v1/volumes/restored-db?action=pvcCreate")));
@@ -112,7 +135,7 @@ class LonghornVolumeBinderTest {
 
         BindResult r = lh.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(lh.sim.volumeRestoredFrom("restored-db", b)).isTrue();
         lh.sim.server().verify(postRequestedFor(urlPathMatching("/v1/backupvolumes/.*"))
                 .withQueryParam("action", com.github.tomakehurst.wiremock.client.WireMock.equalTo("backupVolumeSync")));
@@ -125,7 +148,7 @@ class LonghornVolumeBinderTest {
         Backup b = lh.sim.backup("pvc-new", "backup-00000000000000c1").pvc(PVC).notSyncedYet(Long.MAX_VALUE).publish();
         RestoreStep s = step(b, "restored-new", false);
 
-        assertThat(lh.binder.bind(s, ctx(s)).outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(lh.binder.bind(s, ctx(s)).outcome()).isEqualTo(StepOutcome.RESTORED);
         lh.sim.server().verify(putRequestedFor(urlEqualTo("/v1/backuptargets")));
     }
 
@@ -143,7 +166,7 @@ class LonghornVolumeBinderTest {
             }
         }));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(lh.sim.syncRequests()).isZero();
         assertThat(details).anyMatch(d -> d.contains("cannot be asked to sync"));
     }
@@ -176,8 +199,8 @@ class LonghornVolumeBinderTest {
 
         BindResult r = lh.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESUMED);
-        assertThat(r.actions()).anyMatch(a -> a.startsWith("adopted Longhorn volume"))
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESUMED);
+        assertThat(r.actions()).anyMatch(a -> a.startsWith("adopted volume restored-db"))
                 .anyMatch(a -> a.contains("added recurring group critical"))
                 .anyMatch(a -> a.startsWith("created PV"));
         assertThat(lh.sim.volumeGroups("restored-db")).contains("critical");
@@ -223,7 +246,7 @@ class LonghornVolumeBinderTest {
         assertThat(lh.sim.backupVolumeIds()).singleElement().asString().startsWith("pvc-src-").isNotEqualTo("pvc-src");
         RestoreStep s = step(b, "restored-db", false);
 
-        assertThat(lh.binder.bind(s, ctx(s)).outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(lh.binder.bind(s, ctx(s)).outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(lh.client.findBackupVolume("pvc-src", "default")).isPresent();
     }
 
@@ -238,7 +261,7 @@ class LonghornVolumeBinderTest {
 
         BindResult r = lh.binder.bind(s, ctx(s));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(lh.sim.volume("restored-offsite").orElseThrow().size()).isEqualTo(2L << 30);
         assertThat(lh.client.findBackupVolume("pvc-src", "offsite").orElseThrow().id())
                 .isNotEqualTo(lh.client.findBackupVolume("pvc-src", "default").orElseThrow().id());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
@@ -41,7 +42,7 @@ class ReadmeExampleTest {
 
             BindResult r = restoreNewest(sim.baseUrl(), Duration.ofMillis(5));
 
-            assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+            assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
             assertThat(r.pvcCreated()).isTrue();
             assertThat(sim.pvc(PvcRef.of("shop", "db-data"))).isPresent();
         }

@@ -1,7 +1,7 @@
 package io.drkit.longhorn;
 
-import io.drkit.core.bind.VolumeBinder;
-import io.drkit.core.contract.VolumeBinderContractTest;
+import io.drkit.core.bind.StepOperations;
+import io.drkit.core.contract.StepOperationsContractTest;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.longhorn.testing.LonghornSimulator;
@@ -12,9 +12,9 @@ import java.util.Set;
 
 /**
  * A {@link LonghornSimulator} with a client and a binder tuned for tests (short polls and backoffs), usable as the
- * dr-core binder contract's {@link VolumeBinderContractTest.Environment}.
+ * dr-core binder contract's {@link StepOperationsContractTest.Environment}.
  */
-final class SimulatedLonghorn implements VolumeBinderContractTest.Environment {
+final class SimulatedLonghorn implements StepOperationsContractTest.Environment {
     final LonghornSimulator sim;
     final LonghornClient client;
     final LonghornVolumeBinder binder;
@@ -39,7 +39,7 @@ final class SimulatedLonghorn implements VolumeBinderContractTest.Environment {
     }
 
     @Override
-    public VolumeBinder binder() {
+    public StepOperations<?> binder() {
         return binder;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.s3.internal.BackupConfig;
 import io.drkit.s3.internal.BlockMapping;
@@ -176,7 +177,7 @@ class CfgParserTest {
                 + "\"SnapshotName\":\"s1\",\"SnapshotCreatedAt\":\"2025-03-01T00:00:07Z\",\"CreatedTime\":\"2025-03-01T00:00:41Z\","
                 + "\"Size\":\"4194304\",\"Labels\":{\"RecurringJob\":\"daily\"},\"Parameters\":{\"backup-block-size\":\"16777216\"},"
                 + "\"IsIncremental\":true,\"CompressionMethod\":\"lz4\"}"), "cfg");
-        var backup = b.toBackup("s3://b@r/?backup=backup-1&volume=pvc-1", 1L << 30, "cfg");
+        var backup = b.toBackup(BackupUrl.parse("s3://b@r/?backup=backup-1&volume=pvc-1"), 1L << 30, "cfg");
         assertThat(backup.isComplete()).isTrue();
         assertThat(backup.snapshotCreatedAt()).contains(java.time.Instant.parse("2025-03-01T00:00:07Z"));
         assertThat(backup.completedAt()).contains(java.time.Instant.parse("2025-03-01T00:00:41Z"));
@@ -198,7 +199,7 @@ class CfgParserTest {
         BackupConfig b = CfgParser.parseBackupMetadataComplete(in("{\"Name\":\"b1\",\"CreatedTime\":\"yesterday\","
                 + "\"Parameters\":{\"backup-block-size\":\"big\"}}"), "cfg");
         assertThatThrownBy(b::blockSize).isInstanceOf(InvalidBackupDataException.class).hasMessageContaining("big");
-        assertThatThrownBy(() -> b.toBackup("u", 0, "cfg")).isInstanceOf(InvalidBackupDataException.class);
+        assertThatThrownBy(() -> b.toBackup(null, 0, "cfg")).isInstanceOf(InvalidBackupDataException.class);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.drkit.core.execute;
 
 import io.drkit.core.DrJson;
-import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.util.TextTable;
 import java.time.Duration;
 import java.time.Instant;

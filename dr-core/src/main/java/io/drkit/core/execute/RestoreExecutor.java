@@ -6,13 +6,15 @@ import io.drkit.core.ConflictException;
 import io.drkit.core.DrException;
 import io.drkit.core.DrTimeoutException;
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.Parallel;
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.bind.StepInspection;
+import io.drkit.core.bind.StepOutcome;
+import io.drkit.core.bind.StepState;
 import io.drkit.core.bind.VolumeBinder;
-import io.drkit.core.execute.StepResult.StepOutcome;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestoreStep;
 import java.time.Clock;
@@ -21,18 +23,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +36,12 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link RestorePlan} through a {@link VolumeBinder}: the last stage of the pipeline.
  *
  * <ul>
- *   <li>Bounded parallelism ({@link Builder#parallelism(int)}, default 2), optionally on the caller's executor.</li>
- *   <li>A pre-flight {@link VolumeBinder#inspect inspection} right before each step: complete steps are adopted
- *       without change, conflicting ones are skipped with the reason, partial ones are resumed.</li>
+ *   <li>Bounded parallelism ({@link Builder#parallelism(int)}, default 2) on dr-core's {@link Parallel} (its one
+ *       cancellation contract; the calling thread runs steps too), optionally on the caller's executor.</li>
+ *   <li>A pre-flight right before each step: the binder {@link VolumeBinder#preflight reads} the step's state once;
+ *       from it, {@link StepInspection#of(RestoreStep, StepState)} decides (complete steps are adopted without
+ *       change, conflicting ones are skipped with the reason, partial ones are resumed) and the same state is handed
+ *       to {@link VolumeBinder#bind(RestoreStep, StepState, BindContext)}, which reads nothing again.</li>
  *   <li>A per-step timeout ({@link Builder#stepTimeout(Duration)}, default 2 h) and cancellation through a
  *       {@link Cancellation} token; a failing step does not stop the others.</li>
  *   <li>Progress to an {@link ExecutionListener}; the result is an {@link ExecutionReport}.</li>
@@ -60,11 +59,19 @@ public final class RestoreExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreExecutor.class);
 
+    /** The thread of the step-timeout watchdog (a timer, not a worker: steps run on {@link Parallel}). */
+    private static final ThreadFactory WATCHDOG_THREAD = r -> {
+        Thread t = new Thread(r, "drkit-restore-watchdog");
+        t.setDaemon(true);
+        return t;
+    };
+
     private final VolumeBinder binder;
     private final int parallelism;
     private final Duration stepTimeout;
     private final ExecutionListener listener;
-    private final Executor executor;
+    /** Runs the steps: the one bounded-parallel helper, on the caller's executor or own threads. */
+    private final Parallel workers;
     private final Clock clock;
 
     private RestoreExecutor(Builder b) {
@@ -72,7 +79,7 @@ public final class RestoreExecutor {
         this.parallelism = b.parallelism;
         this.stepTimeout = b.stepTimeout;
         this.listener = b.listener;
-        this.executor = b.executor;
+        this.workers = Parallel.of("drkit-restore", b.parallelism).on(b.executor);
         this.clock = b.clock;
     }
 
@@ -92,8 +99,9 @@ public final class RestoreExecutor {
     }
 
     /**
-     * Runs every step of {@code plan}; blocks until all have ended. After {@code cancellation} is cancelled, steps
-     * not yet started end as {@link StepOutcome#CANCELLED} and running ones are asked to stop.
+     * Runs every step of {@code plan}; blocks until all have ended. After {@code cancellation} is cancelled, or the
+     * calling thread is interrupted, steps not yet started end as {@link StepOutcome#CANCELLED} and running ones are
+     * asked to stop; the report is still returned (after an interrupt, with the thread's interrupt flag set again).
      */
     public ExecutionReport execute(RestorePlan plan, Cancellation cancellation) {
         Objects.requireNonNull(plan, "plan");
@@ -101,61 +109,44 @@ public final class RestoreExecutor {
         Instant started = clock.instant();
         safe(() -> listener.planStarted(plan));
         List<RestoreStep> steps = plan.steps();
-        List<CompletableFuture<StepResult>> futures = new ArrayList<>();
-        ExecutorService own = executor == null ? Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, steps.size())),
-                daemonThreads()) : null;
-        Executor pool = own != null ? own : executor;
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads());
-        Semaphore slots = new Semaphore(parallelism);
+        StepResult[] results = new StepResult[steps.size()];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            order.add(i);
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(WATCHDOG_THREAD);
         try {
-            for (RestoreStep step : steps) {
-                futures.add(CompletableFuture.supplyAsync(() -> {
-                    boolean acquired = false;
-                    try {
-                        slots.acquire();
-                        acquired = true;
-                        return runStep(step, cancellation, timer);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return cancelled(step, Duration.ZERO, "interrupted while waiting for a free slot");
-                    } finally {
-                        if (acquired) {
-                            slots.release();
-                        }
-                    }
-                }, pool));
-            }
-            List<StepResult> results = new ArrayList<>();
-            for (int i = 0; i < futures.size(); i++) {
-                results.add(join(futures.get(i), steps.get(i), cancellation));
-            }
-            ExecutionReport report = new ExecutionReport(started, clock.instant(), results);
-            safe(() -> listener.planFinished(report));
-            return report;
+            workers.map("restoring " + steps.size() + " steps", order, cancellation, (i, c) -> {
+                results[i] = runStep(steps.get(i), c, timer);
+                return null;
+            });
+        } catch (CancelledException e) {
+            LOG.debug("plan execution stopped: {}", e.getMessage());
         } finally {
             timer.shutdownNow();
-            if (own != null) {
-                own.shutdownNow();
-            }
         }
+        List<StepResult> out = new ArrayList<>();
+        for (int i = 0; i < results.length; i++) {
+            StepResult r = results[i];
+            if (r == null) {
+                RestoreStep step = steps.get(i);
+                StepResult notRun = cancelled(step, Duration.ZERO, "plan cancelled before this step started");
+                safe(() -> listener.stepFinished(step, notRun));
+                r = notRun;
+            }
+            out.add(r);
+        }
+        ExecutionReport report = new ExecutionReport(started, clock.instant(), out);
+        safe(() -> listener.planFinished(report));
+        return report;
     }
 
-    private StepResult join(CompletableFuture<StepResult> f, RestoreStep step, Cancellation cancellation) {
-        while (true) {
-            try {
-                return f.get();
-            } catch (InterruptedException e) {
-                // the caller's thread was interrupted: cancel everything, keep collecting results
-                cancellation.cancel();
-            } catch (ExecutionException e) {
-                return failed(step, Duration.ZERO, e.getCause());
-            }
-        }
-    }
-
+    /**
+     * Runs one step; never throws (but for {@link VirtualMachineError}s). {@code planCancellation} is the token of the
+     * step's {@link Parallel} task: cancelled with the plan, or when the calling thread is interrupted.
+     */
     private StepResult runStep(RestoreStep step, Cancellation planCancellation, ScheduledExecutorService timer) {
         Instant t0 = clock.instant();
-        Thread.interrupted(); // never inherit a stale interrupt from a pooled thread
         if (planCancellation.isCancelled()) {
             StepResult r = cancelled(step, Duration.ZERO, "plan cancelled before this step started");
             safe(() -> listener.stepFinished(step, r));
@@ -164,53 +155,38 @@ public final class RestoreExecutor {
         safe(() -> listener.stepStarted(step));
         Cancellation stepCancellation = Cancellation.create();
         Cancellation.Registration link = planCancellation.onCancel(stepCancellation::cancel);
-        AtomicReference<Thread> worker = new AtomicReference<>(Thread.currentThread());
-        AtomicInteger timedOut = new AtomicInteger();
-        ScheduledFuture<?> alarm = timer.schedule(() -> {
-            timedOut.set(1);
-            stepCancellation.cancel();
-            Thread w = worker.get();
-            if (w != null) {
-                w.interrupt();
-            }
-        }, stepTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Watchdog watchdog = new Watchdog(Thread.currentThread(), stepCancellation);
+        ScheduledFuture<?> alarm = timer.schedule(watchdog::fire, stepTimeout.toMillis(), TimeUnit.MILLISECONDS);
         StepResult result;
         try {
             BindContext ctx = BindContext.create(step, stepTimeout, stepCancellation, listener);
-            ctx.phase(BindPhase.PREFLIGHT, "checking what exists for " + step.id());
-            StepInspection found = binder.inspect(step);
+            StepState state = binder.preflight(step, ctx);
+            StepInspection found = StepInspection.of(step, state);
             LOG.debug("pre-flight {}: {} {}", step.id(), found.state(), found.detail());
-            switch (found.state()) {
-                case CONFLICT -> result = new StepResult(step.pvc(), StepOutcome.SKIPPED, Optional.empty(),
-                        "pre-flight conflict: " + found.detail(), Optional.of(ConflictException.class.getSimpleName()),
-                        Optional.of(new ConflictException(found.detail())), elapsed(t0));
-                case COMPLETE -> {
-                    BindResult adopted = binder.bind(step, ctx);
-                    result = ok(step, adopted, found.detail(), t0);
-                }
-                default -> {
-                    BindResult done = binder.bind(step, ctx);
-                    result = ok(step, done, found.state() == StepInspection.State.PARTIAL
-                            ? "resumed: " + found.detail() : "", t0);
-                }
-            }
+            result = switch (found.state()) {
+                case CONFLICT -> new StepResult.Skipped(step.pvc(), new ConflictException(found.detail()),
+                        "pre-flight conflict: " + found.detail(), elapsed(t0));
+                case COMPLETE -> succeeded(step, binder.bind(step, state, ctx), found.detail(), t0);
+                case PARTIAL -> succeeded(step, binder.bind(step, state, ctx), "resumed: " + found.detail(), t0);
+                case NOT_STARTED -> succeeded(step, binder.bind(step, state, ctx), "", t0);
+            };
         } catch (CancelledException e) {
-            result = timedOut.get() == 1
+            result = watchdog.fired()
                     ? failed(step, elapsed(t0), new DrTimeoutException("step " + step.id() + " did not finish", stepTimeout))
                     : cancelled(step, elapsed(t0), e.getMessage());
         } catch (DrTimeoutException e) {
             result = failed(step, elapsed(t0), e);
-        } catch (RuntimeException e) {
-            if (timedOut.get() == 1) {
-                result = failed(step, elapsed(t0), new DrTimeoutException("step " + step.id() + " did not finish", stepTimeout));
-            } else {
-                result = failed(step, elapsed(t0), e);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vme) {
+                throw vme;
             }
+            result = watchdog.fired()
+                    ? failed(step, elapsed(t0), new DrTimeoutException("step " + step.id() + " did not finish", stepTimeout))
+                    : failed(step, elapsed(t0), e);
         } finally {
             link.close();
             alarm.cancel(false);
-            worker.set(null);
-            Thread.interrupted();
+            watchdog.disarm();
         }
         StepResult r = result;
         if (!r.outcome().isSuccess()) {
@@ -220,28 +196,68 @@ public final class RestoreExecutor {
         return r;
     }
 
-    private StepResult ok(RestoreStep step, BindResult b, String detail, Instant t0) {
-        StepOutcome o = switch (b.outcome()) {
-            case RESTORED -> StepOutcome.RESTORED;
-            case RESUMED -> StepOutcome.RESUMED;
-            case ADOPTED -> StepOutcome.ADOPTED;
-        };
-        String d = detail.isEmpty() ? String.join("; ", b.actions()) : detail;
-        return new StepResult(step.pvc(), o, Optional.of(b), d, Optional.empty(), Optional.empty(), elapsed(t0));
+    /**
+     * A step's timeout: when it fires, it cancels the step and interrupts the thread running it (for work blocked
+     * outside the context's checkpoints). The interrupt is delivered only while the step runs, and taken back when it
+     * ends, so that the thread (the caller's own, as a {@link Parallel} worker) carries no stale interrupt; an
+     * interrupt from elsewhere is left in place.
+     */
+    private static final class Watchdog {
+        private final Cancellation step;
+        private Thread worker;
+        private boolean fired;
+
+        Watchdog(Thread worker, Cancellation step) {
+            this.worker = worker;
+            this.step = step;
+        }
+
+        void fire() {
+            synchronized (this) {
+                if (worker == null) {
+                    return;
+                }
+                fired = true;
+            }
+            step.cancel();
+            synchronized (this) {
+                if (worker != null) {
+                    worker.interrupt();
+                }
+            }
+        }
+
+        synchronized boolean fired() {
+            return fired;
+        }
+
+        /** Stops interrupting; clears the interrupt this watchdog delivered. Called by the step's thread. */
+        void disarm() {
+            boolean clear;
+            synchronized (this) {
+                worker = null;
+                clear = fired;
+            }
+            if (clear) {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private StepResult succeeded(RestoreStep step, BindResult b, String detail, Instant t0) {
+        return new StepResult.Succeeded(step.pvc(), b, detail.isEmpty() ? String.join("; ", b.actions()) : detail,
+                elapsed(t0));
     }
 
     private StepResult failed(RestoreStep step, Duration elapsed, Throwable e) {
-        String type = e instanceof DrException ? e.getClass().getSimpleName() : "UnexpectedError";
-        String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
         if (!(e instanceof DrException)) {
             LOG.warn("step {} failed with an unexpected error", step.id(), e);
         }
-        return new StepResult(step.pvc(), StepOutcome.FAILED, Optional.empty(), msg, Optional.of(type), Optional.of(e), elapsed);
+        return new StepResult.Failed(step.pvc(), e, elapsed);
     }
 
     private static StepResult cancelled(RestoreStep step, Duration elapsed, String why) {
-        return new StepResult(step.pvc(), StepOutcome.CANCELLED, Optional.empty(), why,
-                Optional.of(CancelledException.class.getSimpleName()), Optional.of(new CancelledException(why)), elapsed);
+        return new StepResult.Cancelled(step.pvc(), new CancelledException(why), elapsed);
     }
 
     private Duration elapsed(Instant t0) {
@@ -254,15 +270,6 @@ public final class RestoreExecutor {
         } catch (RuntimeException e) {
             LOG.warn("execution listener threw; ignoring", e);
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "drkit-restore-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Builds {@link RestoreExecutor}s. */
@@ -307,7 +314,10 @@ public final class RestoreExecutor {
             return this;
         }
 
-        /** Runs steps on the caller's executor instead of a private pool (parallelism still applies). */
+        /**
+         * Runs steps on the caller's executor instead of own threads (parallelism still applies; the calling thread
+         * works too, see {@link Parallel}).
+         */
         public Builder executor(Executor e) {
             this.executor = e;
             return this;

@@ -22,13 +22,14 @@ import java.util.Optional;
  * @param state             whether the backup is complete
  * @param compression       block compression
  * @param blockSize         block size in bytes (2 MiB, or 16 MiB on Longhorn 1.10+)
- * @param url               the Longhorn backup URL, usable verbatim as {@code fromBackup}
+ * @param url               the Longhorn backup URL, usable as {@code fromBackup}; empty while the backend has none
+ *                          (a backup in progress)
  * @param parameters        backup parameters ({@code backup-mode}, {@code backup-block-size})
  * @param error             the backend's error text for a failed backup
  */
 public record Backup(String name, String volumeName, Optional<String> snapshotName, Optional<Instant> snapshotCreatedAt,
                      Optional<Instant> completedAt, long size, long volumeSize, Map<String, String> labels,
-                     BackupState state, CompressionMethod compression, long blockSize, Optional<String> url,
+                     BackupState state, CompressionMethod compression, long blockSize, Optional<BackupUrl> url,
                      Map<String, String> parameters, Optional<String> error) {
 
     /** Longhorn's default block size, 2 MiB. */
@@ -52,7 +53,7 @@ public record Backup(String name, String volumeName, Optional<String> snapshotNa
         state = Objects.requireNonNullElse(state, BackupState.UNKNOWN);
         compression = Objects.requireNonNullElse(compression, CompressionMethod.GZIP);
         blockSize = blockSize <= 0 ? DEFAULT_BLOCK_SIZE : blockSize;
-        url = Objects.requireNonNullElse(url, Optional.<String>empty()).filter(s -> !s.isEmpty());
+        url = Objects.requireNonNullElse(url, Optional.empty());
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(parameters, Map.of())));
         error = Objects.requireNonNullElse(error, Optional.<String>empty()).filter(s -> !s.isEmpty());
     }
@@ -108,9 +109,9 @@ public record Backup(String name, String volumeName, Optional<String> snapshotNa
         return RecurringJobInfo.fromLabels(labels);
     }
 
-    /** The source volume's access mode label ({@code rwo}, {@code rwop}, {@code rwx}), if recorded. */
-    public Optional<String> accessMode() {
-        return Optional.ofNullable(labels.get(LonghornLabels.VOLUME_ACCESS_MODE)).filter(s -> !s.isBlank());
+    /** The source volume's access mode, from its label ({@code rwo}, {@code rwop}, {@code rwx}), if recorded. */
+    public Optional<AccessMode> accessMode() {
+        return AccessMode.fromLonghorn(labels.get(LonghornLabels.VOLUME_ACCESS_MODE));
     }
 
     /** Builds {@link Backup}s. */
@@ -126,7 +127,7 @@ public record Backup(String name, String volumeName, Optional<String> snapshotNa
         private BackupState state = BackupState.COMPLETED;
         private CompressionMethod compression = CompressionMethod.GZIP;
         private long blockSize = DEFAULT_BLOCK_SIZE;
-        private String url;
+        private BackupUrl url;
         private final Map<String, String> parameters = new LinkedHashMap<>();
         private String error;
 
@@ -196,8 +197,8 @@ public record Backup(String name, String volumeName, Optional<String> snapshotNa
             return this;
         }
 
-        /** The Longhorn backup URL. */
-        public Builder url(String url) {
+        /** The Longhorn backup URL ({@code null}: none). */
+        public Builder url(BackupUrl url) {
             this.url = url;
             return this;
         }

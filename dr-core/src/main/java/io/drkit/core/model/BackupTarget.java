@@ -253,10 +253,18 @@ public record BackupTarget(Scheme scheme, String host, String region, String pat
     }
 
     /**
-     * The Longhorn backup URL of one backup, usable as a volume's {@code fromBackup}: the target URL with its own
-     * options kept and {@code backup=} and {@code volume=} added, query keys sorted (Go's {@code url.Values.Encode}).
+     * The Longhorn backup URL of one backup in this target, usable as a volume's {@code fromBackup}
+     * ({@link BackupUrl#url()}: the target URL with its own options kept and {@code backup=} and {@code volume=}
+     * added, query keys sorted as Go's {@code url.Values.Encode} sorts them).
+     *
+     * @throws InvalidInputException when a name is not one Longhorn's backupstore accepts
      */
-    public String backupUrl(String backupName, String volumeName) {
+    public BackupUrl backupUrl(String backupName, String volumeName) {
+        return new BackupUrl(this, backupName, volumeName);
+    }
+
+    /** The text of {@link #backupUrl(String, String)}. */
+    String backupUrlText(String backupName, String volumeName) {
         Map<String, String> q = new LinkedHashMap<>(options);
         q.put("backup", backupName);
         q.put("volume", volumeName);

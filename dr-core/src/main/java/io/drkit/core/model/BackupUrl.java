@@ -7,10 +7,13 @@ import io.drkit.core.util.Redaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A parsed Longhorn backup URL ({@code <target>?backup=<name>&volume=<volume>}), the value of a volume's
- * {@code fromBackup}. Parameter order does not matter; other query options belong to the target.
+ * {@code fromBackup}: how backups carry their URL through the model ({@link Backup#url()}), parsed once where the text
+ * comes from outside (a plan document, a backend's answer). Parameter order does not matter; other query options
+ * belong to the target. {@link #url()} writes it as Longhorn does.
  *
  * @param target     the backup target (with its own query options, such as {@code nfsOptions})
  * @param backupName the backup ({@code backup=})
@@ -54,24 +57,43 @@ public record BackupUrl(BackupTarget target, String backupName, String volumeNam
         return new BackupUrl(target, backup, volume);
     }
 
-    /** Whether two backup URLs name the same backup of the same volume (targets compared by base URL). */
+    /**
+     * Parses URL text from outside when it is a backup URL (a volume's {@code fromBackup} as a cluster reports it, a
+     * StorageClass parameter): empty when it is not.
+     */
+    public static Optional<BackupUrl> find(String url) {
+        try {
+            return url == null || url.isBlank() ? Optional.empty() : Optional.of(parse(url));
+        } catch (RuntimeException e) { // InvalidInputException, or an invalid path in a file:// target
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether {@code other} names the same backup of the same volume in the same store (targets compared by server or
+     * bucket and path, not by spelling, region or options).
+     */
+    public boolean sameBackup(BackupUrl other) {
+        return other != null && backupName.equals(other.backupName) && volumeName.equals(other.volumeName)
+                && target.keyPrefix().equals(other.target.keyPrefix()) && target.host().equals(other.target.host());
+    }
+
+    /** Whether URL text from outside (a volume's {@code fromBackup}) names this backup ({@link #sameBackup(BackupUrl)}). */
+    public boolean sameBackupAs(String url) {
+        return find(url).map(this::sameBackup).orElse(false);
+    }
+
+    /** Whether two backup URL texts name the same backup of the same volume ({@link #sameBackup(BackupUrl)}). */
     public static boolean sameBackup(String a, String b) {
         if (Objects.equals(a, b)) {
             return a != null;
         }
-        try {
-            BackupUrl x = parse(a);
-            BackupUrl y = parse(b);
-            return x.backupName.equals(y.backupName) && x.volumeName.equals(y.volumeName)
-                    && x.target.keyPrefix().equals(y.target.keyPrefix()) && x.target.host().equals(y.target.host());
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return find(a).map(x -> x.sameBackupAs(b)).orElse(false);
     }
 
     /** The URL string, with the target's options and the two names, keys sorted as Longhorn writes it. */
     public String url() {
-        return target.backupUrl(backupName, volumeName);
+        return target.backupUrlText(backupName, volumeName);
     }
 
     @Override

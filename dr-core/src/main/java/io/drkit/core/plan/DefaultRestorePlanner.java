@@ -1,6 +1,5 @@
 package io.drkit.core.plan;
 
-import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
@@ -12,6 +11,7 @@ import io.drkit.core.cluster.LonghornVolumeInfo;
 import io.drkit.core.cluster.PvInfo;
 import io.drkit.core.cluster.PvcInfo;
 import io.drkit.core.util.Sizes;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupVolume;
@@ -420,8 +420,9 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 notes.add("no storage class recorded for " + backup.volumeName() + "; the PV uses "
                         + DEFAULT_STATIC_STORAGE_CLASS + " (Longhorn's default for static PVs), so the PVC must request it");
             }
-            List<String> accessModes = live.map(PvcInfo::accessModes).filter(l -> !l.isEmpty())
-                    .orElseGet(() -> List.of(kubernetesAccessMode(backup.accessMode().orElse("rwo"))));
+            List<AccessMode> accessModes = live.map(c -> c.accessModes().stream().map(AccessMode::fromKubernetes)
+                            .flatMap(Optional::stream).toList()).filter(l -> !l.isEmpty())
+                    .orElseGet(() -> List.of(backup.accessMode().orElse(AccessMode.READ_WRITE_ONCE)));
 
             if (cluster.online()) {
                 if (!checkCluster(pvc, backup, volumeName, pvName, size, storageClass, live, notes)) {
@@ -537,16 +538,13 @@ final class DefaultRestorePlanner implements RestorePlanner {
             return true;
         }
 
-        private static boolean sameBackup(String url, Backup b) {
-            if (b.url().map(u -> BackupUrl.sameBackup(u, url)).orElse(false)) {
+        /** Whether a volume's {@code fromBackup}, as the cluster reports it, names backup {@code b}. */
+        private static boolean sameBackup(String fromBackup, Backup b) {
+            if (b.url().map(u -> u.sameBackupAs(fromBackup)).orElse(false)) {
                 return true;
             }
-            try {
-                BackupUrl parsed = BackupUrl.parse(url);
-                return parsed.backupName().equals(b.name()) && parsed.volumeName().equals(b.volumeName());
-            } catch (DrException e) {
-                return false;
-            }
+            return BackupUrl.find(fromBackup).map(u -> u.backupName().equals(b.name())
+                    && u.volumeName().equals(b.volumeName())).orElse(false);
         }
 
         private void addCatalogWarnings() {
@@ -561,14 +559,6 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 }
                 warnings.add(new PlanWarning(Optional.empty(), Kind.CATALOG_SKIPPED, s.toString()));
             }
-        }
-
-        private static String kubernetesAccessMode(String longhorn) {
-            return switch (longhorn) {
-                case "rwx" -> "ReadWriteMany";
-                case "rwop" -> "ReadWriteOncePod";
-                default -> "ReadWriteOnce";
-            };
         }
     }
 }

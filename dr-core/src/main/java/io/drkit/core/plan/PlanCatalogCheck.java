@@ -79,10 +79,10 @@ public final class PlanCatalogCheck {
         if (have.state() != BackupState.COMPLETED || have.url().isEmpty()) {
             return Optional.of(name + " is " + have.state() + " in the catalog, not a complete backup");
         }
-        String planUrl = want.url().orElse("");
-        if (!BackupUrl.sameBackup(planUrl, have.url().get())) {
-            return Optional.of(name + " is at " + BackupUrl.parse(have.url().get()) + " in the catalog, but the plan"
-                    + " restores from " + shown(planUrl));
+        BackupUrl planUrl = step.fromBackup();
+        if (!planUrl.sameBackup(have.url().get())) {
+            return Optional.of(name + " is at " + have.url().get() + " in the catalog, but the plan restores from "
+                    + planUrl);
         }
         if (have.volumeSize() > step.sizeBytes()) {
             return Optional.of(name + " is of a " + have.volumeSize() + "-byte volume in the catalog, larger than the"
@@ -98,13 +98,5 @@ public final class PlanCatalogCheck {
             return Optional.of(name + " was taken of claim " + claim.get() + ", not of " + step.pvc());
         }
         return Optional.empty();
-    }
-
-    private static String shown(String url) {
-        try {
-            return BackupUrl.parse(url).toString();
-        } catch (RuntimeException e) {
-            return io.drkit.core.util.Redaction.url(url);
-        }
     }
 }

@@ -1,6 +1,9 @@
 package io.drkit.core.plan;
 
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.PvcRef;
 import java.util.Collections;
 import java.util.List;
@@ -12,12 +15,12 @@ import java.util.TreeSet;
  * One planned restore: which backup goes into which Longhorn volume and PV, for which claim, and why.
  *
  * @param pvc                 the claim the data belongs to (also the step's id)
- * @param backup              the chosen backup
+ * @param backup              the chosen backup (with its URL)
  * @param volumeName          the Longhorn volume to create (or adopt)
  * @param pvName              the PV to create, pre-bound to {@link #pvc()}
  * @param sizeBytes           volume and PV size in bytes
  * @param storageClassName    PV storage class (must equal the claim's for binding)
- * @param accessModes         PV access modes (Kubernetes spelling, e.g. {@code ReadWriteOnce})
+ * @param accessModes         PV (and claim) access modes
  * @param replicas            Longhorn replica count (0 = Longhorn's default)
  * @param reclaimPolicy       PV reclaim policy
  * @param fsType              filesystem type on the PV
@@ -30,7 +33,7 @@ import java.util.TreeSet;
  * @param notes               further facts the reviewer should know (claim missing, adopted volume, ...)
  */
 public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String pvName, long sizeBytes,
-                          String storageClassName, List<String> accessModes, int replicas, ReclaimPolicy reclaimPolicy,
+                          String storageClassName, List<AccessMode> accessModes, int replicas, ReclaimPolicy reclaimPolicy,
                           String fsType, int staleReplicaTimeout, String dataEngine, boolean createPvc,
                           Set<String> recurringJobGroups, Set<String> recurringJobs, String reason, List<String> notes) {
 
@@ -38,10 +41,13 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
     public RestoreStep {
         Objects.requireNonNull(pvc, "pvc");
         Objects.requireNonNull(backup, "backup");
+        if (backup.url().isEmpty()) {
+            throw new InvalidInputException("step " + pvc + ": backup " + backup.name() + " has no URL to restore from");
+        }
         Objects.requireNonNull(volumeName, "volumeName");
         Objects.requireNonNull(pvName, "pvName");
         storageClassName = Objects.requireNonNullElse(storageClassName, "");
-        accessModes = List.copyOf(Objects.requireNonNullElse(accessModes, List.of("ReadWriteOnce")));
+        accessModes = List.copyOf(Objects.requireNonNullElse(accessModes, List.of(AccessMode.READ_WRITE_ONCE)));
         reclaimPolicy = Objects.requireNonNullElse(reclaimPolicy, ReclaimPolicy.RETAIN);
         fsType = fsType == null || fsType.isEmpty() ? "ext4" : fsType;
         dataEngine = dataEngine == null || dataEngine.isEmpty() ? "v1" : dataEngine;
@@ -56,18 +62,14 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         return pvc.toString();
     }
 
-    /** The backup URL to restore from ({@code fromBackup}). */
-    public String fromBackup() {
-        return backup.url().orElseThrow(() -> new IllegalStateException("planned backup has no URL: " + backup.name()));
+    /** The backup URL to restore from ({@code fromBackup}); every step's backup has one. */
+    public BackupUrl fromBackup() {
+        return backup.url().orElseThrow();
     }
 
-    /**
-     * The Longhorn access mode for the volume: {@code rwx} if the PV allows many writers, else {@code rwo}.
-     * {@code ReadWriteOncePod} also maps to {@code rwo}: Kubernetes enforces it on the PV and claim, and Longhorn's
-     * Volume CRD accepts only {@code rwo}/{@code rwx} before 1.11.
-     */
-    public String longhornAccessMode() {
-        return accessModes.contains("ReadWriteMany") ? "rwx" : "rwo";
+    /** The Longhorn volume's access mode for this step's PV ({@link AccessMode#longhornVolumeMode}). */
+    public AccessMode longhornAccessMode() {
+        return AccessMode.longhornVolumeMode(accessModes);
     }
 
     /** A builder prefilled with this step (for example to rename the volume). */
@@ -78,7 +80,7 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
     /** A builder for a step restoring {@code backup} for {@code pvc}, with defaults for everything else. */
     public static Builder builder(PvcRef pvc, Backup backup) {
         return new Builder(new RestoreStep(pvc, backup, backup.volumeName(), backup.volumeName(),
-                backup.volumeSize(), "", List.of("ReadWriteOnce"), 0, ReclaimPolicy.RETAIN, "ext4", 2880, "v1", false,
+                backup.volumeSize(), "", List.of(AccessMode.READ_WRITE_ONCE), 0, ReclaimPolicy.RETAIN, "ext4", 2880, "v1", false,
                 Set.of(), Set.of(), "", List.of()));
     }
 
@@ -90,7 +92,7 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         private String pvName;
         private long sizeBytes;
         private String storageClassName;
-        private List<String> accessModes;
+        private List<AccessMode> accessModes;
         private int replicas;
         private ReclaimPolicy reclaimPolicy;
         private String fsType;
@@ -159,7 +161,7 @@ public record RestoreStep(PvcRef pvc, Backup backup, String volumeName, String p
         }
 
         /** PV access modes. */
-        public Builder accessModes(List<String> v) {
+        public Builder accessModes(List<AccessMode> v) {
             accessModes = v;
             return this;
         }

@@ -1,6 +1,7 @@
 package io.drkit.core.plan;
 
-import io.drkit.core.DrException;
+import io.drkit.core.InvalidInputException;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.BackupUrl;
@@ -20,10 +21,12 @@ import java.util.Set;
  *   <li>names: the Longhorn volume a DNS label of at most {@value Names#LONGHORN_VOLUME_NAME_MAX} characters, the PV
  *       and storage class Kubernetes names, the backup and its volume backupstore names, recurring jobs and groups
  *       label names;</li>
- *   <li>the backup: {@link BackupState#COMPLETED}, with a backup URL that parses ({@link BackupUrl}) and names the
- *       same backup and volume as {@code backup.name} and {@code backup.volumeName};</li>
+ *   <li>what the plan decides is there: a storage class and at least one access mode (binders apply them; they never
+ *       decide them again);</li>
+ *   <li>the backup: {@link BackupState#COMPLETED}, with a backup URL ({@link BackupUrl}, parsed where the plan is read)
+ *       that names the same backup and volume as {@code backup.name} and {@code backup.volumeName};</li>
  *   <li>sizes: not negative, and the volume at least as large as the backup's volume;</li>
- *   <li>settings from the allowed sets: file system {@link #FS_TYPES}, access modes {@link #ACCESS_MODES}, data
+ *   <li>settings from the allowed sets: file system {@link #FS_TYPES}, access modes ({@link AccessMode}), data
  *       engine {@link #DATA_ENGINES}, replicas 0 to {@value #MAX_REPLICAS}, stale replica timeout not negative;</li>
  *   <li>across a plan: no two steps restore into the same volume or the same PV.</li>
  * </ul>
@@ -31,9 +34,6 @@ import java.util.Set;
 public final class StepRules {
     /** File systems Longhorn's CSI driver formats a restored volume with. */
     public static final Set<String> FS_TYPES = Set.of("ext4", "xfs");
-    /** Kubernetes access modes. */
-    public static final Set<String> ACCESS_MODES = Set.of("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
-            "ReadWriteOncePod");
     /** Longhorn data engines. */
     public static final Set<String> DATA_ENGINES = Set.of("v1", "v2");
     /** Most replicas Longhorn accepts for a volume (0 means Longhorn's default replica count). */
@@ -100,19 +100,15 @@ public final class StepRules {
             out.add(new Violation("sizeBytes", "size " + step.sizeBytes() + " is smaller than the backup's volume ("
                     + step.backup().volumeSize() + " bytes): the restored data would not fit"));
         }
-        if (!step.storageClassName().isEmpty() && !Names.isDnsSubdomain(step.storageClassName())) {
+        if (step.storageClassName().isEmpty()) {
+            out.add(new Violation("storageClassName", "no storage class given: the planner decides the PV's class,"
+                    + " and a binder never guesses one"));
+        } else if (!Names.isDnsSubdomain(step.storageClassName())) {
             out.add(new Violation("storageClassName", "storage class '" + step.storageClassName()
                     + "' is not a valid Kubernetes name"));
         }
         if (step.accessModes().isEmpty()) {
             out.add(new Violation("accessModes", "no access mode given"));
-        }
-        for (int i = 0; i < step.accessModes().size(); i++) {
-            String m = step.accessModes().get(i);
-            if (!ACCESS_MODES.contains(m)) {
-                out.add(new Violation("accessModes[" + i + "]", "access mode '" + m + "' is not one of "
-                        + sorted(ACCESS_MODES)));
-            }
         }
         add(out, "replicas", replicasProblem(step.replicas()));
         add(out, "fsType", fsTypeProblem(step.fsType()));
@@ -128,6 +124,20 @@ public final class StepRules {
         labelNames(out, "recurringJobs", step.recurringJobs());
         checkBackup(out, step.backup());
         return List.copyOf(out);
+    }
+
+    /**
+     * Throws when {@code step} breaks a rule: what a binder needs and the plan lacks is invalid input, never decided
+     * again by the binder.
+     *
+     * @throws InvalidInputException naming the step and every broken rule
+     */
+    public static void require(RestoreStep step) {
+        List<Violation> broken = check(step);
+        if (!broken.isEmpty()) {
+            throw new InvalidInputException("step " + step.id() + " breaks the plan rules: " + broken.stream()
+                    .map(Violation::toString).collect(java.util.stream.Collectors.joining("; ")));
+        }
     }
 
     /**
@@ -176,21 +186,18 @@ public final class StepRules {
         if (b.volumeSize() < 0) {
             out.add(new Violation("backup.volumeSize", "volume size " + b.volumeSize() + " is negative"));
         }
-        if (b.url().isEmpty()) {
-            out.add(new Violation("backup.url", "backup URL is missing"));
-            return;
-        }
-        BackupUrl url;
-        try {
-            url = BackupUrl.parse(b.url().get());
-        } catch (DrException e) {
-            out.add(new Violation("backup.url", e.getMessage()));
-            return;
-        }
+        BackupUrl url = b.url().orElseThrow(); // a step's backup always has one
         if (namesOk && (!url.backupName().equals(b.name()) || !url.volumeName().equals(b.volumeName()))) {
             out.add(new Violation("backup.url", "backup URL names backup " + url.backupName() + " of volume "
                     + url.volumeName() + ", but the step's backup is " + b.name() + " of volume " + b.volumeName()));
         }
+    }
+
+    /** Why {@code text} is not a Kubernetes access mode, or null when it is one. */
+    public static String accessModeProblem(String text) {
+        return AccessMode.fromKubernetes(text).isPresent() ? null : "access mode '" + text + "' is not one of "
+                + sorted(java.util.Arrays.stream(AccessMode.values()).map(AccessMode::kubernetesName)
+                .collect(java.util.stream.Collectors.toSet()));
     }
 
     private static void labelNames(List<Violation> out, String field, Set<String> names) {

@@ -4,6 +4,7 @@ import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.BackupTarget;
@@ -188,7 +189,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         private CompressionMethod compression = CompressionMethod.LZ4;
         private String pointer;
         private boolean pointerSet;
-        private String accessMode = "rwo";
+        private AccessMode accessMode = AccessMode.READ_WRITE_ONCE;
         private final List<Backup> backups = new ArrayList<>();
 
         private VolumeSpec(String name, BackupTarget target) {
@@ -233,8 +234,8 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
             return this;
         }
 
-        /** Access mode label ({@code rwo}, {@code rwx}). */
-        public VolumeSpec accessMode(String m) {
+        /** The source volume's access mode, recorded in the backups' label (default {@code rwo}). */
+        public VolumeSpec accessMode(AccessMode m) {
             this.accessMode = m;
             return this;
         }
@@ -282,7 +283,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
                 }
                 l.putAll(new RecurringJobInfo(Optional.of(groups.get(0) + "-backup"), jobs).toLabels());
             }
-            l.put(io.drkit.core.model.LonghornLabels.VOLUME_ACCESS_MODE, accessMode);
+            l.put(io.drkit.core.model.LonghornLabels.VOLUME_ACCESS_MODE, accessMode.longhornName());
             return l;
         }
 

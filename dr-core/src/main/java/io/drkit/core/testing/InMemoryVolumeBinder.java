@@ -1,16 +1,18 @@
 package io.drkit.core.testing;
 
-import io.drkit.core.ConflictException;
 import io.drkit.core.DrException;
 import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
-import io.drkit.core.bind.BindResult;
-import io.drkit.core.bind.StepInspection;
-import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.bind.Creation;
+import io.drkit.core.bind.StepOperations;
+import io.drkit.core.bind.StepState.Snapshot;
+import io.drkit.core.bind.StepState.PvFinding;
+import io.drkit.core.bind.StepState.VolumeFinding;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
 import io.drkit.core.cluster.PvInfo;
 import io.drkit.core.cluster.PvcInfo;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.model.PvcRef;
@@ -28,15 +30,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A {@link VolumeBinder} that simulates a cluster with Longhorn in memory: volumes restore in a few progress ticks,
- * PVs and PVCs bind like Kubernetes' PV controller would. Failures can be injected per claim and phase (once, to
- * simulate a crash, or every time), and a phase can hang until cancelled. Use it to test code that drives the
+ * A {@link io.drkit.core.bind.VolumeBinder} that simulates a cluster with Longhorn in memory: the step operations of
+ * the one step engine over maps. Volumes restore in a few progress ticks, a PV is created pre-bound to its claim (an
+ * existing one without a claimRef is reserved for it), and claims bind like Kubernetes' PV controller would bind
+ * them. Failures can be injected per claim and phase, into the operation of that phase (once, to simulate a crash
+ * after its work, or every time; {@link BindPhase#PREFLIGHT} fails the read), and a phase after the pre-flight can
+ * hang until cancelled. Use it to test code that drives the
  * executor, and read {@link #clusterState()} to plan against the simulated cluster. Thread-safe.
  */
-public final class InMemoryVolumeBinder implements VolumeBinder {
+public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
 
     /** A simulated Longhorn volume. */
-    public record SimVolume(String name, Optional<String> fromBackup, long size, boolean restored,
+    public record SimVolume(String name, Optional<BackupUrl> fromBackup, long size, boolean restored,
                             Map<String, String> labels) {
     }
 
@@ -90,7 +95,7 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
     }
 
     /** Adds an existing Longhorn volume ({@code fromBackup} null for a volume not restored from a backup). */
-    public InMemoryVolumeBinder existingVolume(String name, String fromBackup, long size) {
+    public InMemoryVolumeBinder existingVolume(String name, BackupUrl fromBackup, long size) {
         volumes.put(name, new SimVolume(name, Optional.ofNullable(fromBackup), size, true, Map.of()));
         return this;
     }
@@ -139,14 +144,14 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
     /** The simulated cluster as the planner sees it. */
     public ClusterState clusterState() {
         ClusterState.Builder b = ClusterState.builder();
-        volumes.values().forEach(v -> b.volume(new LonghornVolumeInfo(v.name(), v.fromBackup(), v.size(),
+        volumes.values().forEach(v -> b.volume(new LonghornVolumeInfo(v.name(), v.fromBackup().map(BackupUrl::url), v.size(),
                 v.restored() ? "detached" : "attached", v.labels())));
         pvs.values().forEach(p -> b.pv(new PvInfo(p.name(), p.claimRef(), Optional.of("driver.longhorn.io"),
                 Optional.of(p.volumeHandle()), p.claimRef().map(c -> isBoundTo(c, p.name()) ? "Bound" : "Available")
                 .orElse("Available"), Optional.of(p.storageClassName()), p.size())));
         pvcs.values().forEach(c -> b.pvc(new PvcInfo(c.ref(), c.labels(),
                 c.volumeName().filter(pvs::containsKey).isPresent() ? "Bound" : "Pending", Optional.ofNullable(c.storageClassName()),
-                c.requestedBytes(), List.of("ReadWriteOnce"), c.volumeName())));
+                c.requestedBytes(), List.of(AccessMode.READ_WRITE_ONCE.kubernetesName()), c.volumeName())));
         return b.build();
     }
 
@@ -187,7 +192,7 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
         }
     }
 
-    // ---------------------------------------------------------------- VolumeBinder
+    // ---------------------------------------------------------------- StepOperations
 
     @Override
     public String describe() {
@@ -195,45 +200,39 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
     }
 
     @Override
-    public StepInspection inspect(RestoreStep step) {
-        SimVolume v = volumes.get(step.volumeName());
-        if (v != null && !v.fromBackup().map(u -> BackupUrl.sameBackup(u, step.fromBackup())).orElse(false)) {
-            return StepInspection.of(StepInspection.State.CONFLICT, "volume " + v.name() + " exists and was "
-                    + v.fromBackup().map(u -> "restored from " + u).orElse("not restored from a backup"));
-        }
-        SimPv pv = pvs.get(step.pvName());
-        if (pv != null && (!pv.volumeHandle().equals(step.volumeName()) || !pv.claimRef().map(step.pvc()::equals).orElse(true))) {
-            return StepInspection.of(StepInspection.State.CONFLICT, "PV " + pv.name() + " exists for volume "
-                    + pv.volumeHandle() + pv.claimRef().map(c -> ", claimed by " + c).orElse(""));
-        }
-        SimPvc pvc = pvcs.get(step.pvc());
-        if (pvc != null && pvc.volumeName().isPresent() && !pvc.volumeName().get().equals(step.pvName())) {
-            return StepInspection.of(StepInspection.State.CONFLICT, "PVC " + step.pvc() + " is bound to PV "
-                    + pvc.volumeName().get());
-        }
-        if (v == null && pv == null) {
-            return StepInspection.of(StepInspection.State.NOT_STARTED, "nothing exists yet");
-        }
-        boolean complete = v != null && v.restored() && pv != null && (!step.createPvc() || pvc != null);
-        return complete
-                ? StepInspection.of(StepInspection.State.COMPLETE, "volume " + step.volumeName() + " and PV " + step.pvName() + " exist")
-                : StepInspection.of(StepInspection.State.PARTIAL, "volume " + (v == null ? "missing" : v.restored() ? "restored" : "restoring")
-                        + ", PV " + (pv == null ? "missing" : "present"));
+    public Class<Snapshot> stateType() {
+        return Snapshot.class;
     }
 
     @Override
-    public BindResult bind(RestoreStep step, BindContext ctx) {
-        List<String> actions = new ArrayList<>();
-        boolean createdSomething = false;
-        boolean foundSomething = false;
-
-        ctx.phase(BindPhase.PREFLIGHT, "inspecting");
-        StepInspection found = inspect(step);
-        if (found.state() == StepInspection.State.CONFLICT) {
-            throw new ConflictException(step.id() + ": " + found.detail());
+    public Snapshot read(RestoreStep step) {
+        injected(step, BindPhase.PREFLIGHT);
+        SimVolume v = volumes.get(step.volumeName());
+        SimPv pv = pvs.get(step.pvName());
+        SimPvc pvc = pvcs.get(step.pvc());
+        String conflict = "";
+        if (v != null && !v.fromBackup().map(step.fromBackup()::sameBackup).orElse(false)) {
+            conflict = "volume " + v.name() + " exists and was "
+                    + v.fromBackup().map(u -> "restored from " + u).orElse("not restored from a backup");
+        } else if (pv != null && (!pv.volumeHandle().equals(step.volumeName())
+                || !pv.claimRef().map(step.pvc()::equals).orElse(true))) {
+            conflict = "PV " + pv.name() + " exists for volume " + pv.volumeHandle()
+                    + pv.claimRef().map(c -> ", claimed by " + c).orElse("");
+        } else if (pvc != null && pvc.volumeName().isPresent() && !pvc.volumeName().get().equals(step.pvName())) {
+            conflict = "PVC " + step.pvc() + " is bound to PV " + pvc.volumeName().get();
         }
-        checkInjected(step, BindPhase.PREFLIGHT, ctx);
+        VolumeFinding volume = v == null ? VolumeFinding.ABSENT : v.restored() ? VolumeFinding.RESTORED
+                : VolumeFinding.RESTORING;
+        PvFinding pvFinding = pv == null ? PvFinding.ABSENT : pv.claimRef().isPresent() ? PvFinding.READY
+                : PvFinding.NOT_READY;
+        String detail = "volume " + step.volumeName() + " " + (v == null ? "missing" : v.restored() ? "restored"
+                : "restoring") + ", PV " + step.pvName() + " " + (pv == null ? "missing" : "present")
+                + (pvc == null ? "" : ", claim " + step.pvc() + " present");
+        return new Snapshot(conflict, volume, pvFinding, pvc != null, detail);
+    }
 
+    @Override
+    public void ensureBackupKnown(RestoreStep step, BindContext ctx) {
         AtomicInteger pending = unsynced.get(step.backup().name());
         if (pending != null && pending.get() > 0) {
             ctx.phase(BindPhase.WAIT_FOR_BACKUP, "waiting until the backend knows " + step.backup().name());
@@ -241,78 +240,87 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
                     () -> pending.decrementAndGet() <= 0 ? Optional.of(Boolean.TRUE) : Optional.empty());
         }
         checkInjected(step, BindPhase.WAIT_FOR_BACKUP, ctx);
+    }
 
-        ctx.phase(BindPhase.CREATE_VOLUME, "volume " + step.volumeName() + " from " + step.backup().name());
-        synchronized (this) {
-            if (volumes.containsKey(step.volumeName())) {
-                foundSomething = true;
-                actions.add("adopted volume " + step.volumeName());
-            } else {
-                Map<String, String> labels = new LinkedHashMap<>();
-                step.recurringJobGroups().forEach(g -> labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + g, "enabled"));
-                step.recurringJobs().forEach(j -> labels.put(LonghornLabels.RECURRING_JOB_PREFIX + j, "enabled"));
-                labels.put(LonghornLabels.BACKUP_VOLUME, step.backup().volumeName());
-                volumes.put(step.volumeName(), new SimVolume(step.volumeName(), Optional.of(step.fromBackup()),
-                        step.sizeBytes(), false, labels));
-                volumeCreations.incrementAndGet();
-                log.add("create volume " + step.volumeName());
-                createdSomething = true;
-                actions.add("created volume " + step.volumeName() + " from " + step.backup().name());
-            }
+    @Override
+    public Creation createVolume(RestoreStep step, BindContext ctx) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        step.recurringJobGroups().forEach(g -> labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + g, "enabled"));
+        step.recurringJobs().forEach(j -> labels.put(LonghornLabels.RECURRING_JOB_PREFIX + j, "enabled"));
+        labels.put(LonghornLabels.BACKUP_VOLUME, step.backup().volumeName());
+        Creation c = create(volumes, step.volumeName(), () -> new SimVolume(step.volumeName(),
+                Optional.of(step.fromBackup()), step.sizeBytes(), false, labels), "create volume " + step.volumeName());
+        if (c.created()) {
+            volumeCreations.incrementAndGet();
         }
         checkInjected(step, BindPhase.CREATE_VOLUME, ctx);
+        return c;
+    }
 
+    @Override
+    public Snapshot awaitRestore(RestoreStep step, Snapshot state, BindContext ctx) {
         SimVolume v = volumes.get(step.volumeName());
+        if (v == null) {
+            throw new DrException(step.id() + ": volume " + step.volumeName() + " disappeared during its restore");
+        }
         if (!v.restored()) {
-            ctx.phase(BindPhase.RESTORING, "restoring " + step.volumeName());
             for (int i = 1; i <= restoreTicks; i++) {
                 ctx.sleep(tick, "restore of volume " + step.volumeName());
                 ctx.progress((double) i / restoreTicks, i * 100 / restoreTicks + "%");
             }
-            checkInjected(step, BindPhase.RESTORING, ctx);
-            volumes.computeIfPresent(step.volumeName(), (k, old) ->
-                    new SimVolume(old.name(), old.fromBackup(), old.size(), true, old.labels()));
-            actions.add("restored volume " + step.volumeName());
-        } else {
-            checkInjected(step, BindPhase.RESTORING, ctx);
         }
+        checkInjected(step, BindPhase.RESTORING, ctx);
+        volumes.computeIfPresent(step.volumeName(), (k, old) ->
+                new SimVolume(old.name(), old.fromBackup(), old.size(), true, old.labels()));
+        return state.withVolume(VolumeFinding.RESTORED);
+    }
 
-        ctx.phase(BindPhase.CREATE_PV, "PV " + step.pvName() + " pre-bound to " + step.pvc());
-        synchronized (this) {
-            if (pvs.containsKey(step.pvName())) {
-                foundSomething = true;
-                actions.add("adopted PV " + step.pvName());
-            } else {
-                pvs.put(step.pvName(), new SimPv(step.pvName(), step.volumeName(), Optional.of(step.pvc()),
-                        step.storageClassName(), step.sizeBytes(), step.reclaimPolicy().kubernetesName()));
-                pvCreations.incrementAndGet();
-                log.add("create pv " + step.pvName());
-                createdSomething = true;
-                actions.add("created PV " + step.pvName() + " pre-bound to " + step.pvc());
-            }
-        }
-        checkInjected(step, BindPhase.CREATE_PV, ctx);
-
-        boolean pvcCreated = false;
-        if (step.createPvc()) {
-            ctx.phase(BindPhase.CREATE_PVC, "PVC " + step.pvc());
-            synchronized (this) {
-                if (!pvcs.containsKey(step.pvc())) {
-                    pvcs.put(step.pvc(), new SimPvc(step.pvc(), Optional.of(step.pvName()), step.storageClassName(),
-                            step.sizeBytes(), Map.of()));
-                    log.add("create pvc " + step.pvc());
-                    pvcCreated = true;
-                    createdSomething = true;
-                    actions.add("created PVC " + step.pvc());
-                }
-            }
-            checkInjected(step, BindPhase.CREATE_PVC, ctx);
+    @Override
+    public Creation createPv(RestoreStep step, Snapshot state, BindContext ctx) {
+        Creation c = create(pvs, step.pvName(), () -> new SimPv(step.pvName(), step.volumeName(), Optional.of(step.pvc()),
+                step.storageClassName(), step.sizeBytes(), step.reclaimPolicy().kubernetesName()), "create pv " + step.pvName());
+        if (c.created()) {
+            pvCreations.incrementAndGet();
         }
         bindClaims();
-        ctx.phase(BindPhase.DONE, "done");
-        BindResult.Outcome outcome = !createdSomething ? BindResult.Outcome.ADOPTED
-                : foundSomething ? BindResult.Outcome.RESUMED : BindResult.Outcome.RESTORED;
-        return new BindResult(outcome, step.volumeName(), step.pvName(), pvcCreated, actions);
+        checkInjected(step, BindPhase.CREATE_PV, ctx);
+        return c.created() ? Creation.createdNow("pre-bound to " + step.pvc()) : c;
+    }
+
+    @Override
+    public boolean preparePv(RestoreStep step, Snapshot state, BindContext ctx) {
+        boolean reserved;
+        synchronized (this) {
+            SimPv pv = pvs.get(step.pvName());
+            reserved = pv != null && pv.claimRef().isEmpty();
+            if (reserved) {
+                pvs.put(pv.name(), new SimPv(pv.name(), pv.volumeHandle(), Optional.of(step.pvc()), pv.storageClassName(),
+                        pv.size(), pv.reclaimPolicy()));
+                log.add("reserve pv " + step.pvName());
+            }
+        }
+        bindClaims();
+        checkInjected(step, BindPhase.CREATE_PV, ctx);
+        return reserved;
+    }
+
+    @Override
+    public Creation createPvc(RestoreStep step, Snapshot state, BindContext ctx) {
+        Creation c = create(pvcs, step.pvc(), () -> new SimPvc(step.pvc(), Optional.of(step.pvName()),
+                step.storageClassName(), step.sizeBytes(), Map.of()), "create pvc " + step.pvc());
+        bindClaims();
+        checkInjected(step, BindPhase.CREATE_PVC, ctx);
+        return c;
+    }
+
+    /** Puts what {@code value} makes under {@code key} unless something is there already (then: found concurrently). */
+    private synchronized <K, V> Creation create(Map<K, V> map, K key, Supplier<V> value, String change) {
+        if (map.containsKey(key)) {
+            return Creation.foundConcurrently();
+        }
+        map.put(key, value.get());
+        log.add(change);
+        return Creation.createdNow();
     }
 
     /** Plays the PV controller: an unbound claim binds to a PV whose claimRef names it. */
@@ -324,6 +332,18 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
                 : c);
     }
 
+    /** A failure injected into {@code phase} (a hang needs a context: see {@link #checkInjected}). */
+    private void injected(RestoreStep step, BindPhase phase) {
+        String k = key(step.pvc(), phase);
+        Supplier<RuntimeException> f = failures.get(k);
+        if (f != null) {
+            if (failOnce.remove(k)) {
+                failures.remove(k);
+            }
+            throw f.get();
+        }
+    }
+
     private void checkInjected(RestoreStep step, BindPhase phase, BindContext ctx) {
         String k = key(step.pvc(), phase);
         if (hangs.contains(k)) {
@@ -332,13 +352,7 @@ public final class InMemoryVolumeBinder implements VolumeBinder {
                 ctx.sleep(Duration.ofMillis(5), "simulated hang in " + phase);
             }
         }
-        Supplier<RuntimeException> f = failures.get(k);
-        if (f != null) {
-            if (failOnce.remove(k)) {
-                failures.remove(k);
-            }
-            throw f.get();
-        }
+        injected(step, phase);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drkit.core.catalog.NewestBackupRule.PointerVerdict;
 import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.BackupVolume;
 import java.time.Instant;
@@ -14,7 +15,7 @@ class NewestBackupRuleTest {
     private static Backup backup(String name, String at, BackupState state) {
         Backup.Builder b = Backup.builder(name, "vol").snapshotCreatedAt(Instant.parse(at)).state(state);
         if (state == BackupState.COMPLETED) {
-            b.url("s3://b@r/?backup=" + name + "&volume=vol").completedAt(Instant.parse(at).plusSeconds(60));
+            b.url(BackupUrl.parse("s3://b@r/?backup=" + name + "&volume=vol")).completedAt(Instant.parse(at).plusSeconds(60));
         }
         return b.build();
     }

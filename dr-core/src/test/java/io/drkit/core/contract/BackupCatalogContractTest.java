@@ -104,7 +104,7 @@ public abstract class BackupCatalogContractTest {
         assertThat(a2.completedAt()).isPresent();
         assertThat(a2.size()).isEqualTo(6L << 20);
         assertThat(a2.volumeSize() == 1L << 30 || catalog.getBackupVolume("pvc-aaa").size() == 1L << 30).isTrue();
-        BackupUrl url = BackupUrl.parse(a2.url().orElseThrow());
+        BackupUrl url = a2.url().orElseThrow();
         assertThat(url.backupName()).isEqualTo(A2);
         assertThat(url.volumeName()).isEqualTo("pvc-aaa");
     }

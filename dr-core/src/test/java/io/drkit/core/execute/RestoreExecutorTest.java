@@ -3,12 +3,17 @@ package io.drkit.core.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.drkit.core.CancelledException;
 import io.drkit.core.Cancellation;
 import io.drkit.core.DrException;
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindPhase;
+import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.StepState;
+import io.drkit.core.bind.VolumeBinder;
 import io.drkit.core.cluster.ClusterState;
-import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
@@ -108,11 +113,9 @@ class RestoreExecutorTest {
         assertThat(binder.changes()).noneMatch(x -> x.contains("pvc-c"));
     }
 
-    @Test
-    void cancellationStopsTheRunningStepAndSkipsTheRest() throws Exception {
-        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(A, BindPhase.RESTORING);
-        CountDownLatch hanging = new CountDownLatch(1);
-        ExecutionListener l = new ExecutionListener() {
+    /** A listener that counts {@code hanging} down when a step reports that it hangs (InMemoryVolumeBinder.hangAt). */
+    private static ExecutionListener countDownWhenHanging(CountDownLatch hanging) {
+        return new ExecutionListener() {
             @Override
             public void phase(RestoreStep step, BindPhase phase, String detail) {
                 if (detail.contains("hanging")) {
@@ -120,6 +123,13 @@ class RestoreExecutorTest {
                 }
             }
         };
+    }
+
+    @Test
+    void cancellationStopsTheRunningStepAndSkipsTheRest() throws Exception {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(A, BindPhase.RESTORING);
+        CountDownLatch hanging = new CountDownLatch(1);
+        ExecutionListener l = countDownWhenHanging(hanging);
         Cancellation cancel = Cancellation.create();
         RestoreExecutor executor = RestoreExecutor.builder().binder(binder).parallelism(1).listener(l).build();
         Thread canceller = new Thread(() -> {
@@ -147,6 +157,104 @@ class RestoreExecutorTest {
         assertThat(outcomes(report)).containsEntry(A, StepOutcome.RESTORED).containsEntry(B, StepOutcome.FAILED)
                 .containsEntry(C, StepOutcome.RESTORED);
         assertThat(report.results().get(1).errorType()).contains("DrTimeoutException");
+    }
+
+    /**
+     * A binder whose step {@code blocked} waits outside the context's checkpoints, in a way that does not consume an
+     * interrupt (like a blocking call that only looks at the token now and then).
+     */
+    private static VolumeBinder blockingOutsideTheContext(InMemoryVolumeBinder delegate, PvcRef blocked,
+                                                          List<String> threads) {
+        return new VolumeBinder() {
+            @Override
+            public String describe() {
+                return delegate.describe();
+            }
+
+            @Override
+            public StepState read(RestoreStep step) {
+                threads.add(Thread.currentThread().getName());
+                return delegate.read(step);
+            }
+
+            @Override
+            public BindResult bind(RestoreStep step, StepState state, BindContext ctx) {
+                if (step.pvc().equals(blocked)) {
+                    while (!ctx.cancellation().isCancelled()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                    }
+                    throw new CancelledException("blocked call of " + step.id() + " stopped");
+                }
+                return delegate.bind(step, state, ctx);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void stepsRunOnTheCallingThreadTooAndATimedOutStepLeavesNoInterruptBehind() {
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        InMemoryVolumeBinder memory = new InMemoryVolumeBinder();
+        ExecutionReport report = RestoreExecutor.builder().binder(blockingOutsideTheContext(memory, A, threads))
+                .parallelism(1).stepTimeout(Duration.ofMillis(300)).build().execute(plan());
+        assertThat(threads).as("parallelism 1 on Parallel: the caller runs every step")
+                .containsOnly(Thread.currentThread().getName()).hasSize(3);
+        assertThat(outcomes(report)).containsEntry(A, StepOutcome.FAILED).containsEntry(B, StepOutcome.RESTORED)
+                .containsEntry(C, StepOutcome.RESTORED);
+        assertThat(report.results().get(0).errorType()).contains("DrTimeoutException");
+        assertThat(Thread.currentThread().isInterrupted()).as("the watchdog's interrupt was taken back").isFalse();
+    }
+
+    @Test
+    void interruptingTheCallingThreadCancelsThePlanReturnsTheReportAndKeepsTheInterrupt() throws Exception {
+        InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(A, BindPhase.RESTORING);
+        CountDownLatch hanging = new CountDownLatch(1);
+        ExecutionListener l = countDownWhenHanging(hanging);
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                if (hanging.await(20, TimeUnit.SECONDS)) {
+                    caller.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        interrupter.start();
+        ExecutionReport report;
+        boolean interrupted;
+        try {
+            report = RestoreExecutor.builder().binder(binder).parallelism(1).listener(l).build().execute(plan());
+        } finally {
+            interrupted = Thread.interrupted();
+            interrupter.join();
+        }
+        assertThat(interrupted).isTrue();
+        assertThat(report.results()).extracting(StepResult::outcome).containsOnly(StepOutcome.CANCELLED).hasSize(3);
+        assertThat(binder.volumeCreations()).isEqualTo(1);
+    }
+
+    @Test
+    void runsStepsOnTheCallersExecutor() throws Exception {
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "callers-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ExecutionReport report = RestoreExecutor.builder()
+                    .binder(blockingOutsideTheContext(new InMemoryVolumeBinder(), PvcRef.of("none", "none"), threads))
+                    .parallelism(3).executor(pool).build().execute(plan());
+            assertThat(report.succeeded()).isTrue();
+            assertThat(threads).hasSize(3).allSatisfy(t -> assertThat(t)
+                    .isIn("callers-pool", Thread.currentThread().getName()));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

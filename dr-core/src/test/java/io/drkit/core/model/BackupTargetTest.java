@@ -39,10 +39,10 @@ class BackupTargetTest {
     void keepsQueryOptionsAndBuildsBackupUrlsLikeGo() {
         BackupTarget t = BackupTarget.parse("nfs://server:/opt/backupstore?nfsOptions=soft,timeo=330,retrans=3");
         assertThat(t.options()).containsEntry("nfsOptions", "soft,timeo=330,retrans=3");
-        assertThat(t.backupUrl("backup-0a1b2c3d4e5f6789", "pvc-1"))
+        assertThat(t.backupUrl("backup-0a1b2c3d4e5f6789", "pvc-1").url())
                 .isEqualTo("nfs://server:/opt/backupstore?backup=backup-0a1b2c3d4e5f6789"
                         + "&nfsOptions=soft%2Ctimeo%3D330%2Cretrans%3D3&volume=pvc-1");
-        assertThat(BackupTarget.parse("s3://bkt@us-east-1/").backupUrl("backup-1", "pvc-2"))
+        assertThat(BackupTarget.parse("s3://bkt@us-east-1/").backupUrl("backup-1", "pvc-2").url())
                 .isEqualTo("s3://bkt@us-east-1/?backup=backup-1&volume=pvc-2");
     }
 

@@ -49,7 +49,7 @@ class ValuesTest {
 
     @Test
     void backupCompletenessNeedsStateAndUrl() {
-        Backup b = Backup.builder("backup-1", "v").url("s3://b@r/?backup=backup-1&volume=v").build();
+        Backup b = Backup.builder("backup-1", "vol").url(BackupUrl.parse("s3://b@r/?backup=backup-1&volume=vol")).build();
         assertThat(b.isComplete()).isTrue();
         assertThat(b.toBuilder().url(null).build().isComplete()).isFalse();
         assertThat(b.toBuilder().state(BackupState.IN_PROGRESS).build().isComplete()).isFalse();

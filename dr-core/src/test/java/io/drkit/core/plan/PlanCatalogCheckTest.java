@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.testing.InMemoryBackupCatalog;
@@ -47,7 +48,7 @@ class PlanCatalogCheckTest {
         RestorePlan p = RestorePlanValidationTest.plan();
         Backup gone = p.getStep(KARAKEEP).backup().toBuilder().build();
         Backup renamed = Backup.builder("backup-ffff000000000009", gone.volumeName()).state(BackupState.COMPLETED)
-                .volumeSize(gone.volumeSize()).url(gone.url().orElseThrow().replace(gone.name(), "backup-ffff000000000009"))
+                .volumeSize(gone.volumeSize()).url(gone.url().orElseThrow().target().backupUrl("backup-ffff000000000009", gone.volumeName()))
                 .build();
         RestoreStep s = p.getStep(KARAKEEP).toBuilder().backup(renamed).build();
         assertThatThrownBy(() -> PlanCatalogCheck.check(withStep(p, s), RestorePlanValidationTest.catalog()))
@@ -65,7 +66,7 @@ class PlanCatalogCheckTest {
                 .hasMessageContaining("is IN_PROGRESS in the catalog");
         InMemoryBackupCatalog moved = InMemoryBackupCatalog.builder()
                 .add(RestorePlanValidationTest.catalog().getBackupVolume("pvc-karakeep"))
-                .add(b.toBuilder().url("s3://elsewhere@eu-west-1/?backup=" + b.name() + "&volume=" + b.volumeName()).build())
+                .add(b.toBuilder().url(BackupUrl.parse("s3://elsewhere@eu-west-1/?backup=" + b.name() + "&volume=" + b.volumeName())).build())
                 .add(p.getStep(IMMICH).backup()).add(RestorePlanValidationTest.catalog().getBackupVolume("pvc-immich"))
                 .build();
         assertThatThrownBy(() -> PlanCatalogCheck.check(p, moved)).isInstanceOf(InvalidInputException.class)

@@ -73,7 +73,7 @@ class RestorePlanValidationTest {
 
     @Test
     void aBackupUrlSwappedForAnotherVolumesBackupIsRefusedWithItsPath() {
-        String immichUrl = plan().getStep(PvcRef.parse("immich/library")).fromBackup();
+        String immichUrl = plan().getStep(PvcRef.parse("immich/library")).fromBackup().url();
         String json = edited(s -> ((ObjectNode) s.get("backup")).put("url", immichUrl));
         assertThatThrownBy(() -> RestorePlan.fromJson(json)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("steps[" + karakeepIndex() + "].backup.url")
@@ -92,6 +92,8 @@ class RestorePlanValidationTest {
         "backup.volumeName | ../../x | backup.volumeName",
         "storageClassName | ../x | storageClassName",
         "dataEngine | v9 | dataEngine",
+        "backup.url | s3://backups@us-east-1/ | backup.url",
+        "backup.url | s3://backups@us-east-1/?backup=backup-aaaa000000000001&token=T0K&volume=pvc-karakeep | backup.url",
     })
     void aHostileTextFieldIsRefusedWithItsPath(String field, String value, String path) {
         String json = edited(s -> set(s, field, M.getNodeFactory().textNode(value)));
@@ -122,6 +124,14 @@ class RestorePlanValidationTest {
                 .hasMessageContaining("ReadWriteEverything");
         String none = edited(s -> s.putArray("accessModes"));
         assertThatThrownBy(() -> RestorePlan.fromJson(none)).hasMessageContaining("accessModes: no access mode");
+    }
+
+    @Test
+    void aStepWithoutTheStorageClassThePlannerDecidesIsRefusedWithItsPath() {
+        String json = edited(s -> s.remove("storageClassName"));
+        assertThatThrownBy(() -> RestorePlan.fromJson(json)).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("plan document: steps[" + karakeepIndex() + "].storageClassName: no storage class");
+        assertThat(plan().steps()).allSatisfy(s -> assertThat(s.storageClassName()).isNotEmpty());
     }
 
     @Test
@@ -161,7 +171,8 @@ class RestorePlanValidationTest {
         // 100,000 steps, generated while they are read: the reader must stop at the bound, not hold them all
         String head = plan().toJson();
         String before = head.substring(0, head.indexOf("\"steps\" : [") + "\"steps\" : [".length());
-        String step = "{\"pvc\":\"a/b\",\"volumeName\":\"v\",\"pvName\":\"v\",\"sizeBytes\":1,\"accessModes\":[\"ReadWriteOnce\"],\"backup\":{\"name\":\"b-1\","
+        String step = "{\"pvc\":\"a/b\",\"volumeName\":\"v\",\"pvName\":\"v\",\"sizeBytes\":1,\"storageClassName\":\"longhorn\","
+                + "\"accessModes\":[\"ReadWriteOnce\"],\"backup\":{\"name\":\"b-1\","
                 + "\"volumeName\":\"v-1\",\"state\":\"COMPLETED\",\"url\":\"s3://b@r/?backup=b-1&volume=v-1\"}}";
         Reader hundredThousand = new GeneratedReader(before, step, 100_000, "], \"skips\" : [], \"warnings\" : [] }");
         assertThatThrownBy(() -> RestorePlan.fromJson(hundredThousand)).isInstanceOf(InvalidInputException.class)

@@ -8,6 +8,7 @@ import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
 import io.drkit.core.cluster.PvInfo;
 import io.drkit.core.cluster.PvcInfo;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.PlanSkip.SkipReason;
 import io.drkit.core.plan.PlanWarning.Kind;
@@ -240,7 +241,7 @@ class RestorePlannerTest {
         RestorePlan p = plan(RestoreRequest.of(DB), shop(), cluster);
         RestoreStep s = p.getStep(DB);
         assertThat(s.storageClassName()).isEqualTo("fast");
-        assertThat(s.accessModes()).containsExactly("ReadWriteOncePod");
+        assertThat(s.accessModes()).containsExactly(AccessMode.READ_WRITE_ONCE_POD);
         assertThat(p.warnings(Kind.SIZE_MISMATCH)).singleElement().extracting(PlanWarning::message)
                 .satisfies(m -> assertThat(m).contains("20.0 GiB").contains("10.0 GiB"));
 
@@ -281,7 +282,7 @@ class RestorePlannerTest {
 
     @Test
     void volumeAndPvNamesTakenBySomethingElseAreSkippedButOursAreAdopted() {
-        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow();
+        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow().url();
         ClusterState foreign = ClusterState.builder()
                 .volume(new LonghornVolumeInfo("pvc-db", Optional.empty(), GIB, "detached", Map.of())).build();
         assertThat(plan(RestoreRequest.of(DB), shop(), foreign).skips(SkipReason.VOLUME_NAME_TAKEN)).hasSize(1);
@@ -300,7 +301,7 @@ class RestorePlannerTest {
 
     @Test
     void aClaimAlreadyBoundToItsRestoredVolumeIsReportedAsDone() {
-        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow();
+        String url = shop().getBackup("pvc-db", "backup-db00000000000003").url().orElseThrow().url();
         ClusterState done = ClusterState.builder()
                 .volume(new LonghornVolumeInfo("pvc-db", Optional.of(url), 10 * GIB, "attached", Map.of()))
                 .pv(new PvInfo("pvc-db", Optional.of(DB), Optional.of("driver.longhorn.io"), Optional.of("pvc-db"), "Bound", Optional.of("longhorn"), 10 * GIB))

@@ -1,7 +1,7 @@
 package io.drkit.core.testing;
 
-import io.drkit.core.bind.VolumeBinder;
-import io.drkit.core.contract.VolumeBinderContractTest;
+import io.drkit.core.bind.StepOperations;
+import io.drkit.core.contract.StepOperationsContractTest;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.LonghornLabels;
@@ -11,14 +11,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-class InMemoryVolumeBinderContractTest extends VolumeBinderContractTest {
+class InMemoryVolumeBinderContractTest extends StepOperationsContractTest {
     @Override
     protected Environment createEnvironment() {
         InMemoryVolumeBinder binder = new InMemoryVolumeBinder();
         BackupTarget target = BackupTarget.parse("s3://backups@us-east-1/");
         return new Environment() {
             @Override
-            public VolumeBinder binder() {
+            public StepOperations<?> binder() {
                 return binder;
             }
 

@@ -176,7 +176,7 @@ final class ServeNbdCommand implements Callable<Integer>, CliOptions.Takes {
             ObjectNode n = format.mapper().createObjectNode();
             n.put("kind", "NbdExport").put("uri", s.uri()).put("exportName", s.exportName())
                     .put("volume", s.volume().name()).put("backup", s.backup().name())
-                    .put("backupUrl", s.backup().url().orElse("")).put("size", s.exportSize())
+                    .put("backupUrl", s.backup().url().map(u -> u.url()).orElse("")).put("size", s.exportSize())
                     .put("blockSize", s.blockSize()).put("compression", s.backup().compression().wireName())
                     .put("readOnly", true);
             NbdServer.Limits l = s.limits();

@@ -9,7 +9,7 @@ import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.execute.ExecutionReport;
-import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.plan.PlanSkip;
 import io.drkit.core.plan.PlanWarning;

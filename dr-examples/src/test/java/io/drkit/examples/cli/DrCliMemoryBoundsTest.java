@@ -92,7 +92,7 @@ class DrCliMemoryBoundsTest {
                     + "\"request\":{\"all\":true},\"steps\":[");
             for (int i = 0; i < 100_000; i++) {
                 w.write((i == 0 ? "" : ",") + ("{\"pvc\":\"ns/c%d\",\"volumeName\":\"v%d\",\"pvName\":\"v%d\",\"sizeBytes\":1,"
-                        + "\"accessModes\":[\"ReadWriteOnce\"],\"backup\":{\"name\":\"b-%d\",\"volumeName\":\"v-%d\","
+                        + "\"storageClassName\":\"longhorn\",\"accessModes\":[\"ReadWriteOnce\"],\"backup\":{\"name\":\"b-%d\",\"volumeName\":\"v-%d\","
                         + "\"state\":\"COMPLETED\",\"url\":\"s3://b@r/?backup=b-%d&volume=v-%d\"}}")
                         .formatted(i, i, i, i, i, i, i));
             }

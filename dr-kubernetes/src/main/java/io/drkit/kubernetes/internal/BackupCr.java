@@ -1,8 +1,10 @@
 package io.drkit.kubernetes.internal;
 
 import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.InvalidInputException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.util.Times;
@@ -97,7 +99,11 @@ public record BackupCr(String name, Map<String, String> labels, Map<String, Stri
             Times.parse(st("snapshotCreatedAt")).ifPresent(b::snapshotCreatedAt);
             Times.parse(st("backupCreatedAt")).ifPresent(b::completedAt);
             if (!url().isEmpty()) {
-                b.url(url());
+                try {
+                    b.url(BackupUrl.parse(url()));
+                } catch (InvalidInputException e) {
+                    throw new InvalidBackupDataException(where, "status.url: " + e.getMessage(), e);
+                }
             }
             if (!st("error").isEmpty()) {
                 b.error(st("error"));

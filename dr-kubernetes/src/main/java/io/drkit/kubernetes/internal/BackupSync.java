@@ -75,7 +75,7 @@ public final class BackupSync {
      * progress of the current phase only (phases are reported in order, never backwards).
      */
     public void ensureKnown(RestoreStep step, BindContext ctx, boolean reportPhase) {
-        BackupUrl url = BackupUrl.parse(step.fromBackup());
+        BackupUrl url = step.fromBackup();
         Known k = read(url);
         if (k.ready()) {
             return;

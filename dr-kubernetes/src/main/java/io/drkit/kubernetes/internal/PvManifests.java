@@ -1,6 +1,8 @@
 package io.drkit.kubernetes.internal;
 
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.plan.RestoreStep;
+import java.util.List;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -9,7 +11,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.SecretReference;
 import io.fabric8.kubernetes.api.model.SecretReferenceBuilder;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,18 +34,15 @@ public final class PvManifests {
         if (v.encrypted()) {
             a.put("encrypted", "true");
         }
-        if ("rwx".equals(v.accessMode())) {
+        if (AccessMode.fromLonghorn(v.accessMode()).orElse(AccessMode.READ_WRITE_ONCE) == AccessMode.READ_WRITE_MANY) {
             a.put("migratable", Boolean.toString(v.migratable()));
         }
         return a;
     }
 
-    /** The access modes of the PV: the step's (the claim's), else RWO/RWX from the volume as pvCreate does. */
-    public static List<String> accessModes(RestoreStep step, VolumeCr v) {
-        if (!step.accessModes().isEmpty()) {
-            return step.accessModes();
-        }
-        return List.of("rwx".equals(v.accessMode()) ? "ReadWriteMany" : "ReadWriteOnce");
+    /** The step's access modes as Kubernetes spells them. */
+    public static List<String> accessModes(RestoreStep step) {
+        return step.accessModes().stream().map(AccessMode::kubernetesName).toList();
     }
 
     /** The size of the PV and claim: the volume's real size (Longhorn sets it from the backup), else the step's. */
@@ -53,12 +51,12 @@ public final class PvManifests {
     }
 
     /**
-     * The PV for restored volume {@code v}, pre-bound to the step's claim.
+     * The PV for restored volume {@code v}, pre-bound to the step's claim, with the step's storage class and access
+     * modes (the plan's, which the claim's must equal for binding).
      *
-     * @param storageClass  the storage class (must equal the claim's for binding)
-     * @param cryptoSecret  secret for encrypted volumes ({@code [namespace, name]})
+     * @param cryptoSecret secret for encrypted volumes ({@code [namespace, name]})
      */
-    public static PersistentVolume pv(RestoreStep step, VolumeCr v, String storageClass, String[] cryptoSecret) {
+    public static PersistentVolume pv(RestoreStep step, VolumeCr v, String[] cryptoSecret) {
         PersistentVolumeBuilder b = new PersistentVolumeBuilder()
                 .withNewMetadata().withName(step.pvName())
                 .addToLabels(Longhorn.LABEL_MANAGED_BY, Longhorn.MANAGED_BY)
@@ -67,10 +65,10 @@ public final class PvManifests {
                 .endMetadata()
                 .withNewSpec()
                 .addToCapacity("storage", Quantities.quantity(size(step, v)))
-                .withAccessModes(accessModes(step, v))
+                .withAccessModes(accessModes(step))
                 .withPersistentVolumeReclaimPolicy(step.reclaimPolicy().kubernetesName())
                 .withVolumeMode("Filesystem")
-                .withStorageClassName(storageClass)
+                .withStorageClassName(step.storageClassName())
                 .withClaimRef(new ObjectReferenceBuilder().withApiVersion("v1").withKind("PersistentVolumeClaim")
                         .withNamespace(step.pvc().namespace()).withName(step.pvc().name()).build())
                 .withNewCsi()
@@ -90,15 +88,15 @@ public final class PvManifests {
     }
 
     /** The claim for the step, bound to the step's PV by {@code volumeName} (Longhorn's pvcCreate shape). */
-    public static PersistentVolumeClaim pvc(RestoreStep step, VolumeCr v, String storageClass) {
+    public static PersistentVolumeClaim pvc(RestoreStep step, VolumeCr v) {
         return new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName(step.pvc().name()).withNamespace(step.pvc().namespace())
                 .addToLabels(Longhorn.LABEL_MANAGED_BY, Longhorn.MANAGED_BY)
                 .endMetadata()
                 .withNewSpec()
-                .withAccessModes(accessModes(step, v))
+                .withAccessModes(accessModes(step))
                 .withNewResources().addToRequests("storage", Quantities.quantity(size(step, v))).endResources()
-                .withStorageClassName(storageClass)
+                .withStorageClassName(step.storageClassName())
                 .withVolumeName(step.pvName())
                 .withVolumeMode("Filesystem")
                 .endSpec()

@@ -1,7 +1,6 @@
 package io.drkit.kubernetes.internal;
 
-import io.drkit.core.bind.StepInspection;
-import io.drkit.core.model.BackupUrl;
+import io.drkit.core.bind.StepState;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.core.util.Redaction;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -16,19 +15,26 @@ import java.util.Optional;
 
 /**
  * What exists in the cluster for one restore step (the Longhorn volume, the PV, other PVs of the same volume, the
- * claim), and whether it matches the step. Read-only: this is the pre-flight of both {@code inspect} and {@code bind}.
+ * claim), and whether it matches the step: the Kubernetes binder's step state, read once.
  *
+ * @param step     the step
  * @param volume   the Longhorn volume named like the step's volume
  * @param pv       the PV named like the step's PV
  * @param otherPvs names of other PVs whose CSI handle is the step's volume
- * @param pvc      the step's claim
+ * @param claim    the step's claim
  */
-public record StepFindings(Optional<VolumeCr> volume, Optional<PersistentVolume> pv, List<String> otherPvs,
-                           Optional<PersistentVolumeClaim> pvc) {
+public record StepFindings(RestoreStep step, Optional<VolumeCr> volume, Optional<PersistentVolume> pv,
+                           List<String> otherPvs, Optional<PersistentVolumeClaim> claim) {
 
     /** Copies. */
     public StepFindings {
+        Objects.requireNonNull(step, "step");
         otherPvs = List.copyOf(otherPvs);
+    }
+
+    /** The same findings with the volume as a restore wait last saw it. */
+    public StepFindings withVolume(VolumeCr v) {
+        return new StepFindings(step, Optional.of(v), pv, otherPvs, claim);
     }
 
     /** Reads everything relevant to {@code step}: one GET each for volume, PV and claim, one PV list. */
@@ -47,11 +53,12 @@ public record StepFindings(Optional<VolumeCr> volume, Optional<PersistentVolume>
         }
         PersistentVolumeClaim pvc = KubeErrors.call("get PersistentVolumeClaim " + step.id(), () ->
                 client.persistentVolumeClaims().inNamespace(step.pvc().namespace()).withName(step.pvc().name()).get());
-        return new StepFindings(Optional.ofNullable(v).map(VolumeCr::of), Optional.ofNullable(pv), others, Optional.ofNullable(pvc));
+        return new StepFindings(step, Optional.ofNullable(v).map(VolumeCr::of), Optional.ofNullable(pv), others,
+                Optional.ofNullable(pvc));
     }
 
     /** Why the step must not run, if something of its names exists and does not match. */
-    public Optional<String> conflict(RestoreStep step) {
+    public Optional<String> conflict() {
         Optional<String> c = volume.flatMap(v -> volumeConflict(v, step));
         if (c.isPresent()) {
             return c;
@@ -60,34 +67,39 @@ public record StepFindings(Optional<VolumeCr> volume, Optional<PersistentVolume>
             return Optional.of("Longhorn volume " + step.volumeName() + " already has PV " + String.join(", ", otherPvs)
                     + "; a second PV for the same volume would be unsafe");
         }
-        c = pv.flatMap(p -> pvConflict(p, step, pvc));
+        c = pv.flatMap(p -> pvConflict(p, step, claim));
         if (c.isPresent()) {
             return c;
         }
         long size = volume.map(v -> PvManifests.size(step, v)).orElse(step.sizeBytes());
-        return pvc.flatMap(p -> pvcConflict(p, step, size));
+        return claim.flatMap(p -> pvcConflict(p, step, size));
     }
 
-    /** The inspection the executor sees. */
-    public StepInspection inspection(RestoreStep step) {
-        Optional<String> c = conflict(step);
-        if (c.isPresent()) {
-            return StepInspection.of(StepInspection.State.CONFLICT, c.get());
-        }
+    /** The volume as the step engine sees it: missing, restoring, or restored ({@link #adoptableAsRestored}). */
+    public StepState.VolumeFinding volumeFinding() {
+        return volume.map(v -> adoptableAsRestored(v, pv.isPresent()) ? StepState.VolumeFinding.RESTORED
+                : StepState.VolumeFinding.RESTORING).orElse(StepState.VolumeFinding.ABSENT);
+    }
+
+    /** The PV as the step engine sees it: missing, without a claimRef (to be reserved), or pre-bound. */
+    public StepState.PvFinding pvFinding() {
+        return pv.map(p -> p.getSpec().getClaimRef() == null ? StepState.PvFinding.NOT_READY : StepState.PvFinding.READY)
+                .orElse(StepState.PvFinding.ABSENT);
+    }
+
+    /** What was found, in words. */
+    public String describe() {
         if (volume.isEmpty() && pv.isEmpty()) {
-            return StepInspection.of(StepInspection.State.NOT_STARTED, "neither volume " + step.volumeName() + " nor PV "
-                    + step.pvName() + " exists" + pvc.map(p -> "; claim " + step.id() + " exists and is compatible").orElse(""));
+            return "neither volume " + step.volumeName() + " nor PV " + step.pvName() + " exists"
+                    + claim.map(p -> "; claim " + step.id() + " exists and is compatible").orElse("");
         }
-        boolean restored = volume.map(v -> adoptableAsRestored(v, pv.isPresent())).orElse(false);
-        boolean pvReady = pv.map(p -> p.getSpec().getClaimRef() != null).orElse(false);
-        boolean pvcReady = !step.createPvc() || pvc.isPresent();
-        String detail = "volume " + step.volumeName() + ": " + volume.map(v -> restored ? "restored from " + step.backup().name()
+        boolean restored = volumeFinding() == StepState.VolumeFinding.RESTORED;
+        boolean pvReady = pvFinding() == StepState.PvFinding.READY;
+        return "volume " + step.volumeName() + ": " + volume.map(v -> restored ? "restored from " + step.backup().name()
                 : v.restoreFailure().map(f -> "restore failed (" + f + ")").orElse("restoring (" + v.describeState() + ")"))
                 .orElse("missing") + "; PV " + step.pvName() + ": " + pv.map(p -> pvReady ? "pre-bound to " + step.id()
                 : "exists without claimRef").orElse("missing")
-                + (step.createPvc() ? "; claim " + step.id() + ": " + (pvc.isPresent() ? "exists" : "missing") : "");
-        return StepInspection.of(restored && pvReady && pvcReady ? StepInspection.State.COMPLETE
-                : StepInspection.State.PARTIAL, detail);
+                + (step.createPvc() ? "; claim " + step.id() + ": " + (claim.isPresent() ? "exists" : "missing") : "");
     }
 
     /**
@@ -105,9 +117,9 @@ public record StepFindings(Optional<VolumeCr> volume, Optional<PersistentVolume>
         if (v.fromBackup().isEmpty()) {
             return Optional.of("Longhorn volume " + v.name() + " exists and was not restored from a backup");
         }
-        if (!BackupUrl.sameBackup(v.fromBackup(), step.fromBackup())) {
+        if (!step.fromBackup().sameBackupAs(v.fromBackup())) {
             return Optional.of("Longhorn volume " + v.name() + " exists and was restored from " + redact(v.fromBackup())
-                    + ", not from " + redact(step.fromBackup()));
+                    + ", not from " + redact(step.fromBackup().url()));
         }
         return Optional.empty();
     }
@@ -161,7 +173,7 @@ public record StepFindings(Optional<VolumeCr> volume, Optional<PersistentVolume>
             return Optional.empty();
         }
         String sc = spec.getStorageClassName();
-        if (sc != null && !step.storageClassName().isEmpty() && !sc.equals(step.storageClassName())) {
+        if (sc != null && !sc.equals(step.storageClassName())) {
             return Optional.of("claim " + step.id() + " asks for storage class '" + sc + "' but the restored PV gets '"
                     + step.storageClassName() + "'; Kubernetes would never bind them");
         }
@@ -171,9 +183,9 @@ public record StepFindings(Optional<VolumeCr> volume, Optional<PersistentVolume>
                     + pvSize + "; Kubernetes would never bind them");
         }
         List<String> modes = spec.getAccessModes() == null ? List.of() : spec.getAccessModes();
-        if (!step.accessModes().isEmpty() && !step.accessModes().containsAll(modes)) {
+        if (!PvManifests.accessModes(step).containsAll(modes)) {
             return Optional.of("claim " + step.id() + " asks for access modes " + modes + " but the restored PV offers "
-                    + step.accessModes());
+                    + PvManifests.accessModes(step));
         }
         if ("Block".equals(spec.getVolumeMode())) {
             return Optional.of("claim " + step.id() + " asks for a raw block volume; the restored PV is a filesystem");

@@ -558,7 +558,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 st.put("ownerID", NODE);
                 st.put("state", longhornState(x));
                 st.put("progress", x.isComplete() ? 100 : 0);
-                st.put("url", x.url().orElse(""));
+                st.put("url", x.url().map(u -> u.url()).orElse(""));
                 st.put("snapshotName", x.snapshotName().orElse(""));
                 st.put("snapshotCreatedAt", x.snapshotCreatedAt().map(Times::rfc3339).orElse(""));
                 st.put("backupCreatedAt", x.completedAt().map(Times::rfc3339).orElse(""));

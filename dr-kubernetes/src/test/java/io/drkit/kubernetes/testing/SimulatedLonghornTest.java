@@ -88,7 +88,7 @@ class SimulatedLonghornTest {
         sim.tick();
         BackupCr inspected = BackupCr.of(get(Longhorn.BACKUPS, CatalogFixture.A2));
         assertThat(inspected.isComplete()).isTrue();
-        assertThat(inspected.url()).isEqualTo(store.getBackup("pvc-aaa", CatalogFixture.A2).url().orElseThrow());
+        assertThat(inspected.url()).isEqualTo(store.getBackup("pvc-aaa", CatalogFixture.A2).url().orElseThrow().url());
         assertThat(BackupCr.of(get(Longhorn.BACKUPS, CatalogFixture.A3)).state()).isEqualTo("InProgress");
         assertThat(sim.targetSyncs()).isEqualTo(1);
         assertThat(sim.events()).anyMatch(e -> e.startsWith("sync: created BackupVolume"));
@@ -122,7 +122,7 @@ class SimulatedLonghornTest {
         }).build()) {
             sim.syncNow();
             Backup a2 = store.getBackup("pvc-aaa", CatalogFixture.A2);
-            restoreVolume("restored-a", a2.url().orElseThrow());
+            restoreVolume("restored-a", a2.url().orElseThrow().url());
             sim.start();
             assertThat(halfway.await(15, TimeUnit.SECONDS)).isTrue();
             eventually(() -> {
@@ -156,7 +156,7 @@ class SimulatedLonghornTest {
             throw new IOException("no space left on device");
         }).build()) {
             sim.syncNow();
-            restoreVolume("restored-b", store.getBackup("pvc-bbb", CatalogFixture.B2).url().orElseThrow());
+            restoreVolume("restored-b", store.getBackup("pvc-bbb", CatalogFixture.B2).url().orElseThrow().url());
             sim.start();
             eventually(() -> VolumeCr.of(get(Longhorn.VOLUMES, "restored-b")).restoreFailure().isPresent());
             VolumeCr v = VolumeCr.of(get(Longhorn.VOLUMES, "restored-b"));
@@ -168,7 +168,7 @@ class SimulatedLonghornTest {
     @Test
     void leavesAVolumeOfAnUnknownBackupUninitialisedAsLonghornWould() {
         SimulatedLonghorn sim = SimulatedLonghorn.builder(client, store).build().initialize();
-        restoreVolume("restored-c", store.getBackup("pvc-ccc", CatalogFixture.C1).url().orElseThrow());
+        restoreVolume("restored-c", store.getBackup("pvc-ccc", CatalogFixture.C1).url().orElseThrow().url());
         sim.tick();
         sim.tick();
         assertThat(VolumeCr.of(get(Longhorn.VOLUMES, "restored-c")).state()).isEmpty();

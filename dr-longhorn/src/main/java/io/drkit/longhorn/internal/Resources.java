@@ -71,17 +71,23 @@ public final class Resources {
     /**
      * A backup.
      *
-     * @throws InvalidBackupDataException when a size or time cannot be parsed
+     * @throws InvalidBackupDataException when a size or time cannot be parsed, or its URL is not a backup URL
      */
     public static LonghornBackup backup(JsonNode n, String backupVolumeId) {
         String name = text(n, "name").isEmpty() ? id(n) : text(n, "name");
         String where = "backupvolumes/" + backupVolumeId + " backup " + name;
-        return new LonghornBackup(name, text(n, "state"), n.path("progress").asInt(0), opt(n, "error"), opt(n, "url"),
-                opt(n, "snapshotName"), time(n, "snapshotCreated", where), time(n, "created", where),
+        LonghornBackup b = new LonghornBackup(name, text(n, "state"), n.path("progress").asInt(0), opt(n, "error"),
+                opt(n, "url"), opt(n, "snapshotName"), time(n, "snapshotCreated", where), time(n, "created", where),
                 bytes(n, "size", where), strings(n.get("labels")), strings(n.get("messages")), text(n, "volumeName"),
                 bytes(n, "volumeSize", where), time(n, "volumeCreated", where), opt(n, "volumeBackingImageName"),
                 opt(n, "compressionMethod"), opt(n, "backupMode"), opt(n, "backupTargetName"),
                 bytes(n, "newlyUploadDataSize", where), bytes(n, "reUploadedDataSize", where));
+        try {
+            b.backupUrl(); // the URL text is parsed where it comes in
+        } catch (InvalidBackupDataException e) {
+            throw new InvalidBackupDataException(where, e.detail(), e);
+        }
+        return b;
     }
 
     /**

@@ -1,21 +1,11 @@
 package io.drkit.longhorn.internal;
 
 import io.drkit.core.model.BackupTarget;
-import io.drkit.core.model.BackupUrl;
 import java.util.Optional;
 
 /** Compares backup-target URLs the way Longhorn's backupstore resolves them: scheme, bucket or server, and path. */
 public final class Targets {
     private Targets() {
-    }
-
-    /** The target part of a backup URL ({@code <target>?backup=..&volume=..}), if it parses. */
-    public static Optional<BackupTarget> ofBackupUrl(String url) {
-        try {
-            return Optional.of(BackupUrl.parse(url).target());
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     /** A target URL, if it parses. */

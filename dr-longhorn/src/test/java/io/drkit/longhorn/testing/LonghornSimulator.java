@@ -440,7 +440,7 @@ public final class LonghornSimulator implements AutoCloseable {
     /** Whether {@code volumeName} exists, was restored from {@code backup} (same backup and volume) and finished. */
     public boolean volumeRestoredFrom(String volumeName, Backup backup) {
         return volume(volumeName).map(v -> v.restored() && !v.fromBackup().isEmpty()
-                && BackupUrl.sameBackup(v.fromBackup(), backup.url().orElse(""))).orElse(false);
+                && backup.url().map(u -> u.sameBackupAs(v.fromBackup())).orElse(false)).orElse(false);
     }
 
     /** The recurring-job groups a volume's labels select. */
@@ -586,12 +586,12 @@ public final class LonghornSimulator implements AutoCloseable {
                 if (t == null) {
                     throw new IllegalArgumentException("no backup target " + target);
                 }
-                String url = BackupTarget.parse(t.url).backupUrl(name, volumeName);
+                BackupUrl url = BackupTarget.parse(t.url).backupUrl(name, volumeName);
                 Instant done = created != null ? created : snapshotCreated.plusSeconds(47);
                 long stored = size >= 0 ? size : volumeSize / 2;
                 SimBackup b = new SimBackup();
                 b.data = new LonghornShapes.SimBackupData(name, volumeName, target, state,
-                        state.equals("Completed") ? 100 : state.isEmpty() ? 0 : 37, error, url,
+                        state.equals("Completed") ? 100 : state.isEmpty() ? 0 : 37, error, url.url(),
                         "snapshot-" + name.substring(Math.max(0, name.length() - 8)), state.isEmpty() ? ""
                         : snapshotCreated.toString(), done.toString(), stored, volumeSize, Map.copyOf(labels), compression);
                 boolean bvExisted = backupVolumes.values().stream()

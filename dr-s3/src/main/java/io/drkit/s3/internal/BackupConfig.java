@@ -3,6 +3,7 @@ package io.drkit.s3.internal;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
+import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.util.Sizes;
 import java.util.Collections;
@@ -82,12 +83,12 @@ public record BackupConfig(String name, String volumeName, String snapshotName, 
     /**
      * The dr-core value.
      *
-     * @param url        the backup URL
+     * @param url        the backup URL ({@code null}: none)
      * @param volumeSize the volume size from {@code volume.cfg} (0 when unknown)
      * @param location   the cfg key, for error messages
      * @throws InvalidBackupDataException when a time, the compression or the block size is malformed
      */
-    public Backup toBackup(String url, long volumeSize, String location) {
+    public Backup toBackup(BackupUrl url, long volumeSize, String location) {
         return Backup.builder(name, volumeName)
                 .snapshotName(snapshotName)
                 .snapshotCreatedAt(CfgParser.time(snapshotCreatedAt, "SnapshotCreatedAt", location).orElse(null))

@@ -224,7 +224,7 @@ public final class CfgCache {
                     cfg.size(), cfg.labels(), cfg.parameters(), cfg.incremental(), cfg.compressionMethod(),
                     cfg.newlyUploadedDataSize(), cfg.reUploadedDataSize(), cfg.hasBlocks());
         }
-        named.toBackup("", 0, key); // validates times, compression, block size
+        named.toBackup(null, 0, key); // validates times, compression, block size
         return new ReadResult(named, info);
     }
 

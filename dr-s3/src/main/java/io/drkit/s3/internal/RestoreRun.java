@@ -145,7 +145,7 @@ public final class RestoreRun {
             done = true;
             List<DamagedBlock> damaged = tracker.damaged();
             ImageRestoreResult result = new ImageRestoreResult(volume.name(), backup.name(),
-                    backup.url().orElse(""), dest.describe(), volume.size(), blockSize, compression, spool.count(),
+                    backup.url().map(u -> u.url()).orElse(""), dest.describe(), volume.size(), blockSize, compression, spool.count(),
                     tracker.restored, tracker.zero, tracker.downloaded, tracker.fallbacks, damaged, merge(damaged),
                     volume.backingImageName(), base, baseMatches, Optional.ofNullable(lock).map(BackupstoreLock::name),
                     workers, Duration.ofNanos(System.nanoTime() - started));

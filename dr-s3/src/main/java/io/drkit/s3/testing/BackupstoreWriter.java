@@ -463,7 +463,7 @@ public final class BackupstoreWriter {
             String key = layout.backupCfg(name, backupName);
             String text = j.toString();
             put(key, text);
-            WrittenBackup w = new WrittenBackup(name, backupName, key, target.backupUrl(backupName, name), false, at,
+            WrittenBackup w = new WrittenBackup(name, backupName, key, target.backupUrl(backupName, name).url(), false, at,
                     Optional.empty(), blockSize, compression, size, new TreeMap<>(), text.length(), Optional.empty());
             backups.put(backupName, w);
             return w;
@@ -511,7 +511,7 @@ public final class BackupstoreWriter {
                 lastBackupName = backupName;
                 lastBackupAt = RFC3339.format(at);
                 writeVolumeCfg();
-                WrittenBackup wb = new WrittenBackup(name, backupName, key, target.backupUrl(backupName, name), true, at,
+                WrittenBackup wb = new WrittenBackup(name, backupName, key, target.backupUrl(backupName, name).url(), true, at,
                         Optional.of(at.plusSeconds(60)), blockSize, compression, size, new TreeMap<>(), len, Optional.empty());
                 backups.put(backupName, wb);
                 return wb;
@@ -615,7 +615,7 @@ public final class BackupstoreWriter {
             }
             Optional<ExpectedImage> image = writeBlocks
                     ? Optional.of(new ExpectedImage(size, blockSize, newContents, newSums)) : Optional.empty();
-            WrittenBackup w = new WrittenBackup(name, backupName, key, target.backupUrl(backupName, name), true, at,
+            WrittenBackup w = new WrittenBackup(name, backupName, key, target.backupUrl(backupName, name).url(), true, at,
                     Optional.of(completed), blockSize, compression, size, newSums, sb.length(), image);
             backups.put(backupName, w);
             return w;

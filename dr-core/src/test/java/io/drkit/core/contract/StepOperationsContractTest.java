@@ -8,12 +8,15 @@ import io.drkit.core.bind.BindContext;
 import io.drkit.core.bind.BindListener;
 import io.drkit.core.bind.BindPhase;
 import io.drkit.core.bind.BindResult;
+import io.drkit.core.bind.Creation;
+import io.drkit.core.bind.StepOperations;
+import io.drkit.core.bind.StepOutcome;
+import io.drkit.core.bind.StepState;
 import io.drkit.core.bind.StepInspection;
-import io.drkit.core.bind.VolumeBinder;
 import io.drkit.core.Cancellation;
 import io.drkit.core.execute.ExecutionReport;
 import io.drkit.core.execute.RestoreExecutor;
-import io.drkit.core.execute.StepResult.StepOutcome;
+import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestorePlan;
@@ -31,16 +34,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every {@link VolumeBinder} must have. A backend's test subclasses it and provides an
- * {@link Environment}: its binder over a backend it controls (WireMock playing Longhorn, the fabric8 mock server with
- * a simulated Longhorn controller, ...), plus ways to arrange and observe that backend.
+ * The behaviour every backend's {@link StepOperations} must have, one operation at a time, and the behaviour of the
+ * step engine over them, start to end. A backend's test subclasses it and provides an {@link Environment}: its binder
+ * over a backend it controls (WireMock playing Longhorn, the fabric8 mock server with a simulated Longhorn controller,
+ * ...), plus ways to arrange and observe that backend.
  */
-public abstract class VolumeBinderContractTest {
+public abstract class StepOperationsContractTest {
 
     /** A backend the test controls, and its binder. */
     public interface Environment extends AutoCloseable {
-        /** The binder under test. */
-        VolumeBinder binder();
+        /** The binder under test: a backend's step operations (and the engine over them). */
+        StepOperations<?> binder();
 
         /**
          * Makes a complete backup of volume {@code volumeName} (belonging to {@code pvc}) known to the backend, so that
@@ -106,13 +110,83 @@ public abstract class VolumeBinderContractTest {
     /** A step restoring {@code backup} for {@code pvc} into a volume and PV named {@code name}. */
     protected RestoreStep step(PvcRef pvc, Backup backup, String name, boolean createPvc) {
         return RestoreStep.builder(pvc, backup).volumeName(name).pvName(name).sizeBytes(backup.volumeSize())
-                .storageClassName("longhorn").accessModes(List.of("ReadWriteOnce")).replicas(1)
+                .storageClassName("longhorn").accessModes(List.of(AccessMode.READ_WRITE_ONCE)).replicas(1)
                 .recurringJobGroups(Set.of("critical")).createPvc(createPvc).reason("contract test").build();
     }
 
     private BindContext ctx(RestoreStep s, BindListener l) {
         return BindContext.create(s, stepTimeout(), Cancellation.create(), l);
     }
+
+    // ---------------------------------------------------------------- the operations, one at a time
+
+    @Test
+    void readsNothingForAFreshStepAndChangesNothing() {
+        PvcRef pvc = PvcRef.of("shop", "db-data");
+        Backup b = env.publishBackup("pvc-src8", "backup-8888000000000001", pvc, 1L << 30);
+        RestoreStep s = step(pvc, b, "fresh-db", false);
+
+        StepState state = env.binder().read(s);
+
+        assertThat(state.conflict()).isEmpty();
+        assertThat(state.volume()).isEqualTo(StepState.VolumeFinding.ABSENT);
+        assertThat(state.pv()).isEqualTo(StepState.PvFinding.ABSENT);
+        assertThat(state.claimExists()).isFalse();
+        assertThat(env.volumeRestoredFrom("fresh-db", b)).isFalse();
+        assertThat(env.pvClaimRef("fresh-db")).isEmpty();
+    }
+
+    @Test
+    void readsAForeignVolumeOrABoundClaimAsAConflictNamingIt() {
+        PvcRef pvc = PvcRef.of("media", "library");
+        Backup b = env.publishBackup("pvc-src9", "backup-9999000000000001", pvc, 1L << 30);
+        env.createForeignVolume("foreign-vol");
+        assertThat(env.binder().read(step(pvc, b, "foreign-vol", false)).conflict()).hasValueSatisfying(
+                c -> assertThat(c).contains("foreign-vol"));
+
+        env.createPvcBoundElsewhere(pvc, "some-other-pv");
+        assertThat(env.binder().read(step(pvc, b, "restored-lib9", false)).conflict()).isPresent();
+    }
+
+    @Test
+    void eachOperationDoesItsPartAndCreatingTwiceFindsTheFirst() {
+        operationsOneByOne(env.binder());
+    }
+
+    private <S extends StepState> void operationsOneByOne(StepOperations<S> ops) {
+        PvcRef pvc = PvcRef.of("wiki", "pages");
+        Backup b = env.publishBackup("pvc-srca", "backup-aaaa000000000001", pvc, 1L << 30);
+        RestoreStep s = step(pvc, b, "restored-pages", true);
+        BindContext ctx = ctx(s, BindListener.NONE);
+
+        ops.ensureBackupKnown(s, ctx);
+        Creation first = ops.createVolume(s, ctx);
+        assertThat(first.created()).isTrue();
+        Creation second = ops.createVolume(s, ctx);
+        assertThat(second.created()).as("an identical volume already exists").isFalse();
+        S state = ops.read(s);
+        assertThat(state.conflict()).isEmpty();
+        assertThat(state.volume()).isNotEqualTo(StepState.VolumeFinding.ABSENT);
+
+        S restored = ops.awaitRestore(s, state, ctx);
+        assertThat(restored.volume()).isEqualTo(StepState.VolumeFinding.RESTORED);
+        assertThat(env.volumeRestoredFrom("restored-pages", b)).isTrue();
+        assertThat(env.volumeGroups("restored-pages")).contains("critical");
+
+        assertThat(ops.createPv(s, restored, ctx).created()).isTrue();
+        S withPv = ops.read(s);
+        assertThat(withPv.volume()).isEqualTo(StepState.VolumeFinding.RESTORED);
+        assertThat(withPv.pv()).isEqualTo(StepState.PvFinding.READY);
+        assertThat(env.pvClaimRef("restored-pages")).contains(preBindsPvToClaim() ? Optional.of(pvc) : Optional.empty());
+
+        assertThat(ops.createPvc(s, withPv, ctx).created()).isTrue();
+        assertThat(env.pvcExists(pvc)).isTrue();
+        S done = ops.read(s);
+        assertThat(done.claimExists()).isTrue();
+        assertThat(StepInspection.of(s, done).state()).isEqualTo(StepInspection.State.COMPLETE);
+    }
+
+    // ---------------------------------------------------------------- the engine over them, start to end
 
     @Test
     void restoresTheVolumeAndCreatesAPvPreBoundToTheClaim() {
@@ -123,7 +197,7 @@ public abstract class VolumeBinderContractTest {
         assertThat(env.binder().inspect(s).state()).isEqualTo(StepInspection.State.NOT_STARTED);
         BindResult r = env.binder().bind(s, ctx(s, BindListener.NONE));
 
-        assertThat(r.outcome()).isEqualTo(BindResult.Outcome.RESTORED);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.RESTORED);
         assertThat(r.volumeName()).isEqualTo("restored-db");
         assertThat(env.volumeRestoredFrom("restored-db", b)).isTrue();
         assertThat(env.pvClaimRef("restored-db")).contains(preBindsPvToClaim() ? Optional.of(pvc) : Optional.empty());
@@ -140,7 +214,7 @@ public abstract class VolumeBinderContractTest {
 
         assertThat(env.binder().inspect(s).state()).isEqualTo(StepInspection.State.COMPLETE);
         BindResult again = env.binder().bind(s, ctx(s, BindListener.NONE));
-        assertThat(again.outcome()).isEqualTo(BindResult.Outcome.ADOPTED);
+        assertThat(again.outcome()).isEqualTo(StepOutcome.ADOPTED);
         assertThat(env.volumeRestoredFrom("restored-db2", b)).isTrue();
     }
 
