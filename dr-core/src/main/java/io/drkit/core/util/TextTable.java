@@ -6,9 +6,13 @@ import java.util.List;
 /**
  * A plain-text table with left-aligned columns, as {@code kubectl get} prints. Cells are shown through
  * {@link Terminal#escape(CharSequence)}: a name with a line break or an escape sequence stays on its row and is shown,
- * not interpreted by the terminal.
+ * not interpreted by the terminal. A cell is at most {@value #MAX_CELL_LENGTH} characters (a longer one ends with
+ * {@code …}), so one long message cannot stretch every row: the JSON documents carry the whole text.
  */
 public final class TextTable {
+    /** The longest cell shown; longer cells are cut and end with {@code …}. */
+    public static final int MAX_CELL_LENGTH = 200;
+
     private final String[] header;
     private final List<String[]> rows = new ArrayList<>();
 
@@ -20,11 +24,15 @@ public final class TextTable {
         }
     }
 
-    /** Adds a row; missing cells are blank, extra cells are ignored; control characters are escaped. */
+    /**
+     * Adds a row; missing cells are blank, extra cells are ignored; control characters are escaped; cells longer than
+     * {@value #MAX_CELL_LENGTH} characters are cut.
+     */
     public TextTable row(Object... cells) {
         String[] r = new String[header.length];
         for (int i = 0; i < header.length; i++) {
-            r[i] = i < cells.length && cells[i] != null ? Terminal.escape(String.valueOf(cells[i])) : "";
+            String c = i < cells.length && cells[i] != null ? Terminal.escape(String.valueOf(cells[i])) : "";
+            r[i] = c.length() <= MAX_CELL_LENGTH ? c : c.substring(0, MAX_CELL_LENGTH - 1) + "…";
         }
         rows.add(r);
         return this;

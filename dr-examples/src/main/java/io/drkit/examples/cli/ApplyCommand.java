@@ -105,6 +105,11 @@ final class ApplyCommand implements Callable<Integer>, CliOptions.Takes {
                     .clock(ctx.clock()).build().execute(plan, cancel);
             progress.close();
             ctx.out().print(format.json() ? format.document(report.toJson()) : report.toTable());
+            if (parent.debug && !format.json()) {
+                // the table cuts long cells: the whole detail of each step that did not succeed
+                report.results().stream().filter(r -> !r.outcome().isSuccess())
+                        .forEach(r -> ctx.err().println("detail of " + r.id() + ": " + r.detail()));
+            }
             if (!report.succeeded()) {
                 return ExitCodes.FAILED;
             }

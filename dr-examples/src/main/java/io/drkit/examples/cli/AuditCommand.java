@@ -103,7 +103,7 @@ final class AuditCommand implements Callable<Integer>, CliOptions.Takes {
                     n.put("limitSeconds", e.limit().toSeconds());
                     n.put("detail", e.detail());
                 }
-                ctx.out().println(m.writeValueAsString(root));
+                format.print(ctx.out(), root);
             } else {
                 ctx.out().print(report.toTable());
             }

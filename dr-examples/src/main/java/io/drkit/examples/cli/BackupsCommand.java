@@ -1,5 +1,6 @@
 package io.drkit.examples.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.DrJson;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.model.Backup;
@@ -59,7 +60,10 @@ final class BackupsCommand implements Callable<Integer>, CliOptions.Takes {
                 return ExitCodes.UNAVAILABLE;
             }
             if (format.json()) {
-                ctx.out().print(format.document(DrJson.backupsToJson(backups)));
+                ObjectNode root = format.mapper().createObjectNode().put("kind", "BackupList").put("volume", volume);
+                var items = root.putArray("backups");
+                backups.forEach(b -> items.add(DrJson.backupNode(b)));
+                format.print(ctx.out(), root);
             } else {
                 TextTable t = new TextTable("BACKUP", "STATE", "TAKEN", "COMPLETED", "SIZE", "COMPRESSION", "BLOCK");
                 for (Backup b : backups) {

@@ -53,7 +53,9 @@ final class CliOptions {
     }
 
     private static OptionSpec spec(DrOption<?> o, CommandLine.ScopeType scope) {
-        OptionSpec.Builder b = OptionSpec.builder(o.flag().orElseThrow()).description(OptionDocs.cliHelp(o))
+        String[] names = o.shortFlag().map(s -> new String[] {s, o.flag().orElseThrow()})
+                .orElseGet(() -> new String[] {o.flag().orElseThrow()});
+        OptionSpec.Builder b = OptionSpec.builder(names).description(OptionDocs.cliHelp(o))
                 .scopeType(scope);
         return switch (o.arity()) {
             // a boolean with an environment key can be turned off on the command line: --create-pvc=false

@@ -1,6 +1,5 @@
 package io.drkit.examples.cli;
 
-import io.drkit.core.DrException;
 import io.drkit.core.util.Redaction;
 import io.drkit.core.util.Terminal;
 import io.drkit.examples.support.Logging;
@@ -25,13 +24,15 @@ import picocli.CommandLine.Spec;
         description = "Disaster recovery for Kubernetes clusters that keep their data on Longhorn.",
         subcommands = {VolumesCommand.class, BackupsCommand.class, PlanCommand.class, ApplyCommand.class,
             RestoreCommand.class, VerifyCommand.class, RestoreToFileCommand.class, ServeNbdCommand.class,
-            AuditCommand.class, PolicyCommand.class, LintCommand.class, DrillCommand.class, CommandLine.HelpCommand.class},
+            AuditCommand.class, PolicyCommand.class, LintCommand.class, DrillCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class DrCli implements Callable<Integer> {
     private final CliContext context;
     private final PrintStream terminal;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print errors in full with their stack traces, and debug log lines of drkit.")
     boolean debug;
 
     @Spec
@@ -88,16 +89,16 @@ public final class DrCli implements Callable<Integer> {
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (cli.debug || !(e instanceof DrException)) {
+            if (cli.debug) {
                 StringWriter trace = new StringWriter();
                 e.printStackTrace(new PrintWriter(trace));
                 err.print(Redaction.text(trace.toString()));
             }
-            err.println("dr " + commandLine.getCommandName() + ": " + oneLine(e));
+            err.println("dr " + commandLine.getCommandName() + ": " + ErrorText.of(e, cli.debug));
             return ExitCodes.of(e);
         });
         cmd.setParameterExceptionHandler((e, args1) -> {
-            err.println("dr: " + Terminal.oneLine(Redaction.text(e.getMessage())));
+            err.println("dr: " + ErrorText.shorten(e.getMessage()));
             e.getCommandLine().usage(err);
             return ExitCodes.USAGE;
         });
@@ -109,17 +110,14 @@ public final class DrCli implements Callable<Integer> {
         }
     }
 
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return Terminal.oneLine(Redaction.text(m));
-    }
-
     /**
-     * What {@code java -jar dr.jar} does, without exiting: quiet logging, log lines (on standard error) escaped like
-     * the rest of the output, then {@link #run}.
+     * What {@code java -jar dr.jar} does, without exiting: quiet logging, the log levels of {@code -q}, {@code -v} and
+     * {@code --debug} ({@link LogLevels}), log lines (on standard error) escaped like the rest of the output, then
+     * {@link #run}.
      */
     public static int runProcess(String... args) {
         Logging.quiet();
+        LogLevels.configure(LogLevels.Verbosity.of(args));
         CliContext system = CliContext.system();
         System.setErr(Terminal.safe(system.err()));
         return run(system, args);

@@ -59,7 +59,7 @@ final class DrillCommand implements Callable<Integer> {
             a.actualSha256().ifPresentOrElse(x -> n.put("actualSha256", x), () -> n.putNull("actualSha256"));
         }
         r.problems().forEach(root.putArray("problems")::add);
-        ctx.out().println(m.writeValueAsString(root));
+        format.print(ctx.out(), root);
         return r.exitCode();
     }
 }

@@ -1,41 +1,86 @@
 package io.drkit.examples.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.util.Iterator;
+import java.util.Map;
 import picocli.CommandLine.Option;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
-/** {@code -o table|json|jsonl} and {@code -q}: shared by every command. */
+/**
+ * {@code -o table|json|jsonl|yaml}, {@code -q} and {@code -v}: shared by every command. Every document {@code dr}
+ * prints (JSON, JSON lines or YAML) is in one envelope: {@code apiVersion} ({@value #API_VERSION}), then {@code kind},
+ * then the fields of that kind.
+ */
 public final class FormatOptions {
-    @Option(names = {"-o", "--format"}, paramLabel = "table|json|jsonl", defaultValue = "table",
+    /** The {@code apiVersion} of every document {@code dr} prints. */
+    public static final String API_VERSION = "drkit.io/v1";
+
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+    private static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLWriteFeature.WRITE_DOC_START_MARKER).build();
+
+    @Option(names = {"-o", "--format"}, paramLabel = "table|json|jsonl|yaml", defaultValue = "table",
             description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars (they are drawn on a terminal only anyway).")
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars (they are drawn on a terminal only anyway) and "
+            + "no warning log lines: what the command found is in its output.")
     boolean quiet;
 
+    @Option(names = {"-v", "--verbose"}, description = "Also log the warnings the command reports itself (each skipped "
+            + "entry, each failed step), with their detail; --debug adds debug lines and stack traces.")
+    boolean verbose;
+
+    /** Whether the output is a document for programs ({@code json}, {@code jsonl} or {@code yaml}), not a table. */
     boolean json() {
-        return format == OutputFormat.json || format == OutputFormat.jsonl;
+        return format != OutputFormat.table;
     }
 
     /**
-     * A JSON document made elsewhere (a plan, a report), as this format prints it: unchanged for {@code json}, on one
-     * line (with a line break) for {@code jsonl}.
+     * A JSON document made elsewhere (a plan, a report), in the envelope and rendered in this format, ending with a
+     * line break.
      */
     String document(String json) {
-        if (format != OutputFormat.jsonl) {
-            return json;
-        }
         try {
-            ObjectMapper m = new ObjectMapper();
-            return m.writeValueAsString(m.readTree(json)) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("the document is not JSON", e);
+            return document((ObjectNode) PLAIN.readTree(json));
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("the document is not a JSON object", e);
         }
     }
 
-    /** The mapper JSON output is written with: indented for {@code json}, one line per document for {@code jsonl}. */
+    /** Prints {@code document} (an object with its {@code kind}) in the envelope, in this format. */
+    void print(PrintStream out, ObjectNode document) {
+        out.print(document(document));
+    }
+
+    private String document(ObjectNode document) {
+        ObjectNode envelope = PLAIN.createObjectNode();
+        envelope.put("apiVersion", API_VERSION);
+        envelope.set("kind", document.path("kind").isMissingNode() ? null : document.get("kind"));
+        for (Iterator<Map.Entry<String, JsonNode>> it = document.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (!f.getKey().equals("apiVersion") && !f.getKey().equals("kind")) {
+                envelope.set(f.getKey(), f.getValue());
+            }
+        }
+        try {
+            return switch (format) {
+                case yaml -> YAML.writeValueAsString(PLAIN.convertValue(envelope, Object.class));
+                case jsonl -> PLAIN.writeValueAsString(envelope) + "\n";
+                default -> PLAIN.writerWithDefaultPrettyPrinter().writeValueAsString(envelope) + "\n";
+            };
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the document", e);
+        }
+    }
+
+    /** The mapper documents are built with (their nodes); {@link #print} renders them. */
     ObjectMapper mapper() {
-        ObjectMapper m = new ObjectMapper();
-        return format == OutputFormat.jsonl ? m : m.enable(SerializationFeature.INDENT_OUTPUT);
+        return PLAIN.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
 }

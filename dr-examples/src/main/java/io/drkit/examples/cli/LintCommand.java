@@ -1,7 +1,8 @@
 package io.drkit.examples.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.util.TextTable;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
@@ -31,12 +32,12 @@ final class LintCommand implements Callable<Integer> {
             c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.KUBERNETES)));
             List<StorageClassLint.Finding> findings = StorageClassLint.lint(c.kubernetes());
             if (format.json()) {
-                ObjectMapper m = format.mapper();
-                ArrayNode arr = m.createArrayNode();
+                ObjectNode root = format.mapper().createObjectNode().put("kind", "StorageClassLint");
+                ArrayNode arr = root.putArray("findings");
                 findings.forEach(f -> arr.addObject().put("storageClass", f.storageClass()).put("provisioner", f.provisioner())
                         .put("fromBackup", f.fromBackup()).put("defaultClass", f.defaultClass())
                         .put("severity", f.severity().name()).put("risk", f.risk()).put("replacement", f.replacement()));
-                ctx.out().println(m.writeValueAsString(arr));
+                format.print(ctx.out(), root);
             } else if (findings.isEmpty()) {
                 ctx.out().println("No StorageClass pins a backup.");
             } else {

@@ -85,7 +85,7 @@ final class PolicyCommand {
             r.actions().forEach(a::add);
             ArrayNode u = root.putArray("unresolved");
             r.unresolved().forEach(x -> u.add(x.toString()));
-            ctx.out().println(m.writeValueAsString(root));
+            format.print(ctx.out(), root);
         } else {
             if (r.drifts().isEmpty()) {
                 ctx.out().println("The cluster matches the policy.");

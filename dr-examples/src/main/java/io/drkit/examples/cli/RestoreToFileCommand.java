@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
-import io.drkit.examples.options.DrOption.Part;
 import io.drkit.examples.options.DrOption;
 import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
@@ -64,7 +63,7 @@ final class RestoreToFileCommand implements Callable<Integer>, CliOptions.Takes 
 
     @Override
     public List<DrOption<?>> tableOptions() {
-        return DrOptions.cli(Part.SOURCE);
+        return DrOptions.backupstoreOnly();
     }
     @Mixin
     FormatOptions format;
@@ -194,7 +193,7 @@ final class RestoreToFileCommand implements Callable<Integer>, CliOptions.Takes 
                 blocks.addObject().put("offset", d.offset()).put("checksum", d.checksum()).put("key", d.key())
                         .put("problem", d.problem().name()).put("detail", d.detail());
             }
-            ctx.out().println(m.writeValueAsString(n));
+            format.print(ctx.out(), n);
             return;
         }
         ctx.out().printf("restored %s/%s to %s: %s image, %d of %d listed blocks, %s downloaded, %.1f s%n",

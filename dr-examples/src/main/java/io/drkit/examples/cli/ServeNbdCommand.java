@@ -3,7 +3,6 @@ package io.drkit.examples.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
-import io.drkit.examples.options.DrOption.Part;
 import io.drkit.examples.options.DrOption;
 import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
@@ -44,7 +43,7 @@ final class ServeNbdCommand implements Callable<Integer>, CliOptions.Takes {
 
     @Override
     public List<DrOption<?>> tableOptions() {
-        return DrOptions.cli(Part.SOURCE);
+        return DrOptions.backupstoreOnly();
     }
     @Mixin
     FormatOptions format;
@@ -183,7 +182,7 @@ final class ServeNbdCommand implements Callable<Integer>, CliOptions.Takes {
             n.putObject("limits").put("cacheBlocks", l.cacheBlocks()).put("concurrency", l.concurrency())
                     .put("workers", l.workers()).put("maxClients", l.maxClients())
                     .put("requestsPerClient", l.requestsPerClient()).put("maxRequestBytes", l.maxRequestBytes());
-            ctx.out().println(format.mapper().writeValueAsString(n));
+            format.print(ctx.out(), n);
             ctx.out().flush();
             return;
         }

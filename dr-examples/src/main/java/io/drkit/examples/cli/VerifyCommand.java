@@ -8,7 +8,6 @@ import io.drkit.core.DrJson;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.util.TextTable;
-import io.drkit.examples.options.DrOption.Part;
 import io.drkit.examples.options.DrOption;
 import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
@@ -51,7 +50,7 @@ final class VerifyCommand implements Callable<Integer>, CliOptions.Takes {
 
     @Override
     public List<DrOption<?>> tableOptions() {
-        return DrOptions.cli(Part.SOURCE);
+        return DrOptions.backupstoreOnly();
     }
     @Mixin
     FormatOptions format;
@@ -186,7 +185,7 @@ final class VerifyCommand implements Callable<Integer>, CliOptions.Takes {
                 }
             }
             root.set("skipped", DrJson.skippedNode(r.skipped()));
-            ctx.out().println(m.writeValueAsString(root));
+            format.print(ctx.out(), root);
             return;
         }
         TextTable t = new TextTable("VOLUME", "BACKUP", "STATUS", "BLOCKS", "CHECKED", "MISSING", "CORRUPT", "DOWNLOADED", "BY");

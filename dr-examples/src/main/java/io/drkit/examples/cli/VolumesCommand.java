@@ -88,7 +88,7 @@ final class VolumesCommand implements Callable<Integer>, CliOptions.Takes {
                 completeness.reasons().forEach(reasons::add);
                 ObjectNode gaps = root.putObject("notSyncedVolumes");
                 completeness.volumes().forEach(gaps::put);
-                ctx.out().println(m.writeValueAsString(root));
+                format.print(ctx.out(), root);
             } else {
                 TextTable t = new TextTable("VOLUME", "SIZE", "NEWEST COMPLETE BACKUP", "AGE", "PVC", "COMPRESSION");
                 for (BackupVolume v : volumes) {

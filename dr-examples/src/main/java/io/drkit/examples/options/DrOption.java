@@ -70,6 +70,7 @@ public final class DrOption<T> {
     private final Part part;
     private final Group group;
     private final String flag;
+    private final String shortFlag;
     private final String paramLabel;
     private final String key;
     private final Set<Surface> surfaces;
@@ -87,6 +88,7 @@ public final class DrOption<T> {
         this.part = Objects.requireNonNull(b.part, "part of " + b.name);
         this.group = b.group;
         this.flag = b.flag;
+        this.shortFlag = b.shortFlag;
         this.paramLabel = b.paramLabel;
         this.key = b.key;
         this.surfaces = b.surfaces.isEmpty() ? Set.of() : Set.copyOf(b.surfaces);
@@ -154,6 +156,11 @@ public final class DrOption<T> {
         return Optional.ofNullable(flag);
     }
 
+    /** Its one-letter alias on the command line, e.g. {@code -l} for {@code --selector} (as kubectl); often none. */
+    public Optional<String> shortFlag() {
+        return Optional.ofNullable(shortFlag);
+    }
+
     /** The label of its value in the CLI's help, e.g. {@code DURATION}; empty for a boolean. */
     public String paramLabel() {
         return paramLabel == null ? "" : paramLabel;
@@ -216,6 +223,7 @@ public final class DrOption<T> {
         private Part part;
         private Group group = Group.NONE;
         private String flag;
+        private String shortFlag;
         private String paramLabel;
         private String key;
         private final Set<Surface> surfaces = EnumSet.noneOf(Surface.class);
@@ -247,6 +255,12 @@ public final class DrOption<T> {
             this.flag = f;
             this.paramLabel = label;
             this.surfaces.add(Surface.CLI);
+            return this;
+        }
+
+        /** A one-letter alias of the flag ({@code -l}). */
+        Builder<T> shortFlag(String f) {
+            this.shortFlag = f;
             return this;
         }
 

@@ -83,7 +83,8 @@ public final class DrOptions {
 
     /** Label selector on the live claims. */
     public static final DrOption<LabelSelector> PVC_SELECTOR = DrOption.one("selector", LabelSelector::parse)
-            .part(Part.REQUEST).group(Group.SELECTION).flag("--selector", "KEY=VALUE").key("DRKIT_PVC_SELECTOR", true)
+            .part(Part.REQUEST).group(Group.SELECTION).flag("--selector", "KEY=VALUE").shortFlag("-l")
+            .key("DRKIT_PVC_SELECTOR", true)
             .jobDefault("data-tier=critical").emptyMeansNone()
             .description("label selector on the live claims")
             .cliNote(", e.g. `data-tier=critical` (needs the cluster)")
@@ -293,6 +294,14 @@ public final class DrOptions {
     public static List<DrOption<?>> cli(Part... parts) {
         List<Part> p = Arrays.asList(parts);
         return TABLE.stream().filter(o -> o.readOn(Surface.CLI) && p.contains(o.part())).toList();
+    }
+
+    /**
+     * The command-line options of the commands that read the backupstore directly, without Longhorn or a cluster
+     * ({@code verify}, {@code restore-to-file}, {@code serve-nbd}): {@code --backupstore} and {@code --target-url}.
+     */
+    public static List<DrOption<?>> backupstoreOnly() {
+        return List.of(BACKUPSTORE, TARGET_URL);
     }
 
     /** The option whose environment key is {@code key}, if any. */

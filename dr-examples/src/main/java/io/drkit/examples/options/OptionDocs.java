@@ -46,7 +46,8 @@ public final class OptionDocs {
             String what = o.description(surface);
             return surface == Surface.JOB
                     ? "| `" + o.key().orElseThrow() + "` | " + def + " | " + what + " |"
-                    : "| `" + o.flag().orElseThrow() + "` | " + o.key().map(k -> "`" + k + "`").orElse("-") + " | "
+                    : "| `" + o.flag().orElseThrow() + "`" + o.shortFlag().map(f -> ", `" + f + "`").orElse("") + " | "
+                    + o.key().map(k -> "`" + k + "`").orElse("-") + " | "
                     + def + " | " + what + " |";
         }).toList();
     }

@@ -163,7 +163,7 @@ class DrCliClusterTest {
     }
 
     @Test
-    void lintFindsStorageClassesPinnedToABackup() {
+    void lintFindsStorageClassesPinnedToABackup() throws Exception {
         assertThat(cli.run("lint").exitCode()).isZero();
         admin.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName("longhorn-restore")
                 .endMetadata().withProvisioner("driver.longhorn.io")
@@ -171,6 +171,12 @@ class DrCliClusterTest {
         CliHarness.Result r = cli.run("lint");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.VIOLATIONS);
         assertThat(r.out()).contains("longhorn-restore").contains("instead:");
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cli.run("lint", "-o", "json").out());
+        assertThat(doc.path("apiVersion").asText()).isEqualTo(FormatOptions.API_VERSION);
+        assertThat(doc.path("kind").asText()).isEqualTo("StorageClassLint");
+        assertThat(doc.path("findings")).singleElement().satisfies(f -> assertThat(f.path("storageClass").asText())
+                .isEqualTo("longhorn-restore"));
     }
 
     @Test

@@ -104,8 +104,11 @@ class DrCliImageTest {
 
     @Test
     void verifyAndRestoreNeedTheBackupstore() {
-        CliHarness.Result r = cli.run("verify", "--longhorn", "http://127.0.0.1:1");
+        CliHarness.Result r = cli.run("verify");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("reads the backupstore directly");
+        CliHarness.Result longhorn = cli.run("verify", "--longhorn", "http://127.0.0.1:1");
+        assertThat(longhorn.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(longhorn.err()).contains("Unknown option: '--longhorn'");
     }
 }

@@ -62,7 +62,7 @@ class NewestBackupAgreementTest {
         String byVolumes = volume.path("newestCompleteBackup").path("name").asText();
 
         String byBackups = null;
-        for (JsonNode b : run("backups", VOLUME)) { // newest first
+        for (JsonNode b : run("backups", VOLUME).path("backups")) { // newest first
             if ("COMPLETED".equals(b.path("state").asText())) {
                 byBackups = b.path("name").asText();
                 break;

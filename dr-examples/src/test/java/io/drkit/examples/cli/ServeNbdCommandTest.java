@@ -161,7 +161,7 @@ class ServeNbdCommandTest {
                 store.toString(), "--listen", "127.0.0.1:0", "-o", "jsonl")) {
             String uri = server.awaitUri();
             assertThat(run("nbdinfo", "--size", uri).output().trim()).isEqualTo(Long.toString(24L << 20));
-            assertThat(server.out()).startsWith("{\"kind\":\"NbdExport\",\"uri\":\"" + uri + "\"");
+            assertThat(server.out()).startsWith("{\"apiVersion\":\"drkit.io/v1\",\"kind\":\"NbdExport\",\"uri\":\"" + uri + "\"");
 
             assertThat(server.stop("INT")).as(server.toString()).isEqualTo(130);
             assertThat(server.err()).contains("dr serve-nbd stopped: 1 clients");
