@@ -1,5 +1,5 @@
 // drkit in JShell: open a backupstore, list its volumes, plan a restore, verify one backup.
-//   ./mvnw -B -q package -DskipTests && jshell --class-path dr-examples/target/dr.jar dr-examples/src/main/jshell/dr.jsh
+//   ./mvnw -B -q package -DskipTests && jshell --class-path dr-examples/target/dr-examples.jar dr-examples/src/main/jshell/dr.jsh
 // Reads DRKIT_BACKUPSTORE (an s3:// URL, with AWS_* keys in the environment, or a directory); without it, it writes
 // the drill's homelab store into a temporary directory first.
 import io.drkit.core.cluster.*; import io.drkit.core.model.*; import io.drkit.core.plan.*; import io.drkit.s3.*; import io.drkit.examples.drill.HomelabStore; import java.nio.file.*;

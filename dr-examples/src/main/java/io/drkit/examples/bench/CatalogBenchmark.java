@@ -207,7 +207,7 @@ public final class CatalogBenchmark {
             System.out.println("|---|---|---|---|");
             System.out.print(heap);
         }
-        System.out.printf(Locale.ROOT, "%nMax heap %d MiB. Rerun: java -cp dr-examples/target/dr.jar %s --volumes %d --backups %d "
+        System.out.printf(Locale.ROOT, "%nMax heap %d MiB. Rerun: java -cp dr-examples/target/dr-examples.jar %s --volumes %d --backups %d "
                 + "--blocks %d --concurrency %d --large-cfg-mb %d --large-cfgs %d --rounds %d%n",
                 Runtime.getRuntime().maxMemory() >> 20, CatalogBenchmark.class.getName(), volumes, backups, blocks,
                 concurrency, largeMb, largeCfgs, rounds);

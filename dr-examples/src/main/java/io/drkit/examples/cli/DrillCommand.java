@@ -18,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
                 + "Longhorn backupstore, the cluster is lost, a new in-process Kubernetes API gets the apps' claims, a "
                 + "simulated Longhorn restores real images from the bucket with dr-s3, the real restore Job runs, and "
                 + "every critical app's restored image is compared byte for byte with what was backed up.",
-            "Exit 0 only if every critical app came back with the right bytes."})
+            "Exit 0 only if every critical app came back with the right bytes.",
+            "Runs from the examples jar (dr-examples.jar); the production dr.jar has no test servers and exits 2."})
 final class DrillCommand implements Callable<Integer> {
     @ParentCommand
     DrCli parent;
@@ -41,6 +42,11 @@ final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext ctx = parent.context();
+        if (DrillCommand.class.getClassLoader().getResource("io/drkit/examples/drill/Drill.class") == null) {
+            ctx.err().println("dr drill is not in this jar: the production dr.jar carries no test servers or simulators."
+                    + " Run the drill from the examples jar: java -jar dr-examples/target/dr-examples.jar drill");
+            return ExitCodes.USAGE;
+        }
         Drill.Options options = new Drill.Options(Optional.ofNullable(workdir), keep || workdir != null, seed, bitRot);
         if (!format.json()) {
             return Drill.run(options, ctx.out());

@@ -23,6 +23,6 @@ class CatalogBenchmarkSmokeTest {
         }
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("(a) newest complete backup of every volume").contains("(b) full scan of 12 backups")
-                .contains("(c) scan of 1 cfgs").contains("Rerun: java -cp dr-examples/target/dr.jar");
+                .contains("(c) scan of 1 cfgs").contains("Rerun: java -cp dr-examples/target/dr-examples.jar");
     }
 }

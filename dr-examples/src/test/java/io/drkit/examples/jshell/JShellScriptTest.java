@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Runs {@code src/main/jshell/dr.jsh} through the JShell API, as {@code jshell --class-path dr.jar dr.jsh} would. */
+/** Runs {@code src/main/jshell/dr.jsh} through the JShell API, as {@code jshell --class-path dr-examples.jar dr.jsh} would. */
 class JShellScriptTest {
 
     @Test
