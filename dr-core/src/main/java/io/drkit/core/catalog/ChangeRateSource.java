@@ -100,6 +100,27 @@ public interface ChangeRateSource {
         return out;
     }
 
+    /**
+     * Estimated rates for backends over Longhorn's own view (REST API, CRDs): each backup's
+     * {@code newlyUploadDataSize} over its size ({@link ChangeRate#estimate}). {@code newlyUploaded} gives a backup's
+     * value, or a negative number when Longhorn did not report one (before 1.7: the rate is unknown).
+     *
+     * @param backups every backup of the volume (any order)
+     * @throws NotFoundException     when no backup is named {@code newestBackup}
+     * @throws InvalidInputException when {@code count} is out of range
+     */
+    static List<ChangeRate> estimates(String volumeName, Collection<Backup> backups, String newestBackup, int count,
+                                      java.util.function.ToLongFunction<Backup> newlyUploaded) {
+        return pairwise(volumeName, chain(volumeName, backups, newestBackup, count), count, (b, prev) -> {
+            long uploaded = newlyUploaded.applyAsLong(b);
+            if (uploaded < 0) {
+                return ChangeRate.unknown(volumeName, b.name(), prev.name(), "Longhorn reports no newlyUploadDataSize for "
+                        + "this backup (Longhorn before 1.7)");
+            }
+            return ChangeRate.estimate(volumeName, b.name(), prev.name(), uploaded, b.size(), b.blockSize());
+        });
+    }
+
     /** One pair's rate, for {@link #pairwise}. */
     @FunctionalInterface
     interface PairRate {
