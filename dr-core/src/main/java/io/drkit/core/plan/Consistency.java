@@ -114,6 +114,7 @@ public record Consistency(Grouping grouping, String labelKey, Duration window, b
 
     @Override
     public String toString() {
-        return enabled() ? spec() + " within " + window + (strict ? ", strict" : "") : "none";
+        return enabled() ? spec() + " within " + io.drkit.core.util.Times.human(window) + (strict ? ", strict" : "")
+                : "none";
     }
 }

@@ -530,9 +530,9 @@ final class DefaultRestorePlanner implements RestorePlanner {
                         if (c.pick.equals(own)) {
                             c.pickReason = c.reason + "; consistent with " + set;
                         } else {
-                            c.pickReason = "newest complete backup at or before the consistent point of " + set + " ("
+                            c.pickReason = "newest complete backup at or before the consistent point of " + set + ": "
                                     + c.pick.pointInTime().map(Instant::toString).orElse("?") + ", "
-                                    + Sizes.human(c.pick.size()) + " of data); its own choice, " + own.name()
+                                    + Sizes.human(c.pick.size()) + " of data; its own choice, " + own.name()
                                     + ", is " + Times.human(cost(own, c.pick)) + " newer";
                         }
                     }
