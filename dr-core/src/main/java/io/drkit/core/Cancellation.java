@@ -13,15 +13,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Cancellation {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final List<Runnable> callbacks = new CopyOnWriteArrayList<>();
+    /** The {@link Parallel} limit whose task this token was handed to, or null (lets nested runs see they are nested). */
+    private final Object scope;
+
+    private Cancellation(Object scope) {
+        this.scope = scope;
+    }
 
     /** Creates a token that is not cancelled. */
     public static Cancellation create() {
-        return new Cancellation();
+        return new Cancellation(null);
     }
 
     /** A token that is never cancelled (beyond thread interrupts). */
     public static Cancellation none() {
-        return new Cancellation();
+        return new Cancellation(null);
+    }
+
+    /** A token for the tasks of a run under {@code scope} (see {@link Parallel#shared()}). */
+    static Cancellation scoped(Object scope) {
+        return new Cancellation(scope);
+    }
+
+    /** Whether this token was handed to a task of a run under {@code scope}. */
+    boolean inScope(Object scope) {
+        return scope != null && this.scope == scope;
     }
 
     /** Requests cancellation; idempotent. Registered callbacks run once, on the calling thread. */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * thread works too, and runs itself any worker the executor has not started by the time the caller's own share is
  * done, so nested calls on a small or saturated executor cannot deadlock. Instances are immutable and thread-safe.
  *
+ * <p>The bound is per run. A client shared by several threads whose bound is on the client (requests in flight to a
+ * store, whichever threads call it) uses {@link #shared()}: then every run of that instance together runs at most
+ * {@link #parallelism()} tasks at once.
+ *
  * <pre>{@code
  * Parallel io = Parallel.of("drkit-s3-catalog", 16);
  * List<VolumeConfig> cfgs = io.map("reading volume.cfg files", keys, cancel, (key, c) -> read(key));
@@ -41,11 +46,15 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Parallel {
     private static final long STOP_WAIT_SECONDS = 300;
 
+    private static final long PERMIT_POLL_MILLIS = 100;
+
     private final String name;
     private final int parallelism;
     private final Executor executor;
+    /** The permits every run shares, one per running task ({@link #shared()}); null: the bound is per run. */
+    private final Semaphore permits;
 
-    private Parallel(String name, int parallelism, Executor executor) {
+    private Parallel(String name, int parallelism, Executor executor, Semaphore permits) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
         }
@@ -55,21 +64,37 @@ public final class Parallel {
         this.name = name;
         this.parallelism = parallelism;
         this.executor = executor;
+        this.permits = permits;
     }
 
     /** Runs at most {@code parallelism} tasks at once on own daemon threads named {@code name-<n>}. */
     public static Parallel of(String name, int parallelism) {
-        return new Parallel(name, parallelism, null);
+        return new Parallel(name, parallelism, null, null);
     }
 
-    /** The same bound, on {@code executor} (null: own threads); the caller's thread also takes part. */
+    /**
+     * The same bound, on {@code executor} (null: own threads); the caller's thread also takes part. A {@link #shared()}
+     * instance's copy shares its bound.
+     */
     public Parallel on(Executor executor) {
-        return new Parallel(name, parallelism, executor);
+        return new Parallel(name, parallelism, executor, permits);
     }
 
-    /** A copy with another bound. */
+    /** A copy with another bound (a {@link #shared()} one gets its own shared bound). */
     public Parallel withParallelism(int n) {
-        return new Parallel(name, n, executor);
+        return new Parallel(name, n, executor, permits == null ? null : new Semaphore(n));
+    }
+
+    /**
+     * A copy whose runs share one bound: at most {@link #parallelism()} tasks at once across every run of it and of its
+     * {@link #on} copies, on whichever threads they are called, not per run. A run started while the bound is used up
+     * waits for a free slot (cancellable, like the run) before its calling thread works; its extra workers start only
+     * in slots free at the time, the caller doing the rest. A task that starts a nested run of the same instance, and
+     * hands it the {@link Cancellation} it was given, runs it in its own slot (plus free ones), so nesting cannot
+     * deadlock however small the bound.
+     */
+    public Parallel shared() {
+        return new Parallel(name, parallelism, executor, new Semaphore(parallelism));
     }
 
     /** The most tasks running at once. */
@@ -134,7 +159,37 @@ public final class Parallel {
     private void run(String what, int count, Cancellation cancel, Worker worker) {
         Cancellation outer = cancel == null ? Cancellation.none() : cancel;
         outer.throwIfCancelled(what);
-        Cancellation child = Cancellation.create();
+        boolean slot = permits != null && !outer.inScope(permits); // a nested run works in the slot of its task
+        if (slot) {
+            takeSlot(what, outer);
+        }
+        try {
+            runIn(what, count, outer, worker);
+        } finally {
+            if (slot) {
+                permits.release();
+            }
+        }
+    }
+
+    /** Waits for a free slot of the shared bound, watching {@code cancel} and interrupts. */
+    private void takeSlot(String what, Cancellation cancel) {
+        try {
+            while (!permits.tryAcquire(PERMIT_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                cancel.throwIfCancelled(what);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException(what + " was interrupted", e);
+        }
+        if (cancel.isCancelled()) {
+            permits.release();
+            cancel.throwIfCancelled(what);
+        }
+    }
+
+    private void runIn(String what, int count, Cancellation outer, Worker worker) {
+        Cancellation child = Cancellation.scoped(permits);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicBoolean interrupted = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(count);
@@ -144,10 +199,23 @@ public final class Parallel {
             for (int i = 1; i < count; i++) {
                 Claim claim = new Claim(i);
                 others.add(claim);
+                if (permits != null && permits.availablePermits() == 0) {
+                    continue; // no free slot: the caller runs it
+                }
                 Runnable r = () -> {
-                    if (claim.take()) {
-                        body(worker, claim.index, child, failure, done);
-                    }
+                    if (permits == null) {
+                        if (claim.take()) {
+                            body(worker, claim.index, child, failure, done);
+                        }
+                    } else if (permits.tryAcquire()) {
+                        try {
+                            if (claim.take()) {
+                                body(worker, claim.index, child, failure, done);
+                            }
+                        } finally {
+                            permits.release();
+                        }
+                    } // else no free slot after all: the caller runs it
                 };
                 if (executor == null) {
                     Thread t = new Thread(r, name + "-" + threadNumber.incrementAndGet());
@@ -252,6 +320,7 @@ public final class Parallel {
 
     @Override
     public String toString() {
-        return "Parallel[" + name + ", " + parallelism + (executor == null ? "" : ", caller's executor") + "]";
+        return "Parallel[" + name + ", " + parallelism + (permits == null ? "" : " shared") + (executor == null ? ""
+                : ", caller's executor") + "]";
     }
 }

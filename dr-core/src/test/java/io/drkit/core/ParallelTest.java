@@ -161,4 +161,99 @@ class ParallelTest {
         assertThat(Parallel.of("t", 2).map("empty", List.<Integer>of(), Cancellation.none(), (i, c) -> i)).isEmpty();
         assertThatThrownBy(() -> Parallel.of("t", 0)).isInstanceOf(InvalidInputException.class);
     }
+
+    @Test
+    void aSharedBoundHoldsAcrossRunsOnSeveralThreads() throws Exception {
+        Parallel shared = Parallel.of("t", 3).shared();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> callers = new java.util.ArrayList<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        for (int k = 0; k < 4; k++) {
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    List<Integer> out = shared.map("squaring", hundred, Cancellation.none(), (i, c) -> {
+                        most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                        Thread.sleep(1);
+                        running.decrementAndGet();
+                        return i * i;
+                    });
+                    assertThat(out).isEqualTo(hundred.stream().map(i -> i * i).toList());
+                } catch (Throwable e) {
+                    thrown.compareAndSet(null, e);
+                }
+            });
+            callers.add(t);
+            t.start();
+        }
+        go.countDown();
+        for (Thread t : callers) {
+            t.join();
+        }
+        assertThat(thrown.get()).isNull();
+        assertThat(most.get()).as("tasks at once over four concurrent runs").isBetween(1, 3);
+        // the same runs, each bounded on its own, may go beyond: the bound is per run unless shared
+        assertThat(Parallel.of("t", 3).shared().toString()).contains("shared");
+    }
+
+    @Test
+    void nestedRunsUnderASharedBoundOfOneDoNotDeadlock() {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            for (Parallel p : List.of(Parallel.of("t", 1).shared(), Parallel.of("t", 2).shared().on(one))) {
+                AtomicInteger running = new AtomicInteger();
+                AtomicInteger most = new AtomicInteger();
+                List<Integer> sums = p.map("outer", List.of(1, 2, 3, 4), Cancellation.none(), (i, c) -> {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        return p.map("inner", List.of(i, i, i), c, (j, cc) -> j).stream().mapToInt(Integer::intValue).sum();
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                });
+                assertThat(sums).containsExactly(3, 6, 9, 12);
+                assertThat(most.get()).isLessThanOrEqualTo(p.parallelism());
+            }
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRunWaitingForASlotOfASharedBoundCanBeCancelledAndRunsNothing() throws Exception {
+        Parallel shared = Parallel.of("t", 1).shared();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> shared.map("holding", List.of(1), Cancellation.none(), (i, c) -> {
+            holding.countDown();
+            release.await();
+            return i;
+        }));
+        holder.start();
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        Cancellation cancel = Cancellation.create();
+        AtomicInteger ran = new AtomicInteger();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                shared.map("waiting", List.of(1, 2), cancel, (i, c) -> ran.incrementAndGet());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        waiter.start();
+        while (waiter.getState() != Thread.State.TIMED_WAITING) { // waiting for the slot the holder has
+            Thread.onSpinWait();
+        }
+        cancel.cancel();
+        waiter.join();
+        release.countDown();
+        holder.join();
+        assertThat(thrown.get()).isInstanceOf(CancelledException.class).hasMessageContaining("waiting was cancelled");
+        assertThat(ran.get()).isZero();
+        // the slot is free again
+        assertThat(shared.map("after", List.of(1, 2), Cancellation.none(), (i, c) -> i)).containsExactly(1, 2);
+    }
 }

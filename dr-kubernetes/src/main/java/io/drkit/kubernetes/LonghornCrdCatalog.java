@@ -339,10 +339,13 @@ public final class LonghornCrdCatalog implements BackupCatalog, ChangeRateSource
     /** The default of {@link Builder#syncWait}. */
     public static final Duration DEFAULT_SYNC_WAIT = Duration.ofMinutes(5);
 
+    /** The default of {@link Builder#namespace}: where Longhorn keeps its resources unless installed elsewhere. */
+    public static final String DEFAULT_NAMESPACE = Longhorn.DEFAULT_NAMESPACE;
+
     /** Builds {@link LonghornCrdCatalog}s. */
     public static final class Builder {
         private KubernetesClient client;
-        private String namespace = Longhorn.DEFAULT_NAMESPACE;
+        private String namespace = DEFAULT_NAMESPACE;
         private String backupTarget = Longhorn.DEFAULT_BACKUP_TARGET;
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration syncWait = DEFAULT_SYNC_WAIT;

@@ -3,6 +3,7 @@ package io.drkit.longhorn;
 import io.drkit.core.Cancellation;
 import io.drkit.core.CancelledException;
 import io.drkit.core.NotFoundException;
+import io.drkit.core.Parallel;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
@@ -18,20 +19,15 @@ import io.drkit.core.model.CompressionMethod;
 import io.drkit.longhorn.internal.Parsed;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -70,7 +66,7 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
 
     private final LonghornClient client;
     private final String targetName;
-    private final int parallelism;
+    private final Parallel io;
     private final boolean closeClient;
     private final Map<String, SkippedEntry> skipped = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -78,23 +74,22 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
     private final Duration pollInterval;
     private final boolean requestSync;
     private final CatalogListener listener;
-    private final Map<String, Instant> askedAt = new HashMap<>();
+    private final LonghornViewCheck viewCheck;
     private volatile boolean knownComplete;
 
-    /** How often a sync request for the same target or backup volume is repeated while the catalog waits. */
-    static final Duration RESYNC_INTERVAL = Duration.ofSeconds(30);
     /** The default of {@link Builder#syncWait}. */
     public static final Duration DEFAULT_SYNC_WAIT = Duration.ofMinutes(5);
 
     private LonghornBackupCatalog(Builder b) {
         this.client = Objects.requireNonNull(b.client, "client");
         this.targetName = b.targetName;
-        this.parallelism = b.parallelism;
+        this.io = Parallel.of("drkit-longhorn-catalog", b.parallelism);
         this.closeClient = b.closeClient;
         this.syncWait = b.syncWait;
         this.pollInterval = b.pollInterval;
         this.requestSync = b.requestSync;
         this.listener = b.listener;
+        this.viewCheck = new LonghornViewCheck(client, targetName, requestSync, this::backupVolumes, this::backupsOf);
     }
 
     /** A catalog of the {@code default} backup target, listing with up to 4 requests at once; the client stays open. */
@@ -117,7 +112,7 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
     @Override
     public List<BackupVolume> listBackupVolumes() {
         List<LonghornBackupVolume> bvs = backupVolumes();
-        List<VolumeData> data = forEach(bvs, bv -> new VolumeData(bv, backupsOf(bv)), null);
+        List<VolumeData> data = forEach(bvs, bv -> new VolumeData(bv, backupsOf(bv)), null, Cancellation.none());
         List<BackupVolume> out = new ArrayList<>();
         data.forEach(d -> out.add(d.coreVolume()));
         out.sort(Comparator.comparing(BackupVolume::name));
@@ -169,7 +164,7 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
 
     @Override
     public Map<String, Backup> newestCompleteBackups() {
-        List<VolumeData> data = forEach(backupVolumes(), bv -> new VolumeData(bv, backupsOf(bv)), null);
+        List<VolumeData> data = forEach(backupVolumes(), bv -> new VolumeData(bv, backupsOf(bv)), null, Cancellation.none());
         Map<String, Backup> out = new TreeMap<>();
         data.forEach(d -> d.newest().ifPresent(b -> out.put(d.bv.volumeName(), b)));
         return out;
@@ -190,7 +185,7 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
         if (knownComplete) {
             return CatalogCompleteness.complete();
         }
-        CatalogCompleteness c = SyncWait.await(this::checkView, syncWait, pollInterval, l, Clock.systemUTC(), cancellation);
+        CatalogCompleteness c = SyncWait.await(viewCheck::check, syncWait, pollInterval, l, Clock.systemUTC(), cancellation);
         synchronized (skipped) {
             skipped.values().removeIf(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED);
             c.volumes().forEach((v, gap) -> skipped.put("backup volume " + v, new SkippedEntry("backup volume " + v,
@@ -221,7 +216,7 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
         List<VolumeData> data = forEach(bvs, bv -> new VolumeData(bv, backupsOf(bv)), d -> {
             int n = done.incrementAndGet();
             safe(() -> l.volumeScanned(d.bv.volumeName(), n, bvs.size()));
-        });
+        }, cancellation);
         List<BackupVolume> volumes = new ArrayList<>();
         Map<String, List<Backup>> backups = new TreeMap<>();
         for (VolumeData d : data) {
@@ -250,76 +245,6 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
     }
 
     // ------------------------------------------------------------------ Longhorn's sync
-
-    /** One look at Longhorn's view (asking for the syncs that are missing): what is not synced. */
-    private CatalogCompleteness checkView() {
-        List<String> reasons = new ArrayList<>();
-        Optional<LonghornBackupTarget> target = client.findBackupTarget(targetName);
-        String what = "backup target " + targetName + " of Longhorn at " + client.baseUrl();
-        if (target.isEmpty()) {
-            reasons.add("Longhorn at " + client.baseUrl() + " has no backup target " + targetName
-                    + " yet (not set up, or still starting)");
-        } else if (!target.get().isConfigured()) {
-            reasons.add(what + " has no URL");
-        } else if (!target.get().available()) {
-            reasons.add(target.get().message().isEmpty() ? what + " is not available yet (Longhorn has not reached it)"
-                    : "Longhorn reports " + what + " unavailable: " + target.get().message());
-            ask("backuptargets", client::syncBackupTargets);
-        }
-        Map<String, String> gaps = new TreeMap<>();
-        for (LonghornBackupVolume bv : backupVolumes()) {
-            volumeGap(bv).ifPresent(g -> gaps.put(bv.volumeName(), g));
-        }
-        return CatalogCompleteness.of(reasons, gaps);
-    }
-
-    private Optional<String> volumeGap(LonghornBackupVolume bv) {
-        if (bv.isPlaceholder()) {
-            ask("backupvolumes/" + bv.id(), () -> client.syncBackupVolume(bv.id()));
-            return Optional.of("backup volume " + bv.id() + " has never synced");
-        }
-        if (bv.lastBackupName().isEmpty()) {
-            return Optional.empty();
-        }
-        String pointer = bv.lastBackupName().get();
-        List<LonghornBackup> backups = backupsOf(bv);
-        Optional<LonghornBackup> named = backups.stream().filter(b -> b.name().equals(pointer)).findFirst();
-        long uninspected = backups.stream().filter(b -> b.state().isEmpty()).count();
-        if (named.isEmpty()) {
-            if (!backups.isEmpty() && uninspected == 0) {
-                return Optional.empty(); // every backup is listed and inspected: the store's pointer names a missing one
-            }
-            ask("backupvolumes/" + bv.id(), () -> client.syncBackupVolume(bv.id()));
-            return Optional.of("last backup " + pointer + " is not listed by Longhorn yet" + (backups.isEmpty()
-                    ? " (no backup of this volume is)" : " (" + uninspected + " of " + backups.size() + " not inspected yet)"));
-        }
-        if (named.get().state().isEmpty()) {
-            return Optional.of("last backup " + pointer + " is not inspected by Longhorn yet");
-        }
-        return Optional.empty();
-    }
-
-    /** Asks for one sync unless asked less than a resync interval ago; a sync is a hint, so failures only log. */
-    private void ask(String key, java.util.function.BooleanSupplier sync) {
-        if (!requestSync) {
-            return;
-        }
-        Instant now = Instant.now();
-        synchronized (askedAt) {
-            Instant prev = askedAt.get(key);
-            if (prev != null && now.isBefore(prev.plus(RESYNC_INTERVAL))) {
-                return;
-            }
-            askedAt.put(key, now);
-        }
-        try {
-            if (!sync.getAsBoolean()) {
-                LOG.debug("Longhorn at {} cannot be asked to sync ({}); waiting for its own poll", client.baseUrl(), key);
-            }
-        } catch (LonghornNotFoundException | LonghornRequestException | LonghornConflictException e) {
-            LOG.debug("sync request for {} failed: {}", key, e.getMessage());
-        }
-    }
 
     // ------------------------------------------------------------------ internals
 
@@ -365,51 +290,16 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
         }
     }
 
+    /** {@code f} (then {@code after}) for each backup volume, at most {@code parallelism} at once, in order. */
     private <T> List<T> forEach(List<LonghornBackupVolume> bvs, Function<LonghornBackupVolume, T> f,
-                                java.util.function.Consumer<T> after) {
-        List<T> out = new ArrayList<>();
-        if (bvs.size() <= 1 || parallelism <= 1) {
-            for (LonghornBackupVolume bv : bvs) {
-                T t = f.apply(bv);
-                if (after != null) {
-                    after.accept(t);
-                }
-                out.add(t);
+                                java.util.function.Consumer<T> after, Cancellation cancellation) {
+        return io.map("listing Longhorn backups at " + client.baseUrl(), bvs, cancellation, (bv, c) -> {
+            T t = f.apply(bv);
+            if (after != null) {
+                after.accept(t);
             }
-            return out;
-        }
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, bvs.size()), r -> {
-            Thread t = new Thread(r, "drkit-longhorn-catalog-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
             return t;
         });
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (LonghornBackupVolume bv : bvs) {
-                futures.add(pool.submit(() -> {
-                    T t = f.apply(bv);
-                    if (after != null) {
-                        after.accept(t);
-                    }
-                    return t;
-                }));
-            }
-            for (Future<T> fu : futures) {
-                out.add(fu.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException("listing Longhorn backups at " + client.baseUrl() + " was interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private static void safe(Runnable r) {

@@ -55,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * <p>Reads are retried with backoff on I/O errors and transient 5xx answers; writes are not. Instances are
  * thread-safe and meant to be shared; {@link #close()} releases the HTTP client only if this client built it.
  *
+ * <p>One class of about 700 lines on purpose: it is the API's typed surface, one short method per endpoint or
+ * action plus its {@link Builder} (connection, TLS, authentication and retry options); the plumbing is already
+ * elsewhere ({@code internal.HttpTransport} for requests and retries, {@code internal.Resources} for parsing,
+ * {@code internal.Targets} for target matching, {@code internal.Tls}, {@link BackupWaiter}).
+ *
  * <pre>{@code
  * try (LonghornClient lh = LonghornClient.builder().baseUrl("http://localhost:9500").build()) {
  *     lh.listBackupVolumes().forEach(bv -> System.out.println(bv.volumeName() + " " + bv.lastBackupName()));

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -324,7 +324,7 @@ public final class BackupVerifier {
         private PresenceCheck presence;
         private int readAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(200);
-        private ExecutorService executor;
+        private Executor executor;
 
         private Builder(ObjectSource source, BackupTarget target) {
             this.source = Objects.requireNonNull(source, "source");
@@ -403,8 +403,11 @@ public final class BackupVerifier {
             return this;
         }
 
-        /** Runs workers on the caller's executor (never shut down by the verifier); default own threads per run. */
-        public Builder executor(ExecutorService executor) {
+        /**
+         * Runs workers on the caller's executor (never shut down by the verifier; the calling thread works too and runs
+         * what the executor has not started); default own threads per run.
+         */
+        public Builder executor(Executor executor) {
             this.executor = executor;
             return this;
         }

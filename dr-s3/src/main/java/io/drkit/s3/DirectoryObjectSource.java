@@ -359,6 +359,9 @@ public final class DirectoryObjectSource implements WritableObjectSource {
      * (so that no directory is created, and nothing written, through a link leading out of it).
      */
     private void createDirectoriesInside(String key, Path dir) throws IOException {
+        if (!Files.exists(root)) {
+            Files.createDirectories(root); // a new store: its root is where the caller said, wherever that leads
+        }
         Path existing = dir;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();

@@ -21,7 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,7 +181,9 @@ public final class VolumeImageRestorer {
      * Restores the selected backup into a caller's channel (a block device opened with
      * {@code FileChannel.open(device, WRITE)}, an existing file), in place: every byte of the image is written (holes
      * as zeros) unless {@link ImageRestoreOptions#channelIsZeroed()}. The channel is synced (when it is a
-     * {@link java.nio.channels.FileChannel}) but not closed. A failed restore leaves a partly written channel.
+     * {@link java.nio.channels.FileChannel}) but not closed. A failed restore leaves a partly written channel. Stop it
+     * with {@link ImageRestoreOptions#cancellation()} rather than an interrupt: the calling thread writes too, and the
+     * JDK closes an interruptible channel when a thread writing to it is interrupted.
      *
      * @throws NotFoundException, DamagedBlockException, ... as {@link #restoreToFile(BackupSelection, Path, ImageRestoreOptions)}
      */
@@ -225,7 +227,7 @@ public final class VolumeImageRestorer {
         private ImageRestoreListener listener = ImageRestoreListener.NONE;
         private int readAttempts = 3;
         private Duration retryBackoff = Duration.ofMillis(200);
-        private ExecutorService executor;
+        private Executor executor;
         private boolean lock;
         private Duration lockRefresh = BackupstoreLock.DEFAULT_REFRESH;
         private Duration lockSettle = BackupstoreLock.DEFAULT_SETTLE;
@@ -281,8 +283,11 @@ public final class VolumeImageRestorer {
             return this;
         }
 
-        /** Runs the block workers on the caller's executor (never shut down by the restorer); default own threads. */
-        public Builder executor(ExecutorService executor) {
+        /**
+         * Runs the block workers on the caller's executor (never shut down by the restorer; the calling thread works
+         * too and runs what the executor has not started); default own threads per restore.
+         */
+        public Builder executor(Executor executor) {
             this.executor = executor;
             return this;
         }

@@ -186,4 +186,63 @@ class CatalogBehaviourTest {
             pool.shutdown();
         }
     }
+
+    /** Counts the object reads in progress at once through it. */
+    private static final class ConcurrencyProbe extends ProbedObjectSource {
+        final java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+
+        ConcurrencyProbe(ObjectSource delegate) {
+            super(delegate);
+        }
+
+        @Override
+        <T> T call(java.util.function.Supplier<T> request) {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(1); // a request takes a moment: lets calls overlap
+                return request.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException("interrupted");
+            } finally {
+                now.decrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void concurrencyBoundsTheRequestsInFlightOfConcurrentCallsTogetherOnOwnThreadsAndOnACallersExecutor()
+            throws Exception {
+        BackupTarget target = BackupTarget.directory(dir);
+        BackupstoreWriter w = BackupstoreWriter.create(source(), target, 1);
+        for (int i = 0; i < 12; i++) {
+            w.volume(String.format("pvc-%02d", i)).size(8L << 20).metadataOnly()
+                    .backup(String.format("backup-%016x", i), T, c -> c.random(0));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (ExecutorService executor : java.util.Arrays.asList(null, pool)) {
+                ConcurrencyProbe probe = new ConcurrencyProbe(source());
+                try (BackupstoreCatalog catalog = BackupstoreCatalog.builder(probe, target).concurrency(3).cache(false)
+                        .executor(executor).build()) {
+                    List<java.util.concurrent.Future<Integer>> scans = new java.util.ArrayList<>();
+                    ExecutorService callers = Executors.newFixedThreadPool(3);
+                    try {
+                        for (int k = 0; k < 3; k++) {
+                            scans.add(callers.submit(() -> catalog.scanAll().backupCount()));
+                        }
+                        for (java.util.concurrent.Future<Integer> f : scans) {
+                            assertThat(f.get()).isEqualTo(12);
+                        }
+                    } finally {
+                        callers.shutdown();
+                    }
+                }
+                assertThat(probe.most.get()).as("cfg reads in flight over three concurrent scans").isBetween(1, 3);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

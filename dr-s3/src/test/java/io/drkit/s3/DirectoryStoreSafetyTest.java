@@ -60,6 +60,17 @@ class DirectoryStoreSafetyTest {
     }
 
     @Test
+    void aStoreWhoseRootDoesNotExistYetIsCreatedWhereTheCallerSaid() {
+        Path fresh = base.resolve("not-yet").resolve("store");
+        DirectoryObjectSource s = DirectoryObjectSource.of(fresh);
+        BackupstoreWriter.create(s, BackupTarget.directory(fresh), 4).volume("pvc-1").size(4L << 20).pvc("apps/one")
+                .backup("backup-0000000000000001", T1, c -> c.random(0));
+        try (BackupstoreCatalog catalog = BackupstoreCatalog.builder(s, BackupTarget.directory(fresh)).build()) {
+            assertThat(catalog.listBackupVolumes()).extracting(BackupVolume::name).containsExactly("pvc-1");
+        }
+    }
+
+    @Test
     void aSymlinkLoopAnywhereInTheStoreIsASkippedEntryNotAFailedScan() throws Exception {
         String volumes = writer.layout().volumesRoot();
         Path hashDir = file(volumes).resolve("ab/cd");

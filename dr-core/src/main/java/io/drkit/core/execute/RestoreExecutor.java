@@ -51,6 +51,13 @@ import org.slf4j.LoggerFactory;
  * exists and matches, and never restores twice or overwrites anything. Instances are immutable and thread-safe.
  */
 public final class RestoreExecutor {
+    /** The default of {@link Builder#parallelism(int)}: steps running at once. */
+    public static final int DEFAULT_PARALLELISM = 2;
+    /** The largest {@link Builder#parallelism(int)}. */
+    public static final int MAX_PARALLELISM = 64;
+    /** The default of {@link Builder#stepTimeout(Duration)}: time one step may take, restore included. */
+    public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofHours(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(RestoreExecutor.class);
 
     private final VolumeBinder binder;
@@ -261,8 +268,8 @@ public final class RestoreExecutor {
     /** Builds {@link RestoreExecutor}s. */
     public static final class Builder {
         private VolumeBinder binder;
-        private int parallelism = 2;
-        private Duration stepTimeout = Duration.ofHours(2);
+        private int parallelism = DEFAULT_PARALLELISM;
+        private Duration stepTimeout = DEFAULT_STEP_TIMEOUT;
         private ExecutionListener listener = ExecutionListener.NONE;
         private Executor executor;
         private Clock clock = Clock.systemUTC();
@@ -278,8 +285,8 @@ public final class RestoreExecutor {
 
         /** How many steps run at once (1..64, default 2). */
         public Builder parallelism(int n) {
-            if (n < 1 || n > 64) {
-                throw new InvalidInputException("parallelism must be 1..64, got " + n);
+            if (n < 1 || n > MAX_PARALLELISM) {
+                throw new InvalidInputException("parallelism must be 1.." + MAX_PARALLELISM + ", got " + n);
             }
             this.parallelism = n;
             return this;

@@ -1,5 +1,7 @@
 package io.drkit.examples.bench;
 
+import io.drkit.core.Cancellation;
+import io.drkit.core.Parallel;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
@@ -27,9 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -272,12 +271,9 @@ public final class CatalogBenchmark {
         Map<String, String> jobLabels = new RecurringJobInfo(Optional.of("nightly"), Map.of("nightly",
                 new RecurringJobInfo.VolumeJob("nightly", "backup", "0 3 * * *", 20, List.of("default"), List.of("default"),
                         false))).toLabels();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Long>> done = new ArrayList<>();
-            for (int i = 0; i < volumes; i++) {
-                int vi = i;
-                done.add(pool.submit(() -> {
+        List<Integer> indexes = java.util.stream.IntStream.range(0, volumes).boxed().toList();
+        List<Long> written = Parallel.of("bench-populate", 8).map("writing the benchmark store", indexes,
+                Cancellation.none(), (vi, c) -> {
                     long slots = 4L * blocks;
                     BackupstoreWriter.VolumeWriter v = w.volume(volumeName(vi))
                             .size(slots * (2 << 20)).metadataOnly().pvc("team-" + (vi % 37) + "/data-" + vi)
@@ -287,19 +283,11 @@ public final class CatalogBenchmark {
                     for (int b = 0; b < backups; b++) {
                         int changed = b == 0 ? blocks : Math.max(1, blocks / 20);
                         bytes += v.backup(String.format("backup-%04x%012x", vi, b), T0.plusSeconds(86_400L * b),
-                                c -> c.spread(changed, slots * (2 << 20), 2 << 20)).cfgBytes();
+                                cw -> cw.spread(changed, slots * (2 << 20), 2 << 20)).cfgBytes();
                     }
                     return bytes;
-                }));
-            }
-            long total = 0;
-            for (Future<Long> f : done) {
-                total += f.get();
-            }
-            return total;
-        } finally {
-            pool.shutdown();
-        }
+                });
+        return written.stream().mapToLong(Long::longValue).sum();
     }
 
     private static String volumeName(int i) {

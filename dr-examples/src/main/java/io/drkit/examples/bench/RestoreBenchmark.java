@@ -1,6 +1,5 @@
 package io.drkit.examples.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.examples.support.Trees;
@@ -9,19 +8,13 @@ import io.drkit.s3.BackupstoreLayout;
 import io.drkit.s3.DirectoryObjectSource;
 import io.drkit.s3.ImageRestoreOptions;
 import io.drkit.s3.ImageRestoreResult;
-import io.drkit.s3.ObjectStream;
 import io.drkit.s3.S3ObjectSource;
 import io.drkit.s3.VolumeImageRestorer;
 import io.drkit.s3.testing.BackupstoreWriter;
 import io.drkit.s3.testing.EmbeddedS3Server;
 import io.drkit.s3.testing.WrittenBackup;
-import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,12 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Benchmark of the image restore (dr-s3 {@link VolumeImageRestorer}) on an embedded S3 server (S3Proxy, filesystem
@@ -55,6 +43,8 @@ import javax.management.openmbean.CompositeData;
  * serves faster than SHA-512 can verify. The same measurements are therefore also made through a proxy that caps the
  * server's bandwidth like a network link ({@code --link-mbit}, 0 to skip), which is what a restore from a remote
  * bucket sees.
+ *
+ * <p>The baselines are in {@link PlainDownload}, the heap measurement in {@link HeapWatch}.
  *
  * <p>Not a test: prints a Markdown table. Usage (defaults in brackets): {@code RestoreBenchmark [--size-mib 1024]
  * [--block-mib 2] [--concurrency 8] [--codecs lz4,gzip] [--rounds 3] [--link-mbit 1000]}. Loopback rows are the
@@ -150,7 +140,7 @@ public final class RestoreBenchmark {
                      .secret(Map.of("AWS_ACCESS_KEY_ID", server.accessKey(), "AWS_SECRET_ACCESS_KEY", server.secretKey(),
                              "AWS_ENDPOINTS", proxy.endpoint().toString())).build()) {
             // warm-up (JIT, connection pool), not measured; then check that the restore is right
-            download(s3, keys, concurrency);
+            PlainDownload.download(s3, keys, concurrency);
             ImageRestoreResult first = restore(s3, target, concurrency, out.resolve("check.img"));
             String expected = backup.image().orElseThrow().sha256();
             if (!sha256(out.resolve("check.img")).equals(expected)) {
@@ -165,9 +155,9 @@ public final class RestoreBenchmark {
             long peakUsed = 0;
             long peakLive = 0;
             for (int r = 0; r < rounds; r++) {
-                plain.add(measure(() -> download(s3, keys, concurrency)));
+                plain.add(measure(() -> PlainDownload.download(s3, keys, concurrency)));
                 Path raw = out.resolve("raw" + r + ".img");
-                written.add(measure(() -> download(s3, keys, concurrency, raw, blockSize)));
+                written.add(measure(() -> PlainDownload.download(s3, keys, concurrency, raw, blockSize)));
                 Files.delete(raw);
                 Path img = out.resolve("r" + r + ".img");
                 heap.reset();
@@ -200,8 +190,8 @@ public final class RestoreBenchmark {
                     codec, size >> 20, keys.size(), blockSize >> 20, peakUsed / MIB, peakLive / MIB));
             if (linked != null) {
                 String link = linkMbit + " Mbit/s link: ";
-                download(linked, keys.subList(0, Math.min(keys.size(), 2 * concurrency)), concurrency);
-                Measured la = measure(() -> download(linked, keys, concurrency));
+                PlainDownload.download(linked, keys.subList(0, Math.min(keys.size(), 2 * concurrency)), concurrency);
+                Measured la = measure(() -> PlainDownload.download(linked, keys, concurrency));
                 Path img = out.resolve("link.img");
                 Measured lc = measure(() -> restore(linked, target, concurrency, img).elapsed().toNanos());
                 Files.delete(img);
@@ -248,181 +238,12 @@ public final class RestoreBenchmark {
         return s.get(s.size() / 2);
     }
 
-    /** A write-only channel that discards everything (position and size only). */
-    private static final class DiscardingChannel implements java.nio.channels.SeekableByteChannel {
-        private long position;
-        private long size;
-        private boolean open = true;
-
-        @Override
-        public int read(java.nio.ByteBuffer dst) {
-            return -1;
-        }
-
-        @Override
-        public int write(java.nio.ByteBuffer src) {
-            int n = src.remaining();
-            src.position(src.limit());
-            position += n;
-            size = Math.max(size, position);
-            return n;
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public java.nio.channels.SeekableByteChannel position(long p) {
-            position = p;
-            return this;
-        }
-
-        @Override
-        public long size() {
-            return size;
-        }
-
-        @Override
-        public java.nio.channels.SeekableByteChannel truncate(long s) {
-            size = Math.min(size, s);
-            return this;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
-    }
 
     private static ImageRestoreResult restore(S3ObjectSource s3, BackupTarget target, int concurrency, Path image) {
         return VolumeImageRestorer.builder(s3, target).concurrency(concurrency).build()
                 .restoreToFile(BackupSelection.named(VOLUME, "backup-0000000000000001"), image);
     }
 
-    /** GETs every key with {@code threads} threads into reusable buffers; returns the elapsed nanoseconds. */
-    private static long download(S3ObjectSource s3, List<String> keys, int threads) {
-        return download(s3, keys, threads, null, 0);
-    }
-
-    /**
-     * GETs every key with {@code threads} threads into reusable buffers and, when {@code file} is given, writes one
-     * block of bytes at each block's offset the way dr-s3 writes (direct I/O through a 1 MiB aligned buffer where the
-     * file system supports it, else buffered with a background sync every 64 MiB) and syncs at the end: what any
-     * restore to a file must at least do. Returns the elapsed nanoseconds.
-     */
-    private static long download(S3ObjectSource s3, List<String> keys, int threads, Path file, int blockSize) {
-        java.nio.channels.FileChannel ch;
-        java.nio.channels.FileChannel direct = null;
-        try {
-            ch = file == null ? null : java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
-            if (file != null) {
-                try {
-                    direct = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE,
-                            com.sun.nio.file.ExtendedOpenOption.DIRECT);
-                } catch (IOException | UnsupportedOperationException e) {
-                    direct = null; // buffered writes
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        java.nio.channels.FileChannel out = direct;
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong bytes = new AtomicLong();
-        AtomicLong unsynced = new AtomicLong();
-        java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
-        List<Thread> syncs = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Thread> workers = new ArrayList<>();
-        long t = System.nanoTime();
-        for (int i = 0; i < threads; i++) {
-            Thread th = new Thread(() -> {
-                byte[] buf = new byte[Math.max(1 << 20, 2 * blockSize)];
-                java.nio.ByteBuffer aligned = out == null ? null
-                        : java.nio.ByteBuffer.allocateDirect((1 << 20) + 4096).alignedSlice(4096);
-                int k;
-                while ((k = next.getAndIncrement()) < keys.size()) {
-                    try (ObjectStream in = s3.get(keys.get(k))) {
-                        int n;
-                        int len = 0;
-                        while ((n = in.read(buf, len % buf.length, buf.length - len % buf.length)) > 0) {
-                            bytes.addAndGet(n);
-                            len += n;
-                        }
-                        if (out != null) {
-                            for (int done = 0; done < blockSize; done += aligned.capacity()) {
-                                aligned.clear();
-                                aligned.put(buf, done, Math.min(aligned.capacity(), blockSize - done));
-                                aligned.flip();
-                                long pos = (long) k * blockSize + done;
-                                while (aligned.hasRemaining()) {
-                                    pos += out.write(aligned, pos);
-                                }
-                            }
-                        } else if (ch != null) {
-                            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, blockSize);
-                            long pos = (long) k * blockSize;
-                            while (b.hasRemaining()) {
-                                pos += ch.write(b, pos);
-                            }
-                            if (unsynced.addAndGet(blockSize) >= 64L << 20 && syncing.compareAndSet(false, true)) {
-                                unsynced.set(0);
-                                Thread sync = new Thread(() -> {
-                                    try {
-                                        ch.force(false);
-                                    } catch (IOException e) {
-                                        throw new IllegalStateException(e);
-                                    } finally {
-                                        syncing.set(false);
-                                    }
-                                });
-                                syncs.add(sync);
-                                sync.start();
-                            }
-                        }
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            workers.add(th);
-            th.start();
-        }
-        for (Thread th : workers) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        for (Thread th : syncs) {
-            try {
-                th.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        if (ch != null) {
-            try (ch) {
-                if (direct != null) {
-                    direct.close();
-                }
-                ch.force(true);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return System.nanoTime() - t;
-    }
 
     private static String row(CompressionMethod codec, String what, Measured m, long size, long stored, String ratio) {
         double s = m.nanos() / 1e9;
@@ -458,61 +279,6 @@ public final class RestoreBenchmark {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Heap peaks: pool peaks (garbage included) and the largest heap left after any collection (the live set). */
-    private static final class HeapWatch implements AutoCloseable {
-        private final List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP).toList();
-        private final AtomicLong liveAfterGc = new AtomicLong();
-        private final List<Runnable> unsubscribe = new ArrayList<>();
-
-        HeapWatch() {
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (gc instanceof NotificationEmitter emitter) {
-                    javax.management.NotificationListener l = (n, h) -> {
-                        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                            GarbageCollectionNotificationInfo info =
-                                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                            long after = 0;
-                            for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                                if (pools.stream().anyMatch(p -> p.getName().equals(e.getKey()))) {
-                                    after += e.getValue().getUsed();
-                                }
-                            }
-                            long a = after;
-                            liveAfterGc.accumulateAndGet(a, Math::max);
-                        }
-                    };
-                    emitter.addNotificationListener(l, null, null);
-                    unsubscribe.add(() -> {
-                        try {
-                            emitter.removeNotificationListener(l);
-                        } catch (javax.management.ListenerNotFoundException e) {
-                            // already gone
-                        }
-                    });
-                }
-            }
-        }
-
-        void reset() {
-            System.gc();
-            pools.forEach(MemoryPoolMXBean::resetPeakUsage);
-            liveAfterGc.set(0);
-        }
-
-        long peakUsed() {
-            return pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        }
-
-        long peakLiveAfterGc() {
-            return liveAfterGc.get();
-        }
-
-        @Override
-        public void close() {
-            unsubscribe.forEach(Runnable::run);
-        }
-    }
 
     private static long longArg(String[] args, String name, long def) {
         String v = stringArg(args, name, null);

@@ -3,21 +3,30 @@ package io.drkit.examples.cli;
 import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.bind.VolumeBinder;
+import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.execute.ExecutionReport;
-import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.plan.PlanCatalogCheck;
 import io.drkit.core.plan.RestorePlan;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.ExecutorSettings;
+import io.drkit.examples.options.OptionValues;
+import io.drkit.examples.options.RestoreOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code dr apply PLAN.json}: carry out a reviewed plan. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
@@ -27,15 +36,13 @@ import picocli.CommandLine.ParentCommand;
                 + "step by step when read, and each step's backup against the backup source before anything is "
                 + "created. A plan made while Longhorn had not synced everything (catalogComplete false) is applied "
                 + "as far as it goes and exits 5: plan again later.")
-final class ApplyCommand implements Callable<Integer> {
+final class ApplyCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
     @Mixin
     KubernetesOptions kube;
-    @Mixin
-    ApplyOptions apply;
     @Mixin
     FormatOptions format;
     @Parameters(index = "0", paramLabel = "PLAN.json", description = "The plan document. Every step is checked when "
@@ -50,62 +57,52 @@ final class ApplyCommand implements Callable<Integer> {
     boolean noCatalogCheck;
 
     @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE, Part.EXECUTION);
+    }
+
+    @Override
     public Integer call() {
         CliContext ctx = parent.context();
         RestorePlan plan = RestorePlan.read(planFile);
-        Connections.Settings settings = source.settings(ctx);
-        if (!noCatalogCheck) {
-            checkAgainstCatalog(ctx, settings, plan);
-        }
-        try (Connections c = new Connections(settings, kube.factory(ctx))) {
-            c.preflight(parent.connectTimeout(), List.of(Preflight.Need.binder(apply.via())));
-            return execute(ctx, parent, c, plan, apply, format);
-        }
-    }
-
-    /**
-     * Checks every step's backup against the backup source given, preferring the raw backupstore (right after a
-     * rebuild Longhorn may not list the backups yet), then Longhorn's REST API, then its CRDs.
-     *
-     * @throws InvalidInputException when no source is given, or a step's backup differs from the catalog's
-     * @throws io.drkit.core.NotFoundException when a step's backup is not in the catalog
-     */
-    private void checkAgainstCatalog(CliContext ctx, Connections.Settings s, RestorePlan plan) {
-        Connections.Settings one;
-        if (s.backupstore().isPresent()) {
-            one = new Connections.Settings(s.backupstore(), s.targetUrl(), Optional.empty(), false,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else if (s.longhorn().isPresent()) {
-            one = new Connections.Settings(Optional.empty(), Optional.empty(), s.longhorn(), false,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else if (s.kubernetes()) {
-            one = new Connections.Settings(Optional.empty(), Optional.empty(), Optional.empty(), true,
-                    s.backupTargetName(), s.longhornNamespace(), s.env());
-        } else {
-            throw new InvalidInputException("dr apply checks each step's backup against the backup source before "
-                    + "creating anything: give the source the plan was made from (--backupstore URL|DIR [--target-url "
-                    + "URL], --longhorn URL or --kubernetes), or --no-catalog-check to skip the check");
-        }
-        if (plan.isEmpty()) {
-            return;
-        }
-        try (Connections c = new Connections(one, kube.factory(ctx)).syncWait(source.syncWait)) {
-            c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
-            PlanCatalogCheck.check(plan, c.catalog());
+        OptionValues options = CliOptions.values(spec, ctx);
+        ExecutorSettings execution = RestoreOptions.executor(options);
+        try (Connections c = new Connections(RestoreOptions.source(options, ctx.env()), kube.factory(ctx))) {
+            Optional<Preflight.Backend> checkSource = noCatalogCheck ? Optional.empty()
+                    : Optional.of(c.preferredCatalogSource().orElseThrow(() -> new InvalidInputException(
+                            "dr apply checks each step's backup against the backup source before creating anything: "
+                            + "give the source the plan was made from (--backupstore URL|DIR [--target-url URL], "
+                            + "--longhorn URL or --kubernetes), or --no-catalog-check to skip the check")));
+            // first what checking the plan needs (with the binder's way out when it is the same backend), then the
+            // plan's backups (a plan that does not match its catalog is refused whatever the cluster's state), then
+            // the binder's backend: all before any step
+            Preflight.Need binder = Preflight.Need.binder(execution.via());
+            if (checkSource.isPresent()) {
+                List<Preflight.Need> needs = new ArrayList<>(List.of(Connections.catalogNeed(checkSource.get())));
+                if (binder.backend() == checkSource.get()) {
+                    needs.add(binder);
+                }
+                c.preflight(parent.connectTimeout(), needs);
+                if (!plan.isEmpty()) {
+                    // the backupstore is preferred: right after a rebuild Longhorn may not list the backups yet
+                    PlanCatalogCheck.check(plan, c.catalog(checkSource.get(), CatalogListener.NONE));
+                }
+            }
+            c.preflight(parent.connectTimeout(), List.of(binder));
+            return execute(ctx, parent, c, plan, execution, format);
         }
     }
 
     /** Runs {@code plan} and prints the report; the exit code says whether every claim's data is in place. */
-    static int execute(CliContext ctx, DrCli parent, Connections c, RestorePlan plan, ApplyOptions apply,
+    static int execute(CliContext ctx, DrCli parent, Connections c, RestorePlan plan, ExecutorSettings execution,
                        FormatOptions format) {
-        VolumeBinder binder = c.binder(apply.via(), apply.pollInterval);
+        VolumeBinder binder = execution.binder(c);
         Cancellation cancel = Cancellation.create();
         Thread hook = new Thread(cancel::cancel, "dr-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         try (ProgressDisplay progress = parent.progress(format)) {
-            ExecutionReport report = RestoreExecutor.builder().binder(binder).parallelism(apply.parallelism)
-                    .stepTimeout(apply.stepTimeout).listener(new ExecutionProgress(progress)).clock(ctx.clock())
-                    .build().execute(plan, cancel);
+            ExecutionReport report = execution.executor(binder).listener(new ExecutionProgress(progress))
+                    .clock(ctx.clock()).build().execute(plan, cancel);
             progress.close();
             ctx.out().print(format.json() ? format.document(report.toJson()) : report.toTable());
             if (!report.succeeded()) {

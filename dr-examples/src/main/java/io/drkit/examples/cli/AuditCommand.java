@@ -8,6 +8,9 @@ import io.drkit.core.audit.AuditReport;
 import io.drkit.core.audit.FreshnessAudit;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.PvcRef;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import java.time.Duration;
@@ -17,8 +20,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code dr audit}: backup freshness against the policy groups, one line per claim. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -26,11 +31,16 @@ import picocli.CommandLine.ParentCommand;
                 + "24 h, default ones younger than 7 days (plus slack; all configurable). One line per PVC; exit "
                 + "code 4 when any claim violates its policy; 5 when Longhorn had not synced its view yet (--longhorn, "
                 + "--kubernetes), whatever the verdicts.")
-final class AuditCommand implements Callable<Integer> {
+final class AuditCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE);
+    }
     @Mixin
     KubernetesOptions kube;
     @Mixin
@@ -66,7 +76,7 @@ final class AuditCommand implements Callable<Integer> {
                 .maxAge(FreshnessAudit.CRITICAL_GROUP, criticalMaxAge).maxAge(FreshnessAudit.DEFAULT_GROUP, defaultMaxAge)
                 .slack(slack).criticalSelector(LabelSelector.parse(criticalSelector));
         otherGroups.forEach((g, d) -> b.maxAge(g, DurationConverter.parse(d)));
-        try (Connections c = source.open(ctx, kube)) {
+        try (Connections c = CliOptions.open(spec, ctx, kube)) {
             c.preflight(parent.connectTimeout(), offline ? List.of(c.catalogNeed())
                     : List.of(c.catalogNeed(), Preflight.Need.clusterState()));
             var catalog = c.catalog();

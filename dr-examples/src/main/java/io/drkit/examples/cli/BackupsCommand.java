@@ -5,24 +5,34 @@ import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.model.Backup;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.util.TextTable;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code dr backups VOLUME}: one volume's backups, newest first, with state. */
 @Command(name = "backups", mixinStandardHelpOptions = true,
         description = "List one backup volume's backups, newest first, with their state. Exit 5 when Longhorn had not "
                 + "synced that volume yet (--longhorn, --kubernetes).")
-final class BackupsCommand implements Callable<Integer> {
+final class BackupsCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE);
+    }
     @Mixin
     KubernetesOptions kube;
     @Mixin
@@ -33,7 +43,7 @@ final class BackupsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext ctx = parent.context();
-        try (Connections c = source.open(ctx, kube)) {
+        try (Connections c = CliOptions.open(spec, ctx, kube)) {
             c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
             BackupCatalog catalog = c.catalog();
             var completeness = catalog.completeness();

@@ -4,16 +4,17 @@ import io.drkit.core.DrException;
 import io.drkit.core.util.Redaction;
 import io.drkit.core.util.Terminal;
 import io.drkit.examples.support.Logging;
-import io.drkit.examples.support.Preflight;
+import io.drkit.examples.options.DrOptions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code dr} command line: look at backups, plan and apply restores, verify backups, restore images without
@@ -33,12 +34,8 @@ public final class DrCli implements Callable<Integer> {
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", scope = CommandLine.ScopeType.INHERIT,
-            converter = DurationConverter.class,
-            description = "Time each backend (Kubernetes API server, Longhorn, the backupstore) has to answer the check "
-                    + "a command makes before it starts; one that does not answer ends the command with exit code 5. "
-                    + "Default: " + Preflight.TIMEOUT_KEY + " from the environment, else 5s.")
-    Duration connectTimeout;
+    @Spec
+    CommandSpec spec;
 
     /** A CLI running in {@code context}. */
     public DrCli(CliContext context) {
@@ -55,9 +52,12 @@ public final class DrCli implements Callable<Integer> {
         return context;
     }
 
-    /** The preflight timeout: {@code --connect-timeout}, else {@code DRKIT_CONNECT_TIMEOUT}, else 5 s. */
+    /**
+     * The time each backend has to answer the check before a command starts: {@code --connect-timeout} (before or
+     * after the command), else {@code DRKIT_CONNECT_TIMEOUT}, else the table's default.
+     */
     Duration connectTimeout() {
-        return Preflight.timeout(Optional.ofNullable(connectTimeout), context.env());
+        return CliOptions.values(spec, context).get(DrOptions.CONNECT_TIMEOUT);
     }
 
     /** A progress display on the context's error stream: only on a terminal, never with {@code -q} or {@code -o json}. */
@@ -67,7 +67,7 @@ public final class DrCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new CommandLine(this).usage(context.out());
+        spec.commandLine().usage(context.out());
         return ExitCodes.USAGE;
     }
 
@@ -84,6 +84,7 @@ public final class DrCli implements Callable<Integer> {
                 context.clock());
         DrCli cli = new DrCli(safe, context.err());
         CommandLine cmd = new CommandLine(cli);
+        CliOptions.install(cmd);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

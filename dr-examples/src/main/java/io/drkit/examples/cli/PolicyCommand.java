@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.util.TextTable;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import io.drkit.kubernetes.PolicyReport;
@@ -14,8 +16,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code dr policy apply|audit}: the recurring-job groups as code. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
@@ -26,8 +30,11 @@ final class PolicyCommand {
     @ParentCommand
     DrCli parent;
 
-    /** Options shared by both subcommands. */
-    static final class PolicyOptions {
+    /** Options shared by both subcommands; {@code --longhorn-namespace} comes from the options table. */
+    static final class PolicyOptions implements CliOptions.Takes {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
         @Option(names = "--critical-selector", paramLabel = "SELECTOR", defaultValue = "data-tier=critical",
                 description = "Claims in the critical group. Default: ${DEFAULT-VALUE}.")
         String criticalSelector;
@@ -38,13 +45,14 @@ final class PolicyCommand {
         @Option(names = "--backup-retain", paramLabel = "GROUP=N", description = "Backups kept per group (repeatable).")
         Map<String, Integer> backupRetain = new LinkedHashMap<>();
 
-        @Option(names = "--longhorn-namespace", paramLabel = "NS", defaultValue = "longhorn-system",
-                description = "Longhorn's namespace. Default: ${DEFAULT-VALUE}.")
-        String longhornNamespace;
+        @Override
+        public List<DrOption<?>> tableOptions() {
+            return List.of(DrOptions.LONGHORN_NAMESPACE);
+        }
 
-        RecurringJobPolicy policy() {
+        RecurringJobPolicy policy(CliContext ctx) {
             RecurringJobPolicy.Builder b = RecurringJobPolicy.builder().criticalSelector(criticalSelector)
-                    .namespace(longhornNamespace);
+                    .namespace(CliOptions.values(command, ctx).get(DrOptions.LONGHORN_NAMESPACE));
             snapshotRetain.forEach(b::snapshotRetain);
             backupRetain.forEach(b::backupRetain);
             return b.build();
@@ -57,7 +65,7 @@ final class PolicyCommand {
         CliContext ctx = cli.context();
         try (Connections c = new Connections(Connections.Settings.clusterOnly(ctx.env()), kube.factory(ctx))) {
             c.preflight(cli.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.KUBERNETES)));
-            RecurringJobPolicy policy = options.policy();
+            RecurringJobPolicy policy = options.policy(ctx);
             return print(ctx, format, apply ? policy.apply(c.kubernetes()) : policy.audit(c.kubernetes()));
         }
     }

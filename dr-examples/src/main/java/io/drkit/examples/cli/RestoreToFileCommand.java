@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import io.drkit.s3.BackupSelection;
@@ -26,9 +29,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dr restore-to-file VOLUME --output FILE|DEVICE}: rebuild a volume image from the backupstore, without Longhorn.
@@ -48,14 +53,19 @@ import picocli.CommandLine.ParentCommand;
             "--salvage writes missing or corrupt blocks as zeros, completes, and lists every damaged range (exit 3).",
             "SIGINT or SIGTERM: the restore is cancelled, one line says so on stderr, exit 130 or 143. Block buffers "
                 + "use at most 128 MiB (fewer blocks in flight for large blocks: 3 of 16 MiB)."})
-final class RestoreToFileCommand implements Callable<Integer> {
+final class RestoreToFileCommand implements Callable<Integer>, CliOptions.Takes {
     /** How long a signal waits for the cancelled restore to stop its workers and release its lock. */
     private static final long STOP_WAIT_SECONDS = 10;
 
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE);
+    }
     @Mixin
     FormatOptions format;
 
@@ -119,7 +129,7 @@ final class RestoreToFileCommand implements Callable<Integer> {
             }
         }, "dr-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
+        try (Connections c = new Connections(CliOptions.settings(spec, ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
             c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.BACKUPSTORE)));
             VolumeImageRestorer restorer = VolumeImageRestorer.builder(c.objectSource(), c.target()).concurrency(concurrency)

@@ -3,6 +3,9 @@ package io.drkit.examples.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import io.drkit.s3.BackupSelection;
@@ -16,9 +19,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code dr serve-nbd VOLUME --listen HOST:PORT}: a backup as a read-only NBD export, read on demand. */
 @Command(name = "serve-nbd", mixinStandardHelpOptions = true,
@@ -31,11 +36,16 @@ import picocli.CommandLine.ParentCommand;
             "There is no authentication and no encryption: it listens on loopback unless --allow-remote. It runs until "
                 + "stopped: SIGINT (Ctrl-C) or SIGTERM stop accepting, answer the requests in progress, close every "
                 + "client and exit with 130 (SIGINT) or 143 (SIGTERM)."})
-final class ServeNbdCommand implements Callable<Integer> {
+final class ServeNbdCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE);
+    }
     @Mixin
     FormatOptions format;
 
@@ -91,7 +101,7 @@ final class ServeNbdCommand implements Callable<Integer> {
                     + "authentication or encryption (whoever reaches the port reads the whole backup): add --allow-remote "
                     + "to serve it anyway");
         }
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes())) {
+        try (Connections c = new Connections(CliOptions.settings(spec, ctx), ctx.kubernetes())) {
             c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.BACKUPSTORE)));
             NbdServer.Builder b = NbdServer.builder(c.objectSource(), c.target(), which).listen(address)
                     .allowRemote(allowRemote).cacheBlocks(cacheBlocks).concurrency(concurrency).maxClients(maxClients);

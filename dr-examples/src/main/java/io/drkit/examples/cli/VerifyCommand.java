@@ -8,6 +8,9 @@ import io.drkit.core.DrJson;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.util.TextTable;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import io.drkit.s3.BackupVerification;
@@ -22,9 +25,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dr verify [VOLUME] [--backup NAME] [--level metadata|sample|full] [--shard I/N]}: are the backups restorable?
@@ -35,14 +40,19 @@ import picocli.CommandLine.ParentCommand;
                 + "decode and checksum a reproducible random fraction of the blocks), full (all of them).",
             "Each missing or corrupt block is listed with its offsets and every other backup that shares it. Exit code "
                 + "3 when a backup is damaged (with --strict also when blocks are only readable in another codec)."})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, CliOptions.Takes {
     /** The environment variable a Kubernetes Indexed Job sets to the pod's completion index. */
     static final String INDEX_ENV = "JOB_COMPLETION_INDEX";
 
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE);
+    }
     @Mixin
     FormatOptions format;
 
@@ -97,7 +107,7 @@ final class VerifyCommand implements Callable<Integer> {
         java.util.Optional<Long> fixedSeed = "random".equalsIgnoreCase(seed.trim()) ? java.util.Optional.empty()
                 : java.util.Optional.of(parseSeed(seed));
         VerifyShard selected = shard == null ? VerifyShard.all() : parseShard(shard, ctx.env());
-        try (Connections c = new Connections(source.settings(ctx), ctx.kubernetes());
+        try (Connections c = new Connections(CliOptions.settings(spec, ctx), ctx.kubernetes());
              ProgressDisplay progress = parent.progress(format)) {
             c.preflight(parent.connectTimeout(), List.of(Preflight.Need.of(Preflight.Backend.BACKUPSTORE)));
             BackupVerifier.Builder b = BackupVerifier.builder(c.objectSource(), c.target()).level(lvl)

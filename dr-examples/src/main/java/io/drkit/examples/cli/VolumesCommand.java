@@ -14,6 +14,9 @@ import io.drkit.core.model.PvcRef;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.util.TextTable;
 import io.drkit.core.util.Times;
+import io.drkit.examples.options.DrOption.Part;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
 import io.drkit.examples.support.Connections;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,18 +26,25 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code dr volumes}: every backup volume with its size, newest complete backup and its age, claim, compression. */
 @Command(name = "volumes", mixinStandardHelpOptions = true,
         description = "List backup volumes: size, newest complete backup and its age, namespace/PVC, compression; "
                 + "entries the scan skipped are listed with reasons. Exit 5 when Longhorn had not synced its view yet "
                 + "(--longhorn, --kubernetes): the volumes not synced are listed.")
-final class VolumesCommand implements Callable<Integer> {
+final class VolumesCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
     DrCli parent;
-    @Mixin
-    SourceOptions source;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public List<DrOption<?>> tableOptions() {
+        return DrOptions.cli(Part.SOURCE);
+    }
     @Mixin
     KubernetesOptions kube;
     @Mixin
@@ -43,7 +53,7 @@ final class VolumesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliContext ctx = parent.context();
-        try (Connections c = source.open(ctx, kube);
+        try (Connections c = CliOptions.open(spec, ctx, kube);
              ProgressDisplay progress = parent.progress(format)) {
             c.preflight(parent.connectTimeout(), List.of(c.catalogNeed()));
             progress.update("scan", 0, 0, "", "reading backup volumes");

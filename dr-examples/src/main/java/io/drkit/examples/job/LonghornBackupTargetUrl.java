@@ -28,7 +28,7 @@ final class LonghornBackupTargetUrl {
      * @throws UnavailableException  when the CR cannot be read or does not exist (yet: Longhorn may still be starting)
      * @throws InvalidInputException naming {@code key} when the CR has no URL
      */
-    static String read(KubernetesClient client, String namespace, String name, RestoreJobConfig.Key key) {
+    static String read(KubernetesClient client, String namespace, String name, String key) {
         String what = "BackupTarget " + namespace + "/" + name;
         GenericKubernetesResource bt;
         try {
@@ -45,13 +45,13 @@ final class LonghornBackupTargetUrl {
         }
         if (bt == null) {
             throw new UnavailableException(what + " does not exist (is Longhorn installed and started?); its URL is "
-                    + "needed because " + key.envName() + " is empty");
+                    + "needed because " + key + " is empty");
         }
         Object spec = bt.getAdditionalProperties().get("spec");
         Object url = spec instanceof Map<?, ?> m ? m.get("backupTargetURL") : null;
         if (url == null || url.toString().isBlank()) {
-            throw new InvalidInputException(key.envName() + " is empty and " + what + " has no backupTargetURL: set "
-                    + key.envName());
+            throw new InvalidInputException(key + " is empty and " + what + " has no backupTargetURL: set "
+                    + key);
         }
         return url.toString().trim();
     }

@@ -4,6 +4,9 @@ import io.drkit.core.CancelledException;
 import io.drkit.core.Cancellation;
 import io.drkit.core.UnavailableException;
 import io.drkit.core.util.Times;
+import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.ExecutorSettings;
+import io.drkit.examples.options.JobSource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,7 +41,7 @@ final class LonghornReadiness {
 
     /**
      * Returns once Longhorn is there for {@code config}; waits up to {@link RestoreJobConfig#startupWait()} otherwise,
-     * checking every {@link RestoreJobConfig#pollInterval()}.
+     * checking every {@link ExecutorSettings#pollInterval()} of its {@link RestoreJobConfig#executor()}.
      *
      * @throws UnavailableException naming what was still missing when the wait ended (exit 5: Kubernetes retries)
      * @throws CancelledException   when cancelled
@@ -60,7 +63,7 @@ final class LonghornReadiness {
             }
             if (waited.compareTo(config.startupWait()) >= 0) {
                 throw new UnavailableException("gave up waiting for " + missing.get() + " after "
-                        + ProgressLog.seconds(waited) + " (" + RestoreJobConfig.Key.STARTUP_WAIT.envName() + "="
+                        + ProgressLog.seconds(waited) + " (" + DrOptions.STARTUP_WAIT.key().orElseThrow() + "="
                         + config.startupWait() + "); Longhorn is not ready in this cluster yet");
             }
             if (!missing.get().equals(last) || !now.isBefore(lastLine.plus(LINE_EVERY))) {
@@ -72,7 +75,7 @@ final class LonghornReadiness {
             cancellation.throwIfCancelled("wait for Longhorn");
             Duration left = config.startupWait().minus(waited);
             try {
-                Thread.sleep(Math.max(1, (left.compareTo(config.pollInterval()) < 0 ? left : config.pollInterval()).toMillis()));
+                Thread.sleep(Math.max(1, (left.compareTo(config.executor().pollInterval()) < 0 ? left : config.executor().pollInterval()).toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CancelledException("wait for Longhorn was interrupted", e);
@@ -83,18 +86,18 @@ final class LonghornReadiness {
 
     /** What the Job still waits for, if anything. */
     private static Optional<String> missing(KubernetesClient client, RestoreJobConfig config) {
-        String ns = config.longhornNamespace();
+        String ns = config.settings().longhornNamespace();
         try {
             client.genericKubernetesResources(BACKUP_VOLUMES).inNamespace(ns)
                     .list(new ListOptionsBuilder().withLimit(1L).build());
         } catch (KubernetesClientException e) {
             return Optional.of(whileStarting(e, "Longhorn's CRDs (backupvolumes.longhorn.io answers HTTP 404)"));
         }
-        String bt = "BackupTarget " + ns + "/" + config.backupTarget();
+        String bt = "BackupTarget " + ns + "/" + config.settings().backupTargetName();
         GenericKubernetesResource target;
         try {
             target = client.genericKubernetesResources(LonghornBackupTargetUrl.BACKUP_TARGETS).inNamespace(ns)
-                    .withName(config.backupTarget()).get();
+                    .withName(config.settings().backupTargetName()).get();
         } catch (KubernetesClientException e) {
             return Optional.of(whileStarting(e, bt));
         }
@@ -106,7 +109,7 @@ final class LonghornReadiness {
         if (url == null || url.toString().isBlank()) {
             return Optional.of("a backupTargetURL on " + bt);
         }
-        if (config.source() == RestoreJobConfig.Source.LONGHORN_CRDS) {
+        if (config.source() == JobSource.LONGHORN_CRDS) {
             Object status = target.getAdditionalProperties().get("status");
             Object synced = status instanceof Map<?, ?> m ? m.get("lastSyncedAt") : null;
             boolean never;

@@ -9,7 +9,6 @@ import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.execute.ExecutionReport;
-import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.execute.StepResult.StepOutcome;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.plan.PlanSkip;
@@ -19,7 +18,9 @@ import io.drkit.core.plan.RestorePlanner;
 import io.drkit.core.util.Redaction;
 import io.drkit.core.util.Terminal;
 import io.drkit.examples.cli.ExitCodes;
-import io.drkit.examples.job.RestoreJobConfig.Key;
+import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.JobMode;
+import io.drkit.examples.options.OptionDocs;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Logging;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -128,12 +129,13 @@ public final class RestoreJob {
                 try (Connections lookup = open.apply(config.settings())) {
                     LonghornReadiness.await(lookup.kubernetes(), config, new ProgressLog(out, Clock.systemUTC()),
                             cancellation, Clock.systemUTC());
-                    Key key = config.keyFilledByBackupTarget();
-                    String url = LonghornBackupTargetUrl.read(lookup.kubernetes(), config.longhornNamespace(),
-                            config.backupTarget(), key);
+                    String key = config.keyFilledByBackupTarget().key().orElseThrow();
+                    Connections.Settings s = config.settings();
+                    String url = LonghornBackupTargetUrl.read(lookup.kubernetes(), s.longhornNamespace(),
+                            s.backupTargetName(), key);
                     config = config.withLonghornTargetUrl(url);
-                    out.println(NAME + ": " + key.envName() + " is empty; using " + Redaction.url(url)
-                            + ", the URL of Longhorn's BackupTarget " + config.longhornNamespace() + "/" + config.backupTarget());
+                    out.println(NAME + ": " + key + " is empty; using " + Redaction.url(url)
+                            + ", the URL of Longhorn's BackupTarget " + s.longhornNamespace() + "/" + s.backupTargetName());
                 }
             }
             try (Connections connections = open.apply(config.settings())) {
@@ -167,7 +169,7 @@ public final class RestoreJob {
         ProgressLog log = new ProgressLog(out, Clock.systemUTC());
         try {
             if (config.needsBackupTargetUrl()) {
-                throw new InvalidInputException(config.keyFilledByBackupTarget().envName() + " is empty: set it, or start "
+                throw new InvalidInputException(config.keyFilledByBackupTarget().key().orElseThrow() + " is empty: set it, or start "
                         + "the Job with RestoreJob.run(env, open, out), which looks the URL up in Longhorn's BackupTarget");
             }
             out.println(NAME + ": " + config.mode().value() + " " + RestoreJobConfig.describe(config.request()));
@@ -177,7 +179,7 @@ public final class RestoreJob {
             LonghornReadiness.await(connections.kubernetes(), config, log, cancellation, Clock.systemUTC());
 
             // 1. scan every backup (Longhorn's view: once it has synced, or DRKIT_SYNC_WAIT has passed)
-            BackupCatalog catalog = connections.syncWait(config.syncWait()).catalog(CatalogListener.NONE);
+            BackupCatalog catalog = connections.catalog(CatalogListener.NONE);
             log.line("scan: " + catalog.describe());
             CatalogScan scan = catalog.scanAll(log, cancellation);
 
@@ -191,7 +193,7 @@ public final class RestoreJob {
             out.println();
             out.print(plan.toTable());
             out.println();
-            if (config.mode() == RestoreJobConfig.Mode.PLAN) {
+            if (config.mode() == JobMode.PLAN) {
                 out.println(NAME + ": mode " + config.mode().value() + ": nothing was changed");
                 return incomplete(out, plan, ExitCodes.OK);
             }
@@ -207,11 +209,9 @@ public final class RestoreJob {
 
             // 4. apply, with progress lines
             ExecutionReport report;
-            try (VolumeBinder binder = connections.binder(Connections.Via.KUBERNETES, config.pollInterval())) {
-                log.line("apply: through " + binder.describe() + ", " + config.parallelism() + " at a time, step timeout "
-                        + config.stepTimeout());
-                report = RestoreExecutor.builder().binder(binder).parallelism(config.parallelism())
-                        .stepTimeout(config.stepTimeout()).listener(log).build().execute(plan, cancellation);
+            try (VolumeBinder binder = config.executor().binder(connections)) {
+                log.line("apply: through " + binder.describe() + ", " + config.executor().describe());
+                report = config.executor().executor(binder).listener(log).build().execute(plan, cancellation);
             }
 
             // 5. the report
@@ -246,7 +246,7 @@ public final class RestoreJob {
         if (skips.size() > 20) {
             what.add("and " + (skips.size() - 20) + " more, see the plan above");
         }
-        out.println(NAME + ": Longhorn has not synced everything yet (" + RestoreJobConfig.Key.SYNC_WAIT.envName()
+        out.println(NAME + ": Longhorn has not synced everything yet (" + DrOptions.SYNC_WAIT.key().orElseThrow()
                 + "); not planned: " + String.join("; ", what) + ". Exit 5: running the Job again restores the rest");
         return ExitCodes.UNAVAILABLE;
     }
@@ -302,11 +302,7 @@ public final class RestoreJob {
                 .append("The drkit restore Job: scans every backup, plans which backup goes to which claim, prints the\n")
                 .append("plan, restores the Longhorn volumes and pre-binds a PV to each claim, and prints a report.\n\n")
                 .append("Configuration (environment variables; absent or empty = default):\n");
-        for (Key k : Key.values()) {
-            sb.append(String.format(Locale.ROOT, "  %-28s default %s%n      %s%n", k.envName(),
-                    k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.description().replace("`", "")));
-        }
-        sb.append("  ").append(String.join(", ", RestoreJobConfig.SECRET_KEYS)).append('\n')
+        sb.append(OptionDocs.jobHelp()).append("  ").append(String.join(", ", RestoreJobConfig.SECRET_KEYS)).append('\n')
                 .append("      the keys of Longhorn's backup-target Secret (S3 credentials, endpoint, CA, proxies)\n");
         return sb.append(String.format(ExitCodes.HELP)).toString();
     }

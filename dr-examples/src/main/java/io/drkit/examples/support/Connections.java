@@ -11,6 +11,7 @@ import io.drkit.kubernetes.KubernetesClusterInspector;
 import io.drkit.kubernetes.KubernetesVolumeBinder;
 import io.drkit.kubernetes.LonghornCrdCatalog;
 import io.drkit.longhorn.LonghornBackupCatalog;
+import io.drkit.longhorn.LonghornBackupVolume;
 import io.drkit.longhorn.LonghornClient;
 import io.drkit.longhorn.LonghornVolumeBinder;
 import io.drkit.s3.BackupstoreCatalog;
@@ -58,31 +59,49 @@ public final class Connections implements AutoCloseable {
      *                         what Longhorn expects in {@code fromBackup}
      * @param longhorn         Longhorn manager REST base URL
      * @param kubernetes       read backups from Longhorn's CRDs through the current kubeconfig (or in-cluster)
-     * @param backupTargetName Longhorn backup target name (1.8+), default {@code default}
-     * @param longhornNamespace Longhorn's namespace, default {@code longhorn-system}
+     * @param backupTargetName Longhorn backup target name (1.8+), default {@link LonghornBackupVolume#DEFAULT_TARGET}
+     * @param longhornNamespace Longhorn's namespace, default {@link LonghornCrdCatalog#DEFAULT_NAMESPACE}
+     * @param syncWait         how long a catalog over Longhorn's view (REST or CRDs) waits for Longhorn to sync it
+     *                         before it answers with an incomplete view, default
+     *                         {@link LonghornCrdCatalog#DEFAULT_SYNC_WAIT}
      * @param env              environment with the backup-target Secret keys ({@code AWS_ACCESS_KEY_ID}, ...)
      */
     public record Settings(Optional<String> backupstore, Optional<String> targetUrl, Optional<String> longhorn,
-                           boolean kubernetes, String backupTargetName, String longhornNamespace,
+                           boolean kubernetes, String backupTargetName, String longhornNamespace, Duration syncWait,
                            Map<String, String> env) {
         /** Validates and fills defaults. */
         public Settings {
             backupstore = Objects.requireNonNullElse(backupstore, Optional.<String>empty()).filter(s -> !s.isBlank());
             targetUrl = Objects.requireNonNullElse(targetUrl, Optional.<String>empty()).filter(s -> !s.isBlank());
             longhorn = Objects.requireNonNullElse(longhorn, Optional.<String>empty()).filter(s -> !s.isBlank());
-            backupTargetName = backupTargetName == null || backupTargetName.isBlank() ? "default" : backupTargetName;
-            longhornNamespace = longhornNamespace == null || longhornNamespace.isBlank() ? "longhorn-system" : longhornNamespace;
+            backupTargetName = backupTargetName == null || backupTargetName.isBlank()
+                    ? LonghornBackupVolume.DEFAULT_TARGET : backupTargetName;
+            longhornNamespace = longhornNamespace == null || longhornNamespace.isBlank()
+                    ? LonghornCrdCatalog.DEFAULT_NAMESPACE : longhornNamespace;
+            syncWait = Objects.requireNonNullElse(syncWait, LonghornCrdCatalog.DEFAULT_SYNC_WAIT);
             env = Map.copyOf(Objects.requireNonNullElse(env, Map.of()));
         }
 
         /** Settings that read backups from {@code backupstore}, with credentials from {@code env}. */
         public static Settings backupstore(String backupstore, Map<String, String> env) {
-            return new Settings(Optional.of(backupstore), Optional.empty(), Optional.empty(), false, null, null, env);
+            return new Settings(Optional.of(backupstore), Optional.empty(), Optional.empty(), false, null, null, null, env);
         }
 
         /** Settings for commands that only talk to the cluster (no backup source). */
         public static Settings clusterOnly(Map<String, String> env) {
-            return new Settings(Optional.empty(), Optional.empty(), Optional.empty(), false, null, null, env);
+            return new Settings(Optional.empty(), Optional.empty(), Optional.empty(), false, null, null, null, env);
+        }
+
+        /** These settings reading the backupstore {@code urlOrDirectory}. */
+        public Settings withBackupstore(String urlOrDirectory) {
+            return new Settings(Optional.of(urlOrDirectory), targetUrl, longhorn, kubernetes, backupTargetName,
+                    longhornNamespace, syncWait, env);
+        }
+
+        /** These settings with {@code url} as the backup target URL of the backupstore directory. */
+        public Settings withTargetUrl(String url) {
+            return new Settings(backupstore, Optional.of(url), longhorn, kubernetes, backupTargetName, longhornNamespace,
+                    syncWait, env);
         }
 
         @Override
@@ -101,7 +120,6 @@ public final class Connections implements AutoCloseable {
     private BackupTarget target;
     private BackupCatalog catalog;
     private final Set<Preflight.Backend> checked = EnumSet.noneOf(Preflight.Backend.class);
-    private Duration syncWait = LonghornCrdCatalog.DEFAULT_SYNC_WAIT;
 
     /** Connections built from {@code settings}; Kubernetes clients come from {@code kubernetesFactory} when needed. */
     public Connections(Settings settings, Supplier<KubernetesClient> kubernetesFactory) {
@@ -117,15 +135,6 @@ public final class Connections implements AutoCloseable {
     /** The settings. */
     public Settings settings() {
         return settings;
-    }
-
-    /**
-     * How long a catalog over Longhorn's view (REST or CRDs) waits for Longhorn to sync it before it answers with an
-     * incomplete view (default 5 min); set before {@link #catalog}.
-     */
-    public synchronized Connections syncWait(Duration d) {
-        this.syncWait = Objects.requireNonNull(d, "syncWait");
-        return this;
     }
 
     /** The Kubernetes client, created on first use. */
@@ -152,20 +161,32 @@ public final class Connections implements AutoCloseable {
      * @throws InvalidInputException when none or several are given
      */
     public synchronized BackupCatalog catalog(CatalogListener listener) {
+        return catalog(catalogSource(), listener);
+    }
+
+    /**
+     * The backup catalog of {@code source}, one of the sources the settings give (for commands that are given several,
+     * such as {@code apply} with a backupstore to check against and Longhorn to restore through).
+     *
+     * @throws InvalidInputException when the settings do not give {@code source}
+     */
+    public synchronized BackupCatalog catalog(Preflight.Backend source, CatalogListener listener) {
         if (catalog != null) {
             return catalog;
         }
-        catalogSource();
-        if (settings.backupstore().isPresent()) {
-            catalog = track(BackupstoreCatalog.builder(objectSource(), target())
-                    .listener(listener == null ? CatalogListener.NONE : listener).build());
-        } else if (settings.longhorn().isPresent()) {
-            catalog = track(LonghornBackupCatalog.builder(longhorn()).backupTarget(settings.backupTargetName())
-                    .syncWait(syncWait).listener(listener).build());
-        } else {
-            catalog = track(LonghornCrdCatalog.builder().client(kubernetes()).namespace(settings.longhornNamespace())
-                    .backupTarget(settings.backupTargetName()).syncWait(syncWait).listener(listener).build());
-        }
+        catalog = track(switch (source) {
+            case BACKUPSTORE -> BackupstoreCatalog.builder(objectSource(), target())
+                    .listener(listener == null ? CatalogListener.NONE : listener).build();
+            case LONGHORN -> LonghornBackupCatalog.builder(longhorn()).backupTarget(settings.backupTargetName())
+                    .syncWait(settings.syncWait()).listener(listener).build();
+            case KUBERNETES -> {
+                if (!settings.kubernetes()) {
+                    throw new InvalidInputException("no --kubernetes source given");
+                }
+                yield LonghornCrdCatalog.builder().client(kubernetes()).namespace(settings.longhornNamespace())
+                        .backupTarget(settings.backupTargetName()).syncWait(settings.syncWait()).listener(listener).build();
+            }
+        });
         return catalog;
     }
 
@@ -226,9 +247,24 @@ public final class Connections implements AutoCloseable {
                 : settings.longhorn().isPresent() ? Preflight.Backend.LONGHORN : Preflight.Backend.KUBERNETES;
     }
 
+    /**
+     * The first backup source the settings give, preferring the raw backupstore (complete by construction, and right
+     * after a rebuild Longhorn may not list the backups yet), then Longhorn's REST API, then its CRDs.
+     */
+    public Optional<Preflight.Backend> preferredCatalogSource() {
+        return settings.backupstore().isPresent() ? Optional.of(Preflight.Backend.BACKUPSTORE)
+                : settings.longhorn().isPresent() ? Optional.of(Preflight.Backend.LONGHORN)
+                : settings.kubernetes() ? Optional.of(Preflight.Backend.KUBERNETES) : Optional.empty();
+    }
+
     /** What reading the catalog needs, with the other sources as the way out. */
     public Preflight.Need catalogNeed() {
-        return switch (catalogSource()) {
+        return catalogNeed(catalogSource());
+    }
+
+    /** What reading the catalog of {@code source} needs, with the other sources as the way out. */
+    public static Preflight.Need catalogNeed(Preflight.Backend source) {
+        return switch (source) {
             case BACKUPSTORE -> Preflight.Need.of(Preflight.Backend.BACKUPSTORE);
             case LONGHORN -> Preflight.Need.of(Preflight.Backend.LONGHORN,
                     "--backupstore URL|DIR to read the backupstore directly instead");
@@ -252,13 +288,13 @@ public final class Connections implements AutoCloseable {
         List<Preflight.Probe> probes = new ArrayList<>();
         for (Preflight.Backend b : todo) {
             probes.add(switch (b) {
-                case KUBERNETES -> Preflight.kubernetes(this::kubernetes, settings.env());
-                case LONGHORN -> Preflight.longhorn(settings.longhorn().orElseThrow(() ->
+                case KUBERNETES -> PreflightProbes.kubernetes(this::kubernetes, settings.env());
+                case LONGHORN -> PreflightProbes.longhorn(settings.longhorn().orElseThrow(() ->
                         new InvalidInputException("no Longhorn URL given (--longhorn URL)")));
                 case BACKUPSTORE -> {
                     BackupTarget t = storeTarget();
-                    yield t.scheme() == BackupTarget.Scheme.S3 ? Preflight.s3(t, settings.env())
-                            : Preflight.directory(t.localDirectory().orElseThrow());
+                    yield t.scheme() == BackupTarget.Scheme.S3 ? PreflightProbes.s3(t, settings.env())
+                            : PreflightProbes.directory(t.localDirectory().orElseThrow());
                 }
             });
         }

@@ -47,4 +47,22 @@ public final class Durations {
         }
         return d;
     }
+
+    /**
+     * {@code d} as operators write it, in the largest unit that divides it: {@code 7d}, {@code 2h}, {@code 90m},
+     * {@code 5s}, {@code 1500ms}; {@code parse(format(d))} is {@code d} for every duration of whole milliseconds.
+     */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
 }

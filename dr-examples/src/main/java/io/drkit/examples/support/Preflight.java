@@ -2,18 +2,9 @@ package io.drkit.examples.support;
 
 import io.drkit.core.CancelledException;
 import io.drkit.core.DrTimeoutException;
-import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.UnavailableException;
 import io.drkit.core.model.BackupTarget;
-import io.drkit.longhorn.LonghornClient;
-import io.drkit.longhorn.LonghornNotFoundException;
-import io.drkit.s3.BackupstoreLayout;
-import io.drkit.s3.S3ObjectSource;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -21,10 +12,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,14 +29,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
  * The check every command makes, once and before anything else, that the backends it needs answer: the Kubernetes
  * API server ({@code GET /version} with the command's credentials), Longhorn's manager API
  * ({@code GET /v1/backuptargets}), the backupstore (a one-level listing of {@code backupstore/} in the bucket, or the
- * directory exists and can be read). Each backend contributes one {@link Probe}. Each probe first prepares a client of
+ * directory exists and can be read). Each backend contributes one {@link Probe} ({@link PreflightProbes}: what each
+ * backend is sent; this class runs them and words the outcome). Each probe first prepares a client of
  * its own with short connect and request timeouts and no retries (local work: reading the kubeconfig, building the
  * client); then the probes send their one request at the same time, and the check returns within the timeout plus one
  * second even when a probe ignores its timeout (a DNS lookup, a hung NFS mount).
@@ -62,11 +49,11 @@ import javax.net.ssl.SSLException;
  * unknown context, a malformed URL) is rethrown as the {@link InvalidInputException} it is.
  */
 public final class Preflight {
-    /** The default time each backend has to answer. */
+    /** The default time each backend has to answer (the default of {@code --connect-timeout} in the options table). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** The largest accepted timeout. */
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
-    /** The environment key that sets the timeout when {@code --connect-timeout} is not given. */
+    /** The environment key that sets the timeout when {@code --connect-timeout} is not given (named in the way out). */
     public static final String TIMEOUT_KEY = "DRKIT_CONNECT_TIMEOUT";
     /** How long past the timeout the check waits for a probe that ignores its own timeout. */
     static final Duration GRACE = Duration.ofSeconds(1);
@@ -191,164 +178,6 @@ public final class Preflight {
         }
     }
 
-    /**
-     * The timeout: {@code flag} when given, else {@value #TIMEOUT_KEY} from {@code env}, else {@link #DEFAULT_TIMEOUT}.
-     *
-     * @throws InvalidInputException naming the flag or key when the value is not a duration, not positive, or above
-     *                               {@link #MAX_TIMEOUT}
-     */
-    public static Duration timeout(Optional<Duration> flag, Map<String, String> env) {
-        if (flag.isPresent()) {
-            return bounded(flag.get(), "--connect-timeout");
-        }
-        String v = Objects.requireNonNullElse(env, Map.<String, String>of()).getOrDefault(TIMEOUT_KEY, "");
-        if (v.isBlank()) {
-            return DEFAULT_TIMEOUT;
-        }
-        try {
-            return bounded(Durations.parse(v), TIMEOUT_KEY);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(TIMEOUT_KEY + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Duration bounded(Duration d, String what) {
-        if (d.isNegative() || d.isZero() || d.compareTo(MAX_TIMEOUT) > 0) {
-            throw new InvalidInputException(what + " must be positive and at most " + human(MAX_TIMEOUT) + ", not "
-                    + human(d));
-        }
-        return d;
-    }
-
-    // ------------------------------------------------------------------ the probes each backend contributes
-
-    /**
-     * The Kubernetes API server of the client {@code client} makes: {@code GET /version} on a second client with its
-     * configuration and credentials, {@code timeout} as connect and request timeout, and no retries. An answer other
-     * than 2xx fails (401/403: access denied).
-     *
-     * @param env the environment the configuration is resolved in, for the description
-     */
-    public static Probe kubernetes(Supplier<KubernetesClient> client, Map<String, String> env) {
-        Objects.requireNonNull(client, "client");
-        return new Probe(Backend.KUBERNETES, "(kubeconfig not read)") {
-            private KubernetesClient quick;
-
-            @Override
-            protected void prepare(Duration timeout) {
-                Config config = client.get().getConfiguration();
-                target(KubernetesAccess.describe(config, env));
-                int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-                quick = new KubernetesClientBuilder().withConfig(new ConfigBuilder(config).withConnectionTimeout(ms)
-                        .withRequestTimeout(ms).withRequestRetryBackoffLimit(0).build()).build();
-            }
-
-            @Override
-            protected void check(Duration timeout) {
-                quick.getKubernetesVersion();
-            }
-
-            @Override
-            public void close() {
-                if (quick != null) {
-                    quick.close();
-                }
-            }
-        };
-    }
-
-    /**
-     * Longhorn's manager API at {@code url}: {@code GET /v1/backuptargets} (which every version serves) on a client
-     * with {@code timeout} for connect, read and the whole call, and no retries. A 404 still proves Longhorn answers;
-     * an answer that is not Longhorn's JSON (an HTML page) fails.
-     */
-    public static Probe longhorn(String url) {
-        Objects.requireNonNull(url, "url");
-        return new Probe(Backend.LONGHORN, BackupTarget.redact(url)) {
-            private LonghornClient lh;
-
-            @Override
-            protected void prepare(Duration t) {
-                lh = LonghornClient.builder().baseUrl(url).connectTimeout(t).readTimeout(t).writeTimeout(t)
-                        .callTimeout(t).maxRetries(0).build();
-                target(lh.baseUrl());
-            }
-
-            @Override
-            protected void check(Duration t) {
-                try {
-                    lh.listBackupTargets();
-                } catch (LonghornNotFoundException e) {
-                    // Longhorn answered
-                } catch (InvalidBackupDataException e) {
-                    throw new UnavailableException("answered, but not as Longhorn's manager API: " + e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public void close() {
-                if (lh != null) {
-                    lh.close();
-                }
-            }
-        };
-    }
-
-    /**
-     * The S3 bucket of {@code target}, with the settings {@code env} holds (Longhorn's backup-target Secret keys): a
-     * listing of one level of {@code <prefix>/backupstore/} on a client with {@code timeout} for connect, socket,
-     * attempt and call, and a single attempt (the SDK's retries would multiply the wait). An empty listing is fine.
-     */
-    public static Probe s3(BackupTarget target, Map<String, String> env) {
-        Objects.requireNonNull(target, "target");
-        return new Probe(Backend.BACKUPSTORE, target.toString()) {
-            private S3ObjectSource s3;
-
-            @Override
-            protected void prepare(Duration t) {
-                s3 = S3ObjectSource.builder().target(target).secret(env).connectTimeout(t).socketTimeout(t)
-                        .apiCallAttemptTimeout(t).apiCallTimeout(t).maxAttempts(1).build();
-                target(BackupTarget.redact(s3.describe()));
-            }
-
-            @Override
-            protected void check(Duration t) {
-                s3.list(BackupstoreLayout.of(target).root(), "/", o -> { });
-            }
-
-            @Override
-            public void close() {
-                if (s3 != null) {
-                    s3.close();
-                }
-            }
-        };
-    }
-
-    /**
-     * A backupstore directory (a mounted share): it exists and its entries can be listed, checked on the probe's
-     * thread (a hung mount does not answer either). A directory that does not exist is a usage error; one that
-     * cannot be read, or a mount that does not answer, is unavailable.
-     */
-    public static Probe directory(Path dir) {
-        Objects.requireNonNull(dir, "dir");
-        return new Probe(Backend.BACKUPSTORE, "directory " + dir) {
-            @Override
-            protected void check(Duration timeout) {
-                if (!Files.isDirectory(dir)) {
-                    throw new InvalidInputException("backupstore directory " + dir + " does not exist");
-                }
-                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                    entries.iterator().hasNext();
-                } catch (AccessDeniedException e) {
-                    throw new UnavailableException("access denied: cannot list " + dir, 403, e);
-                } catch (IOException | java.io.UncheckedIOException e) {
-                    throw new UnavailableException("cannot list " + dir + ": " + e.getMessage(), e);
-                }
-            }
-        };
-    }
-
     // ------------------------------------------------------------------ the check
 
     /**
@@ -400,7 +229,7 @@ public final class Preflight {
                     e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException x) {
                     e.getValue().cancel(true);
-                    failures.add(p.backend().label() + " " + p.target() + " did not answer within " + human(timeout));
+                    failures.add(p.backend().label() + " " + p.target() + " did not answer within " + Durations.format(timeout));
                     failed.add(p.backend());
                     slow = true;
                 } catch (ExecutionException x) {
@@ -449,7 +278,7 @@ public final class Preflight {
             hints.add(b.wayOut);
         }
         if (slow) {
-            hints.add("--connect-timeout DURATION (or " + TIMEOUT_KEY + ") to wait longer than " + human(timeout));
+            hints.add("--connect-timeout DURATION (or " + TIMEOUT_KEY + ") to wait longer than " + Durations.format(timeout));
         }
         return new ArrayList<>(hints);
     }
@@ -470,7 +299,7 @@ public final class Preflight {
             }
         }
         if (timedOut) {
-            return "did not answer within " + human(timeout);
+            return "did not answer within " + Durations.format(timeout);
         }
         int status = status(e);
         if (status == 401 || status == 403 || status == 407) {
@@ -518,14 +347,5 @@ public final class Preflight {
         }
         int nl = s.indexOf('\n');
         return BackupTarget.redact(nl < 0 ? s : s.substring(0, nl));
-    }
-
-    /** {@code 5s}, {@code 1500ms}, {@code 2m}. */
-    static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0 && ms >= 60_000) {
-            return ms / 60_000 + "m";
-        }
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -35,6 +35,17 @@ class DrCliMemoryBoundsTest {
                 + "\"{\\\"namespace\\\":\\\"ns\\\",\\\"pvcName\\\":\\\"data\\\"}\"},\"messages\":{\"note\":\""
                 + "x".repeat(4000) + "\"},\"links\":{\"self\":\"http://longhorn/v1/backupvolumes/pvc\"}}";
         server.createContext("/v1/", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/v1/backuptargets")) { // a synced, available target
+                byte[] b = ("{\"type\":\"collection\",\"data\":[{\"id\":\"default\",\"name\":\"default\","
+                        + "\"type\":\"backupTarget\",\"available\":true,\"backupTargetURL\":\"s3://backups@us-east-1/\","
+                        + "\"pollInterval\":\"5m0s\",\"message\":\"\"}]}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, b.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(b);
+                }
+                return;
+            }
             if (!exchange.getRequestURI().getPath().equals("/v1/backupvolumes")) {
                 exchange.sendResponseHeaders(404, -1);
                 exchange.close();

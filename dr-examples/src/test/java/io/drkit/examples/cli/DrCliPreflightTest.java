@@ -64,7 +64,7 @@ class DrCliPreflightTest {
         return Stream.of(
                 Arguments.of(List.of("plan", "--backupstore", STORE, "--selector", "data-tier=critical"), true),
                 Arguments.of(List.of("restore", "--backupstore", STORE, "--group", "critical"), true),
-                Arguments.of(List.of("apply", PLAN_FILE), false),
+                Arguments.of(List.of("apply", PLAN_FILE, "--no-catalog-check"), false),
                 Arguments.of(List.of("volumes", "--kubernetes"), false),
                 Arguments.of(List.of("backups", "pvc-karakeep", "--kubernetes"), false),
                 Arguments.of(List.of("audit", "--backupstore", STORE), true),
@@ -162,7 +162,7 @@ class DrCliPreflightTest {
         try (StubHttpServer api = new StubHttpServer(503, "{\"kind\":\"Status\",\"code\":503}")) {
             Path kubeconfig = LoopbackServers.kubeconfig(dir.resolve("503.yaml"), "dr-test=" + api.url());
             CliHarness.Result r = cli(Map.of()).run("apply", planFile.toString(), "--kubeconfig", kubeconfig.toString(),
-                    "--poll-interval", "10ms");
+                    "--poll-interval", "10ms", "--no-catalog-check");
             assertUnavailableWithTheWayOut(r, kubeconfig, false);
             assertThat(r.err()).contains("answered HTTP 503").contains("--via longhorn --longhorn URL");
             assertThat(api.requests()).as("only the check, no step").containsExactly("GET /version");

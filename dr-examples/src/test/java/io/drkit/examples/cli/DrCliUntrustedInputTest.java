@@ -195,6 +195,10 @@ class DrCliUntrustedInputTest {
     @Test
     void aLonghornThatAnswers200WithNothingIsUnavailableNotAnEmptyList() {
         wm.stubFor(get(urlPathMatching("/v1/schemas/.*")).willReturn(aResponse().withStatus(404)));
+        wm.stubFor(get("/v1/backuptargets").willReturn(aResponse().withStatus(200).withHeader("Content-Type",
+                "application/json").withBody("{\"type\":\"collection\",\"data\":[{\"id\":\"default\",\"name\":"
+                + "\"default\",\"type\":\"backupTarget\",\"available\":true,\"backupTargetURL\":\"s3://b@r/\","
+                + "\"pollInterval\":\"5m0s\",\"message\":\"\"}]}")));
         wm.stubFor(get("/v1/backupvolumes").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")));
 

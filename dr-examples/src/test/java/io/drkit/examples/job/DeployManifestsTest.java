@@ -2,7 +2,10 @@ package io.drkit.examples.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drkit.examples.job.RestoreJobConfig.Key;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.Surface;
+import io.drkit.examples.support.Durations;
 import io.drkit.kubernetes.PolicyReport;
 import io.drkit.kubernetes.RbacManifest;
 import io.drkit.kubernetes.RecurringJobPolicy;
@@ -30,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,9 +221,10 @@ class DeployManifestsTest {
     void theConfigMapHoldsExactlyTheKeysTheJobReadsAtTheirDefaults() {
         Map<String, String> data = configMap().getData();
 
-        assertThat(data.keySet()).containsExactlyInAnyOrder(Arrays.stream(Key.values()).map(Key::envName).toArray(String[]::new));
-        for (Key k : Key.values()) {
-            assertThat(data.get(k.envName())).as(k.envName()).isEqualTo(k.defaultValue());
+        List<DrOption<?>> keys = DrOptions.readOn(Surface.JOB);
+        assertThat(data.keySet()).containsExactlyInAnyOrderElementsOf(keys.stream().map(o -> o.key().orElseThrow()).toList());
+        for (DrOption<?> o : keys) {
+            assertThat(data.get(o.key().orElseThrow())).as(o.key().orElseThrow()).isEqualTo(o.defaultText(Surface.JOB).orElse(""));
         }
         assertThat(RestoreJobConfig.fromEnvironment(data)).isEqualTo(RestoreJobConfig.fromEnvironment(Map.of()));
         assertThat(RestoreJobConfig.fromEnvironment(data).request().pvcSelector()).map(Object::toString).contains("data-tier=critical");
@@ -242,9 +245,9 @@ class DeployManifestsTest {
         assertThat(spec.getBackoffLimit()).isBetween(1, 10);
         assertThat(spec.getCompletions()).isNull();
         assertThat(spec.getParallelism()).isNull();
-        long oneAttempt = RestoreJobConfig.parseDuration(cm.getData().get("DRKIT_STARTUP_WAIT"))
-                .plus(RestoreJobConfig.parseDuration(cm.getData().get("DRKIT_SYNC_WAIT")))
-                .plus(RestoreJobConfig.parseDuration(cm.getData().get("DRKIT_STEP_TIMEOUT"))).toSeconds();
+        long oneAttempt = Durations.parse(cm.getData().get("DRKIT_STARTUP_WAIT"))
+                .plus(Durations.parse(cm.getData().get("DRKIT_SYNC_WAIT")))
+                .plus(Durations.parse(cm.getData().get("DRKIT_STEP_TIMEOUT"))).toSeconds();
         assertThat((long) spec.getActiveDeadlineSeconds()).as("deadline above one attempt's waits and step timeout")
                 .isGreaterThan(oneAttempt);
         assertThat(spec.getBackoffLimit()).as("the Job waits for Longhorn itself, so retries are few").isLessThanOrEqualTo(4);

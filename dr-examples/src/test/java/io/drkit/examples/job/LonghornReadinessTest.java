@@ -9,11 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,8 +55,8 @@ class LonghornReadinessTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Clock clock = new SteppingClock(10);
-        RestoreJobConfig config = RestoreJobConfig.builder().startupWait(Duration.ofMinutes(5))
-                .pollInterval(Duration.ofMillis(1)).build();
+        RestoreJobConfig config = RestoreJobConfig.fromEnvironment(Map.of("DRKIT_STARTUP_WAIT", "5m",
+                "DRKIT_POLL_INTERVAL", "1ms"));
         try (MockApiServer api = new MockApiServer(new AtomicLong(), false)) {
             assertThatThrownBy(() -> LonghornReadiness.await(api.client(MockApiServer.JOB), config,
                     new ProgressLog(out, clock), Cancellation.none(), clock))

@@ -7,15 +7,17 @@ import io.drkit.core.InvalidInputException;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.NameTemplate;
-import io.drkit.examples.job.RestoreJobConfig.Key;
-import io.drkit.examples.job.RestoreJobConfig.Mode;
-import io.drkit.examples.job.RestoreJobConfig.Source;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.JobMode;
+import io.drkit.examples.options.JobSource;
+import io.drkit.examples.options.Surface;
+import io.drkit.examples.support.Connections;
+import io.drkit.examples.support.Durations;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,9 +29,9 @@ class RestoreJobConfigTest {
     void anEmptyEnvironmentGivesTheDocumentedDefaults() {
         RestoreJobConfig c = RestoreJobConfig.fromEnvironment(Map.of());
 
-        assertThat(c.mode()).isEqualTo(Mode.APPLY);
-        assertThat(c.source()).isEqualTo(Source.BACKUPSTORE);
-        assertThat(c.backupstore()).isEmpty();
+        assertThat(c.mode()).isEqualTo(JobMode.APPLY);
+        assertThat(c.source()).isEqualTo(JobSource.BACKUPSTORE);
+        assertThat(c.settings().backupstore()).isEmpty();
         assertThat(c.needsBackupTargetUrl()).isTrue();
         assertThat(c.request().pvcSelector()).contains(LabelSelector.parse("data-tier=critical"));
         assertThat(c.request().selectAll()).isFalse();
@@ -39,23 +41,25 @@ class RestoreJobConfigTest {
         assertThat(c.request().volumeName()).isEqualTo(NameTemplate.ORIGINAL);
         assertThat(c.request().createPvc()).isFalse();
         assertThat(c.request().allowSmallerBackup()).isFalse();
-        assertThat(c.parallelism()).isEqualTo(2);
-        assertThat(c.stepTimeout()).isEqualTo(Duration.ofHours(2));
-        assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(c.longhornNamespace()).isEqualTo("longhorn-system");
-        assertThat(c.backupTarget()).isEqualTo("default");
-        assertThat(c).isEqualTo(RestoreJobConfig.builder().build());
+        assertThat(c.executor().parallelism()).isEqualTo(2);
+        assertThat(c.executor().stepTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.executor().pollInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.executor().via()).as("the Job restores through Kubernetes").isEqualTo(Connections.Via.KUBERNETES);
+        assertThat(c.settings().longhornNamespace()).isEqualTo("longhorn-system");
+        assertThat(c.settings().backupTargetName()).isEqualTo("default");
+        assertThat(c.settings().syncWait()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.startupWait()).isEqualTo(Duration.ofMinutes(30));
     }
 
     @Test
     void emptyValuesMeanTheDefaultAndTheDefaultsAreThoseOfTheKeyTable() {
         Map<String, String> empty = new HashMap<>();
         Map<String, String> defaults = new HashMap<>();
-        for (Key k : Key.values()) {
-            if (k != Key.PVC_SELECTOR) {
-                empty.put(k.envName(), "  ");
+        for (DrOption<?> o : DrOptions.readOn(Surface.JOB)) {
+            if (o != DrOptions.PVC_SELECTOR) {
+                empty.put(o.key().orElseThrow(), "  ");
             }
-            defaults.put(k.envName(), k.defaultValue());
+            defaults.put(o.key().orElseThrow(), o.defaultText(Surface.JOB).orElse(""));
         }
 
         assertThat(RestoreJobConfig.fromEnvironment(empty)).isEqualTo(RestoreJobConfig.fromEnvironment(Map.of()));
@@ -88,14 +92,13 @@ class RestoreJobConfigTest {
         env.put("DRKIT_STARTUP_WAIT", "45m");
         env.put("DRKIT_SYNC_WAIT", "0s");
         assertThat(env.keySet()).as("the test covers every key")
-                .containsExactlyInAnyOrder(Arrays.stream(Key.values()).map(Key::envName).toArray(String[]::new));
+                .containsExactlyInAnyOrderElementsOf(DrOptions.readOn(Surface.JOB).stream().map(o -> o.key().orElseThrow()).toList());
 
         RestoreJobConfig c = RestoreJobConfig.fromEnvironment(env);
 
-        assertThat(c.mode()).isEqualTo(Mode.PLAN);
-        assertThat(c.source()).isEqualTo(Source.LONGHORN_CRDS);
-        assertThat(c.backupstore()).contains("/mnt/backups");
-        assertThat(c.targetUrl()).contains("nfs://nas:/export/longhorn");
+        assertThat(c.mode()).isEqualTo(JobMode.PLAN);
+        assertThat(c.source()).isEqualTo(JobSource.LONGHORN_CRDS);
+        assertThat(c.settings().targetUrl()).contains("nfs://nas:/export/longhorn");
         assertThat(c.needsBackupTargetUrl()).isFalse();
         assertThat(c.request().pvcSelector()).contains(LabelSelector.parse("tier in (gold,silver)"));
         assertThat(c.request().groups()).containsExactly("critical", "default");
@@ -107,14 +110,12 @@ class RestoreJobConfigTest {
         assertThat(c.request().pvName()).isEqualTo(NameTemplate.of("pv-{namespace}-{pvc}"));
         assertThat(c.request().createPvc()).isTrue();
         assertThat(c.request().allowSmallerBackup()).isTrue();
-        assertThat(c.parallelism()).isEqualTo(8);
-        assertThat(c.stepTimeout()).isEqualTo(Duration.ofMinutes(90));
-        assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.longhornNamespace()).isEqualTo("storage");
-        assertThat(c.backupTarget()).isEqualTo("offsite");
+        assertThat(c.executor().parallelism()).isEqualTo(8);
+        assertThat(c.executor().stepTimeout()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(c.executor().pollInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.startupWait()).isEqualTo(Duration.ofMinutes(45));
-        assertThat(c.syncWait()).as("zero: check once").isZero();
-        // reading from the CRDs: the Connections settings name no backupstore
+        assertThat(c.settings().syncWait()).as("zero: check once").isZero();
+        // reading from the CRDs: the Connections settings name no backupstore (DRKIT_BACKUPSTORE is not read)
         assertThat(c.settings().kubernetes()).isTrue();
         assertThat(c.settings().backupstore()).isEmpty();
         assertThat(c.settings().longhornNamespace()).isEqualTo("storage");
@@ -176,7 +177,7 @@ class RestoreJobConfigTest {
     @CsvSource({"90s, PT1M30S", "5m, PT5M", "2h, PT2H", "1h30m, PT1H30M", "7d, PT168H", "500ms, PT0.5S", "PT2H, PT2H",
         "p7d, PT168H", "1d12h, PT36H"})
     void durationsAreReadInGoStyleOrIso8601(String text, Duration expected) {
-        assertThat(RestoreJobConfig.parseDuration(text)).isEqualTo(expected);
+        assertThat(Durations.parse(text)).isEqualTo(expected);
     }
 
     @Test
@@ -190,8 +191,7 @@ class RestoreJobConfigTest {
 
         RestoreJobConfig c = RestoreJobConfig.fromEnvironment(env);
 
-        assertThat(c.credentials()).containsOnlyKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINTS");
-        assertThat(c.settings().env()).isEqualTo(c.credentials());
+        assertThat(c.settings().env()).containsOnlyKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINTS");
         assertThat(c.settings().backupstore()).contains("s3://backups@us-east-1/dr/");
         assertThat(c.toString()).contains("AWS_SECRET_ACCESS_KEY").doesNotContain("very-secret-value")
                 .doesNotContain("AKIAEXAMPLE");
@@ -199,7 +199,6 @@ class RestoreJobConfigTest {
         env.put("DRKIT_BACKUPSTORE", "s3://backups@us-east-1/?token=abc123secret");
         assertThatThrownBy(() -> RestoreJobConfig.fromEnvironment(env)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("must not carry credentials").hasMessageNotContaining("abc123secret");
-        assertThat(c.withBackupstore("s3://other@eu-west-1/").backupstore()).contains("s3://other@eu-west-1/");
     }
 
     @ParameterizedTest(name = "backupstore ''{0}'', target ''{1}'': lookup needed {2}, fills {3}")
@@ -207,36 +206,26 @@ class RestoreJobConfigTest {
         "/mnt/nfs, nfs://nas:/export, false, "})
     void longhornsBackupTargetFillsAnEmptyStoreOrTheTargetOfAMountedDirectory(String store, String targetUrl,
                                                                                boolean lookup, String key) {
-        RestoreJobConfig c = RestoreJobConfig.builder().backupstore(store).targetUrl(targetUrl).build();
+        RestoreJobConfig c = RestoreJobConfig.fromEnvironment(Map.of("DRKIT_BACKUPSTORE", store, "DRKIT_TARGET_URL", targetUrl));
 
         assertThat(c.needsBackupTargetUrl()).isEqualTo(lookup);
         if (lookup) {
-            assertThat(c.keyFilledByBackupTarget().envName()).isEqualTo(key);
+            assertThat(c.keyFilledByBackupTarget().key()).contains(key);
         }
     }
 
     @Test
     void theLookedUpUrlBecomesTheStoreOrTheDirectorysTargetUrl() {
-        RestoreJobConfig empty = RestoreJobConfig.builder().build();
-        RestoreJobConfig dir = RestoreJobConfig.builder().backupstore("/mnt/nfs").build();
+        RestoreJobConfig empty = RestoreJobConfig.fromEnvironment(Map.of());
+        RestoreJobConfig dir = RestoreJobConfig.fromEnvironment(Map.of("DRKIT_BACKUPSTORE", "/mnt/nfs"));
 
-        assertThat(empty.withLonghornTargetUrl("s3://backups@us-east-1/").backupstore()).contains("s3://backups@us-east-1/");
-        assertThat(dir.withLonghornTargetUrl("nfs://nas:/export").targetUrl()).contains("nfs://nas:/export");
+        assertThat(empty.withLonghornTargetUrl("s3://backups@us-east-1/").settings().backupstore())
+                .contains("s3://backups@us-east-1/");
+        assertThat(dir.withLonghornTargetUrl("nfs://nas:/export").settings().targetUrl()).contains("nfs://nas:/export");
         assertThat(dir.withLonghornTargetUrl("nfs://nas:/export").needsBackupTargetUrl()).isFalse();
         assertThatThrownBy(() -> empty.withLonghornTargetUrl("nfs://nas:/export"))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("DRKIT_BACKUPSTORE is empty and Longhorn's backup target is nfs://nas:/export");
-        assertThat(RestoreJobConfig.builder().source(Source.LONGHORN_CRDS).build().needsBackupTargetUrl()).isFalse();
-    }
-
-    @Test
-    void theBuilderValidatesLikeTheEnvironment() {
-        assertThatThrownBy(() -> RestoreJobConfig.builder().parallelism(65).build())
-                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("DRKIT_PARALLELISM");
-        assertThatThrownBy(() -> RestoreJobConfig.builder().stepTimeout(Duration.ZERO).build())
-                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("DRKIT_STEP_TIMEOUT");
-        RestoreJobConfig c = RestoreJobConfig.builder().mode(Mode.PLAN).backupstore("s3://b@r/").build();
-        assertThat(c.toBuilder().build()).isEqualTo(c);
-        assertThat(c.settings().backupstore()).isEqualTo(Optional.of("s3://b@r/"));
+        assertThat(RestoreJobConfig.fromEnvironment(Map.of("DRKIT_SOURCE", "longhorn-crds")).needsBackupTargetUrl()).isFalse();
     }
 }

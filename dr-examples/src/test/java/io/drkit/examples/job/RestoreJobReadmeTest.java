@@ -2,11 +2,11 @@ package io.drkit.examples.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drkit.examples.job.RestoreJobConfig.Key;
+import io.drkit.examples.options.OptionDocs;
+import io.drkit.examples.options.Surface;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +26,7 @@ class RestoreJobReadmeTest {
     void theKeyTableListsEveryKeyWithTheCodesDefaultAndMeaning() throws IOException {
         List<String> rows = section().lines().filter(l -> l.startsWith("| `DRKIT_")).toList();
 
-        List<String> expected = Arrays.stream(Key.values()).map(k -> "| `" + k.envName() + "` | "
-                + (k.defaultValue().isEmpty() ? "(none)" : "`" + k.defaultValue() + "`") + " | " + k.description() + " |").toList();
-        assertThat(rows).containsExactlyElementsOf(expected);
+        assertThat(rows).containsExactlyElementsOf(OptionDocs.markdownRows(Surface.JOB));
     }
 
     @Test

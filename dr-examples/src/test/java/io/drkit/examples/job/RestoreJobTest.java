@@ -3,7 +3,9 @@ package io.drkit.examples.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drkit.examples.cli.ExitCodes;
-import io.drkit.examples.job.RestoreJobConfig.Key;
+import io.drkit.examples.options.DrOption;
+import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.Surface;
 import io.drkit.examples.support.Connections;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,11 +37,13 @@ class RestoreJobTest {
     }
 
     @Test
-    void helpListsEveryKeyWithItsDefaultAndTheExitCodes() {
+    void helpListsEveryKeyWithTheTablesDefaultAndTheExitCodes() {
         String help = RestoreJob.help();
 
-        for (Key k : Key.values()) {
-            assertThat(help).contains(k.envName());
+        for (DrOption<?> o : DrOptions.readOn(Surface.JOB)) {
+            assertThat(help).as("the table's default of " + o.key().orElseThrow())
+                    .containsPattern("(?m)^  " + o.key().orElseThrow() + " +default "
+                            + java.util.regex.Pattern.quote(o.defaultText(Surface.JOB).orElse("(none)")) + "$");
         }
         assertThat(help).contains("default data-tier=critical").contains("default apply").contains("AWS_SECRET_ACCESS_KEY")
                 .contains("2  usage error").contains("5  retry: a backend was unreachable").contains("synced its view yet")

@@ -12,8 +12,6 @@ import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -152,34 +150,21 @@ class PreflightTest {
     }
 
     @Test
-    void theTimeoutComesFromTheFlagElseTheEnvironmentElseTheDefault() {
-        assertThat(Preflight.timeout(Optional.of(Duration.ofSeconds(2)), Map.of("DRKIT_CONNECT_TIMEOUT", "9s")))
-                .hasSeconds(2);
-        assertThat(Preflight.timeout(Optional.empty(), Map.of("DRKIT_CONNECT_TIMEOUT", "1500ms"))).hasMillis(1500);
-        assertThat(Preflight.timeout(Optional.empty(), Map.of())).isEqualTo(Preflight.DEFAULT_TIMEOUT).hasSeconds(5);
-        assertThatThrownBy(() -> Preflight.timeout(Optional.empty(), Map.of("DRKIT_CONNECT_TIMEOUT", "five")))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("DRKIT_CONNECT_TIMEOUT");
-        assertThatThrownBy(() -> Preflight.timeout(Optional.of(Duration.ZERO), Map.of()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--connect-timeout");
-        assertThatThrownBy(() -> Preflight.timeout(Optional.of(Duration.ofHours(1)), Map.of()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 5m");
-    }
-
-    @Test
     void aMissingDirectoryIsAUsageErrorAndAReadableOnePasses(@TempDir Path dir) {
-        Preflight.run(List.of(Preflight.directory(dir)), List.of(), SHORT);
-        assertThatThrownBy(() -> Preflight.run(List.of(Preflight.directory(dir.resolve("gone"))), List.of(), SHORT))
+        Preflight.run(List.of(PreflightProbes.directory(dir)), List.of(), SHORT);
+        assertThatThrownBy(() -> Preflight.run(List.of(PreflightProbes.directory(dir.resolve("gone"))), List.of(), SHORT))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("does not exist");
     }
 
     @Test
     void aLonghornUrlThatIsNotHttpIsAUsageErrorAndAnHtmlPageIsNotLonghorn() {
-        assertThatThrownBy(() -> Preflight.run(List.of(Preflight.longhorn("ftp://x")), List.of(), SHORT))
+        assertThatThrownBy(() -> Preflight.run(List.of(PreflightProbes.longhorn("ftp://x")), List.of(), SHORT))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("not an http(s) URL");
         try (LoopbackServers.StubHttpServer html = new LoopbackServers.StubHttpServer(200, "<html></html>")) {
-            assertThatThrownBy(() -> Preflight.run(List.of(Preflight.longhorn(html.url())), List.of(),
+            assertThatThrownBy(() -> Preflight.run(List.of(PreflightProbes.longhorn(html.url())), List.of(),
                     Duration.ofSeconds(5)))
-                    .isInstanceOf(UnavailableException.class).hasMessageContaining("not as Longhorn's manager API");
+                    .isInstanceOf(UnavailableException.class).hasMessageContaining("answered HTTP 200")
+                    .hasMessageContaining("not the JSON expected");
         }
     }
 }

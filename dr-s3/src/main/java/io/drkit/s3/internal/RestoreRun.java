@@ -1,6 +1,7 @@
 package io.drkit.s3.internal;
 
 import io.drkit.core.Cancellation;
+import io.drkit.core.Parallel;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.UnavailableException;
@@ -36,7 +37,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,7 @@ public final class RestoreRun {
      * @param clock        clock for lock expiry
      */
     public record Settings(ObjectSource source, BackupstoreLayout layout, BlockFetcher fetcher, int concurrency,
-                           long memoryLimit, ExecutorService executor, ImageRestoreListener listener,
+                           long memoryLimit, Executor executor, ImageRestoreListener listener,
                            WritableObjectSource lockStore, Duration lockSettle, Duration lockRefresh, Clock clock) {
     }
 
@@ -137,8 +138,8 @@ public final class RestoreRun {
             int workers = workers(spool.count());
             Tracker tracker = new Tracker(spool.count());
             BackupstoreLock held = lock;
-            Workers.run(workers, s.executor(), "drkit-restore", cancel, what,
-                    (index, control) -> restoreBlocks(blocks, held, tracker, control));
+            Parallel.of("drkit-restore", workers).on(s.executor()).workers(what, workers, cancel,
+                    (index, c) -> restoreBlocks(blocks, held, tracker, c));
             cancel.throwIfCancelled(what);
             dest.commit();
             done = true;
@@ -170,11 +171,11 @@ public final class RestoreRun {
         return BlockFetcher.workers(s.concurrency(), blocks, s.memoryLimit(), blockSize);
     }
 
-    private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, Workers.Control control) {
+    private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, Cancellation c) {
         byte[] zero = Checksums.zeroBlock(blockSize);
         byte[] sum = new byte[Checksums.LENGTH];
         try (BlockFetcher.Workspace ws = new BlockFetcher.Workspace()) {
-            while (control.running()) {
+            while (!c.isCancelled()) {
                 long offset = spool.next(sum);
                 if (offset < 0) {
                     return;
@@ -186,7 +187,7 @@ public final class RestoreRun {
                 }
                 String hex = Checksums.hex(sum, 0);
                 String key = s.layout().blockKey(volume.name(), hex);
-                BlockFetcher.Outcome out = s.fetcher().fetch(key, hex, sum, compression, blockSize, ws, cancel);
+                BlockFetcher.Outcome out = s.fetcher().fetch(key, hex, sum, compression, blockSize, ws, c);
                 if (out.status() == BlockFetcher.Status.OK) {
                     dest.write(ws.data(), blockSize, offset);
                     tracker.restored(out.storedBytes(), false, out.fallback());

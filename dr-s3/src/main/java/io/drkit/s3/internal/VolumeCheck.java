@@ -1,6 +1,7 @@
 package io.drkit.s3.internal;
 
 import io.drkit.core.Cancellation;
+import io.drkit.core.Parallel;
 import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.NotFoundException;
@@ -28,7 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>only when something is bad: stream every complete backup of the volume again to find each bad block's offsets
  *       and every other backup that references it (the blast radius of deduplication).</li>
  * </ol>
+ * One class of about 500 lines on purpose: every pass works on the same table of distinct blocks and the same
+ * per-backup counters, and the report is built from them; the parts that stand alone are elsewhere
+ * ({@link BlockTable}, {@link BlocksReader}, {@link BlockFetcher}, {@link io.drkit.core.Parallel} for the workers).
  */
 public final class VolumeCheck {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeCheck.class);
@@ -69,7 +73,7 @@ public final class VolumeCheck {
      */
     public record Settings(ObjectSource source, BackupstoreLayout layout, BlockFetcher fetcher, VerifyLevel level,
                            double fraction, long seed, PresenceCheck forced, int concurrency, long memoryLimit,
-                           ExecutorService executor, VerifyListener listener) {
+                           Executor executor, VerifyListener listener) {
     }
 
     /**
@@ -287,19 +291,18 @@ public final class VolumeCheck {
     private void headBlocks() {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        Workers.run(workers(s.concurrency()), s.executor(), "drkit-verify", cancel, "verification of volume " + volume,
-                (index, control) -> {
-                    int id;
-                    while (control.running() && (id = next.getAndIncrement()) < table.size()) {
-                        Optional<ObjectInfo> info = s.source().head(s.layout().blockKey(volume, table.hex(id)));
-                        if (info.isPresent()) {
-                            present(id, info.get().size());
-                        }
-                        if ((done.incrementAndGet() & 0xff) == 0) {
-                            checked(0xff + 1, 0);
-                        }
-                    }
-                });
+        inParallel(workers(s.concurrency()), (index, c) -> {
+            int id;
+            while (!c.isCancelled() && (id = next.getAndIncrement()) < table.size()) {
+                Optional<ObjectInfo> info = s.source().head(s.layout().blockKey(volume, table.hex(id)));
+                if (info.isPresent()) {
+                    present(id, info.get().size());
+                }
+                if ((done.incrementAndGet() & 0xff) == 0) {
+                    checked(0xff + 1, 0);
+                }
+            }
+        });
     }
 
     private void present(int id, long size) {
@@ -330,31 +333,36 @@ public final class VolumeCheck {
         int largest = maxBlock;
         AtomicInteger next = new AtomicInteger();
         CompressionMethod[] codecs = CompressionMethod.values();
-        Workers.run(workers, s.executor(), "drkit-verify", cancel, "verification of volume " + volume,
-                (index, control) -> {
-                    byte[] sum = new byte[Checksums.LENGTH];
-                    try (BlockFetcher.Workspace ws = new BlockFetcher.Workspace()) {
-                        ws.ensure(largest); // once, for the largest block: never grown by copying
-                        int n;
-                        while (control.running() && (n = next.getAndIncrement()) < ids.size()) {
-                            int id = ids.get(n);
-                            table.checksum(id, sum);
-                            String hex = Checksums.hex(sum, 0);
-                            BlockFetcher.Outcome o = s.fetcher().fetch(s.layout().blockKey(volume, hex), hex, sum,
-                                    codecs[table.codec(id)], table.blockSize(id), ws, cancel);
-                            switch (o.status()) {
-                                case OK -> table.state(id, o.fallback() ? BlockTable.FALLBACK : BlockTable.INTACT);
-                                case MISSING -> markBad(id, BlockTable.MISSING, o.problem(), o.detail());
-                                case CORRUPT -> markBad(id, BlockTable.CORRUPT, o.problem(), o.detail());
-                            }
-                            if (o.fallback()) {
-                                details.put(id, "stored as " + o.codec() + ", recorded as " + codecs[table.codec(id)]);
-                            }
-                            bytes.addAndGet(table.firstUser(id), o.storedBytes());
-                            checked(1, o.storedBytes());
-                        }
+        inParallel(workers, (index, c) -> {
+            byte[] sum = new byte[Checksums.LENGTH];
+            try (BlockFetcher.Workspace ws = new BlockFetcher.Workspace()) {
+                ws.ensure(largest); // once, for the largest block: never grown by copying
+                int n;
+                while (!c.isCancelled() && (n = next.getAndIncrement()) < ids.size()) {
+                    int id = ids.get(n);
+                    table.checksum(id, sum);
+                    String hex = Checksums.hex(sum, 0);
+                    BlockFetcher.Outcome o = s.fetcher().fetch(s.layout().blockKey(volume, hex), hex, sum,
+                            codecs[table.codec(id)], table.blockSize(id), ws, c);
+                    switch (o.status()) {
+                        case OK -> table.state(id, o.fallback() ? BlockTable.FALLBACK : BlockTable.INTACT);
+                        case MISSING -> markBad(id, BlockTable.MISSING, o.problem(), o.detail());
+                        case CORRUPT -> markBad(id, BlockTable.CORRUPT, o.problem(), o.detail());
                     }
-                });
+                    if (o.fallback()) {
+                        details.put(id, "stored as " + o.codec() + ", recorded as " + codecs[table.codec(id)]);
+                    }
+                    bytes.addAndGet(table.firstUser(id), o.storedBytes());
+                    checked(1, o.storedBytes());
+                }
+            }
+        });
+    }
+
+    /** Runs {@code count} workers of this volume's verification. */
+    private void inParallel(int count, Parallel.Worker worker) {
+        Parallel.of("drkit-verify", count).on(s.executor()).workers("verification of volume " + volume, count, cancel,
+                worker);
     }
 
     private int workers(int max) {

@@ -47,6 +47,17 @@ public record VolumeConfig(String name, long size, Map<String, String> labels, S
         return CfgParser.compression(compressionMethod, "volume.cfg of " + name);
     }
 
+    /** What reading this volume's backup cfgs needs of it. */
+    public VolumeRef ref() {
+        return new VolumeRef(name, size, lastBackupName);
+    }
+
+    /** This cfg with {@code volume} as its name (an old cfg without {@code Name} takes its directory's). */
+    public VolumeConfig withName(String volume) {
+        return new VolumeConfig(volume, size, labels, createdTime, lastBackupName, lastBackupAt, blockCount,
+                backingImageName, backingImageChecksum, compressionMethod, storageClassName, dataEngine);
+    }
+
     /** The dr-core value; {@code backendId} is the store directory key. */
     public BackupVolume toBackupVolume(String backendId) {
         BackupVolume.Builder b = BackupVolume.builder(name).size(size).labels(labels)

@@ -11,7 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client of the {@link NbdServer}: the fixed-newstyle handshake, then the transmission phase. The connection's
+ * One client of the {@link NbdServer}: the fixed-newstyle handshake ({@link NbdHandshake}), then the transmission phase
+ * (this class). The connection's
  * own thread reads requests; reads are answered by the server's workers, at most
  * {@link NbdServer.Limits#requestsPerClient()} at once per client (further requests wait in the socket: TCP
  * back-pressure), replies written whole under a lock, in any order. Every read request is checked in full before its
@@ -30,8 +30,6 @@ import org.slf4j.LoggerFactory;
 final class NbdConnection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(NbdConnection.class);
     private static final byte[] ZEROS = new byte[64 << 10];
-    private static final int MAX_OPTION_BYTES = 8 * Nbd.MAX_STRING;
-    private static final int MAX_OPTIONS = 64;
 
     private final NbdServer server;
     private final Socket socket;
@@ -62,7 +60,8 @@ final class NbdConnection implements Runnable {
     public void run() {
         reader = Thread.currentThread();
         try {
-            if (handshake()) {
+            readDeadline = handshakeDeadline;
+            if (new NbdHandshake(server, in, out, this::flush, () -> shuttingDown).run()) {
                 transmission();
             }
         } catch (EOFException e) {
@@ -85,155 +84,10 @@ final class NbdConnection implements Runnable {
     }
 
     /** A violation of the protocol by the client: the connection is dropped (a hard disconnect). */
-    private static final class ProtocolException extends Exception {
+    static final class ProtocolException extends Exception {
         ProtocolException(String message) {
             super(message, null, false, false);
         }
-    }
-
-    // ------------------------------------------------------------------------------------------------ handshake
-
-    /** Option haggling; true when the transmission phase begins. */
-    private boolean handshake() throws IOException, ProtocolException {
-        readDeadline = handshakeDeadline;
-        out.writeLong(Nbd.NBDMAGIC);
-        out.writeLong(Nbd.IHAVEOPT);
-        out.writeShort(Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES);
-        flush();
-        int clientFlags = in.readInt();
-        if ((clientFlags & ~(Nbd.FLAG_C_FIXED_NEWSTYLE | Nbd.FLAG_C_NO_ZEROES)) != 0) {
-            throw new ProtocolException("unknown client flags 0x" + Integer.toHexString(clientFlags));
-        }
-        boolean noZeroes = (clientFlags & Nbd.FLAG_C_NO_ZEROES) != 0;
-        for (int options = 1; ; options++) {
-            long magic = in.readLong();
-            if (magic != Nbd.IHAVEOPT) {
-                throw new ProtocolException("option does not start with IHAVEOPT (0x" + Long.toHexString(magic) + ")");
-            }
-            int option = in.readInt();
-            long length = in.readInt() & 0xffffffffL;
-            if (length > MAX_OPTION_BYTES) {
-                throw new ProtocolException("option " + option + " has " + length + " bytes of data, more than the "
-                        + MAX_OPTION_BYTES + " this server accepts");
-            }
-            if (options > MAX_OPTIONS) {
-                throw new ProtocolException("more than " + MAX_OPTIONS + " options in one handshake");
-            }
-            byte[] data = new byte[(int) length];
-            in.readFully(data);
-            if (shuttingDown && option != Nbd.OPT_ABORT) {
-                optionReply(option, Nbd.REP_ERR_SHUTDOWN, message("the server is shutting down"));
-                continue;
-            }
-            switch (option) {
-                case Nbd.OPT_EXPORT_NAME -> {
-                    String name = new String(data, StandardCharsets.UTF_8);
-                    if (!server.accepts(name)) {
-                        throw new ProtocolException("NBD_OPT_EXPORT_NAME asks for unknown export '" + name + "'");
-                    }
-                    out.writeLong(server.exportSize());
-                    out.writeShort(NbdServer.TRANSMISSION_FLAGS);
-                    if (!noZeroes) {
-                        out.write(new byte[124]);
-                    }
-                    flush();
-                    return true;
-                }
-                case Nbd.OPT_ABORT -> {
-                    optionReply(option, Nbd.REP_ACK, new byte[0]);
-                    return false;
-                }
-                case Nbd.OPT_LIST -> {
-                    if (length != 0) {
-                        optionReply(option, Nbd.REP_ERR_INVALID, message("NBD_OPT_LIST takes no data"));
-                    } else {
-                        byte[] name = server.exportName().getBytes(StandardCharsets.UTF_8);
-                        byte[] desc = server.description().getBytes(StandardCharsets.UTF_8);
-                        optionReply(option, Nbd.REP_SERVER, ByteBuffer.allocate(4 + name.length + desc.length)
-                                .putInt(name.length).put(name).put(desc).array());
-                        optionReply(option, Nbd.REP_ACK, new byte[0]);
-                    }
-                }
-                case Nbd.OPT_INFO, Nbd.OPT_GO -> {
-                    if (info(option, data) && option == Nbd.OPT_GO) {
-                        return true;
-                    }
-                }
-                case Nbd.OPT_STARTTLS -> optionReply(option, Nbd.REP_ERR_UNSUP,
-                        message("TLS is not supported: this server is unauthenticated and meant for loopback"));
-                case Nbd.OPT_STRUCTURED_REPLY -> optionReply(option, Nbd.REP_ERR_UNSUP,
-                        message("structured replies are not supported; simple replies are used"));
-                default -> optionReply(option, Nbd.REP_ERR_UNSUP, message("option " + option + " is not supported"));
-            }
-        }
-    }
-
-    /** NBD_OPT_INFO and NBD_OPT_GO; true when the export was accepted. */
-    private boolean info(int option, byte[] data) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(data);
-        long nameLength = data.length < 6 ? -1 : b.getInt() & 0xffffffffL;
-        if (nameLength < 0 || nameLength > data.length - 6) {
-            optionReply(option, Nbd.REP_ERR_INVALID, message("malformed request: name length beyond the option data"));
-            return false;
-        }
-        byte[] nameBytes = new byte[(int) nameLength];
-        b.get(nameBytes);
-        int requests = b.getShort() & 0xffff;
-        if (b.remaining() != 2 * requests) {
-            optionReply(option, Nbd.REP_ERR_INVALID, message("malformed request: " + requests
-                    + " information requests announced, " + b.remaining() + " bytes follow"));
-            return false;
-        }
-        String name = new String(nameBytes, StandardCharsets.UTF_8);
-        if (!server.accepts(name)) {
-            optionReply(option, Nbd.REP_ERR_UNKNOWN, message("no export named '" + name + "'; this server exports '"
-                    + server.exportName() + "' (or the default export, the empty name)"));
-            return false;
-        }
-        boolean wantName = false;
-        boolean wantDescription = false;
-        boolean wantBlockSize = false;
-        for (int i = 0; i < requests; i++) {
-            switch (b.getShort() & 0xffff) {
-                case Nbd.INFO_NAME -> wantName = true;
-                case Nbd.INFO_DESCRIPTION -> wantDescription = true;
-                case Nbd.INFO_BLOCK_SIZE -> wantBlockSize = true;
-                default -> {
-                    // unknown information requests are ignored
-                }
-            }
-        }
-        optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(12).putShort((short) Nbd.INFO_EXPORT)
-                .putLong(server.exportSize()).putShort((short) NbdServer.TRANSMISSION_FLAGS).array());
-        if (wantName) {
-            byte[] n = server.exportName().getBytes(StandardCharsets.UTF_8);
-            optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(2 + n.length).putShort((short) Nbd.INFO_NAME).put(n).array());
-        }
-        if (wantDescription) {
-            byte[] d = server.description().getBytes(StandardCharsets.UTF_8);
-            optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(2 + d.length).putShort((short) Nbd.INFO_DESCRIPTION)
-                    .put(d).array());
-        }
-        if (wantBlockSize) {
-            optionReply(option, Nbd.REP_INFO, ByteBuffer.allocate(14).putShort((short) Nbd.INFO_BLOCK_SIZE)
-                    .putInt(1).putInt(4096).putInt(server.limits().maxRequestBytes()).array());
-        }
-        optionReply(option, Nbd.REP_ACK, new byte[0]);
-        return true;
-    }
-
-    private static byte[] message(String m) {
-        byte[] b = m.getBytes(StandardCharsets.UTF_8);
-        return b.length <= Nbd.MAX_STRING ? b : java.util.Arrays.copyOf(b, Nbd.MAX_STRING);
-    }
-
-    private void optionReply(int option, int type, byte[] data) throws IOException {
-        out.writeLong(Nbd.OPTION_REPLY_MAGIC);
-        out.writeInt(option);
-        out.writeInt(type);
-        out.writeInt(data.length);
-        out.write(data);
-        flush();
     }
 
     // ------------------------------------------------------------------------------------------------ transmission

@@ -70,6 +70,10 @@ import org.slf4j.LoggerFactory;
  * progress (new ones get {@code ESHUTDOWN}) for up to {@link Builder#shutdownGrace}, then closes every connection.
  * The object source is never closed.
  *
+ * <p>One class of about 640 lines on purpose: the server's lifecycle (bind, accept, watchdog, orderly close) and its
+ * public {@link Builder}, whose many options are each documented and validated; the protocol is in
+ * {@code NbdHandshake} and {@code NbdConnection}, the blocks in {@code BlockCache}.
+ *
  * <pre>{@code
  * try (NbdServer server = NbdServer.builder(source, target, BackupSelection.newest("pvc-1")).start()) {
  *     System.out.println("nbdcopy " + server.uri() + " disk.img");
