@@ -53,7 +53,12 @@ public record PlanSkip(Optional<PvcRef> pvc, String subject, SkipReason reason, 
          * The backup the claim would restore changed far more of its volume than usual and the anomaly policy is
          * {@code hold} (or {@code previous} found no backup before the anomaly): a human decides.
          */
-        CHANGE_RATE_ANOMALY
+        CHANGE_RATE_ANOMALY;
+
+        /** Whether the claim is held for a human decision ({@link #INCONSISTENT_SET}, {@link #CHANGE_RATE_ANOMALY}). */
+        public boolean isHold() {
+            return this == INCONSISTENT_SET || this == CHANGE_RATE_ANOMALY;
+        }
     }
 
     /** Validates. */

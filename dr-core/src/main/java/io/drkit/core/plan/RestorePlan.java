@@ -121,6 +121,16 @@ public record RestorePlan(int schemaVersion, Instant createdAt, String source, b
         return skips(PlanSkip.SkipReason.CATALOG_INCOMPLETE);
     }
 
+    /**
+     * The claims held for a human decision: skipped as {@link PlanSkip.SkipReason#INCONSISTENT_SET} (a strict restore
+     * set without a consistent point) or {@link PlanSkip.SkipReason#CHANGE_RATE_ANOMALY} (the change-rate guard's
+     * {@code hold}, or {@code previous} without a backup before the anomaly). The CLI and the restore Job exit 9 when
+     * there are any.
+     */
+    public List<PlanSkip> heldSkips() {
+        return skips().stream().filter(s -> s.reason().isHold()).toList();
+    }
+
     /** The plan as an indented JSON document (schema in the project README). */
     public String toJson() {
         return DrJson.toJson(this);

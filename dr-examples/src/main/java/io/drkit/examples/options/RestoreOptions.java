@@ -7,9 +7,11 @@ import static io.drkit.examples.options.DrOptions.PVCS;
 import static io.drkit.examples.options.DrOptions.PVC_SELECTOR;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.catalog.ChangeRateRule;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.Consistency;
 import io.drkit.core.plan.RestoreRequest;
 import io.drkit.examples.support.Connections;
 import java.util.ArrayList;
@@ -67,7 +69,44 @@ public final class RestoreOptions {
                 .replicas(v.get(DrOptions.REPLICAS)).reclaimPolicy(v.get(DrOptions.RECLAIM_POLICY))
                 .fsType(v.get(DrOptions.FS_TYPE)).createPvc(v.get(DrOptions.CREATE_PVC))
                 .allowSmallerBackup(v.get(DrOptions.ALLOW_SMALLER_BACKUP))
-                .dataLossRatio(v.get(DrOptions.DATA_LOSS_RATIO)).build();
+                .dataLossRatio(v.get(DrOptions.DATA_LOSS_RATIO)).consistency(consistency(v))
+                .onAnomaly(v.get(DrOptions.ON_ANOMALY)).changeRateRule(changeRateRule(v)).build();
+    }
+
+    /**
+     * App-consistent restore sets: the grouping, the window and strictness.
+     *
+     * @throws InvalidInputException naming the flag or key when a value is malformed, or when the window or strictness
+     *                               is given without a grouping
+     */
+    static Consistency consistency(OptionValues v) {
+        Consistency c = v.get(DrOptions.CONSISTENT);
+        if (!c.enabled()) {
+            for (DrOption<?> o : List.of(DrOptions.CONSISTENCY_WINDOW, DrOptions.CONSISTENT_STRICT)) {
+                if (v.given(o) && !(o == DrOptions.CONSISTENT_STRICT && !v.get(DrOptions.CONSISTENT_STRICT))) {
+                    throw new InvalidInputException(v.nameOf(o) + " needs restore sets: also give "
+                            + v.setting(DrOptions.CONSISTENT, "namespace|label=KEY"));
+                }
+            }
+        }
+        return c.withWindow(v.get(DrOptions.CONSISTENCY_WINDOW)).withStrict(v.get(DrOptions.CONSISTENT_STRICT));
+    }
+
+    /**
+     * The thresholds of the change-rate guard (for plans and for {@code dr audit} and {@code dr backups}).
+     *
+     * @throws InvalidInputException naming the flag or key when a value is malformed or out of range
+     */
+    public static ChangeRateRule changeRateRule(OptionValues v) {
+        int history = v.get(DrOptions.ANOMALY_HISTORY);
+        return ChangeRateRule.builder().floor(v.get(DrOptions.ANOMALY_FLOOR)).factor(v.get(DrOptions.ANOMALY_FACTOR))
+                .madMultiplier(v.get(DrOptions.ANOMALY_MAD)).history(history)
+                .minHistory(Math.min(history, ChangeRateRule.standard().minHistory())).build();
+    }
+
+    /** The options of the change-rate guard's thresholds, for the commands that judge change rates. */
+    public static List<DrOption<?>> changeRateOptions() {
+        return List.of(DrOptions.ANOMALY_FLOOR, DrOptions.ANOMALY_FACTOR, DrOptions.ANOMALY_MAD, DrOptions.ANOMALY_HISTORY);
     }
 
     private static void checkSelection(OptionValues v, boolean all, List<DrOption<?>> criteria) {
