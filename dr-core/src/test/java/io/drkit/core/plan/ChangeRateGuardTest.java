@@ -119,6 +119,24 @@ class ChangeRateGuardTest {
     }
 
     @Test
+    void aScanSeenAsACatalogReadsChangeRatesFromTheCatalogItWasMadeFrom() {
+        // the restore Job plans from its full scan: the guard must still see the change rates
+        InMemoryBackupCatalog c = InMemoryBackupCatalog.builder().volume("pvc-db", quietDb(12, 300)).build();
+        var scan = c.scanAll(null, Cancellation.none());
+        RestoreRequest hold = RestoreRequest.builder().pvc(DB).onAnomaly(AnomalyPolicy.HOLD).build();
+
+        BackupCatalog withRates = scan.asCatalog(c);
+        assertThat(withRates).isInstanceOf(ChangeRateSource.class);
+        assertThat(withRates.describe()).isEqualTo(c.describe());
+        RestorePlan p = plan(hold, withRates);
+        assertThat(p.findStep(DB)).isEmpty();
+        assertThat(p.heldSkips()).extracting(PlanSkip::reason).containsExactly(SkipReason.CHANGE_RATE_ANOMALY);
+
+        assertThat(scan.asCatalog("only the scan")).as("a bare scan cannot tell change rates")
+                .isNotInstanceOf(ChangeRateSource.class);
+    }
+
+    @Test
     void aSteadyHighChangeRateIsNotFlagged() {
         InMemoryBackupCatalog c = InMemoryBackupCatalog.builder().volume("pvc-cache", cache(12)).build();
         for (AnomalyPolicy policy : List.of(AnomalyPolicy.WARN, AnomalyPolicy.PREVIOUS, AnomalyPolicy.HOLD)) {
