@@ -14,6 +14,7 @@ import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.Consistency;
 import io.drkit.core.plan.RestoreRequest;
 import io.drkit.examples.support.Connections;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,15 +82,18 @@ public final class RestoreOptions {
      */
     static Consistency consistency(OptionValues v) {
         Consistency c = v.get(DrOptions.CONSISTENT);
+        Duration window = v.get(DrOptions.CONSISTENCY_WINDOW);
+        boolean strict = v.get(DrOptions.CONSISTENT_STRICT);
         if (!c.enabled()) {
-            for (DrOption<?> o : List.of(DrOptions.CONSISTENCY_WINDOW, DrOptions.CONSISTENT_STRICT)) {
-                if (v.given(o) && !(o == DrOptions.CONSISTENT_STRICT && !v.get(DrOptions.CONSISTENT_STRICT))) {
-                    throw new InvalidInputException(v.nameOf(o) + " needs restore sets: also give "
-                            + v.setting(DrOptions.CONSISTENT, "namespace|label=KEY"));
-                }
+            // the defaults written out (a ConfigMap listing every key) are fine; anything else would be ignored
+            DrOption<?> unused = strict ? DrOptions.CONSISTENT_STRICT
+                    : !window.equals(c.window()) ? DrOptions.CONSISTENCY_WINDOW : null;
+            if (unused != null) {
+                throw new InvalidInputException(v.nameOf(unused) + " needs restore sets: also give "
+                        + v.setting(DrOptions.CONSISTENT, "namespace|label=KEY"));
             }
         }
-        return c.withWindow(v.get(DrOptions.CONSISTENCY_WINDOW)).withStrict(v.get(DrOptions.CONSISTENT_STRICT));
+        return c.withWindow(window).withStrict(strict);
     }
 
     /**
