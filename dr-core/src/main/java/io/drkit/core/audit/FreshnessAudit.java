@@ -181,7 +181,7 @@ public final class FreshnessAudit {
             if (v == null) {
                 out.add(e);
             } else if (v.isAnomaly()) {
-                String detail = "newest backup " + v.detail() + (e.status() == AuditEntry.Status.STALE
+                String detail = "newest " + v.detail() + (e.status() == AuditEntry.Status.STALE
                         ? "; also " + e.detail() : "");
                 out.add(new AuditEntry(e.pvc(), e.subject(), e.volumes(), e.group(), e.newest(), e.age(), e.limit(),
                         AuditEntry.Status.CHANGE_RATE_ANOMALY, detail, Optional.of(v)));

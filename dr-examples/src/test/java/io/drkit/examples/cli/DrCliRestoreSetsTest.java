@@ -285,7 +285,8 @@ class DrCliRestoreSetsTest {
                 });
 
         CliHarness.Result table = run("audit", "--offline", "--default-max-age", "30d");
-        assertThat(table.out()).contains("CHANGE_RATE_ANOMALY").contains("shop/db");
+        assertThat(table.out()).contains("CHANGE_RATE_ANOMALY").contains("shop/db")
+                .contains("newest backup " + db(12) + " changed 100.0%");
         CliHarness.Result unchecked = run("audit", "--offline", "--default-max-age", "30d", "--no-change-rates");
         assertThat(unchecked.exitCode()).as(unchecked.toString()).isZero();
     }
