@@ -12,6 +12,7 @@ import io.drkit.core.bind.BindResult;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.catalog.ChangeRate;
 import io.drkit.core.catalog.ChangeRateRule;
+import io.drkit.core.catalog.ChangeRateVerdict;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.execute.ExecutionReport;
@@ -255,6 +256,23 @@ public final class DrJson {
             o.putNull("fraction");
         }
         o.put("detail", Redaction.text(r.detail()));
+        return o;
+    }
+
+    /**
+     * A change rate with the change-rate guard's verdict on it, as {@code dr backups} and {@code dr audit} write it:
+     * {@link #changeRateNode} plus {@code verdict} ({@code NORMAL}, {@code ANOMALY}, {@code NOT_JUDGED}),
+     * {@code usualFraction} (null when no earlier rate is known) and {@code verdictDetail}.
+     */
+    public static ObjectNode changeRateNode(ChangeRateVerdict v) {
+        ObjectNode o = changeRateNode(v.rate());
+        o.put("verdict", v.status().name());
+        if (Double.isNaN(v.usualRate())) {
+            o.putNull("usualFraction");
+        } else {
+            o.put("usualFraction", v.usualRate());
+        }
+        o.put("verdictDetail", Redaction.text(v.detail()));
         return o;
     }
 

@@ -115,17 +115,8 @@ final class AuditCommand implements Callable<Integer>, CliOptions.Takes {
                     e.age().ifPresentOrElse(a -> n.put("ageSeconds", a.toSeconds()), () -> n.putNull("ageSeconds"));
                     n.put("limitSeconds", e.limit().toSeconds());
                     n.put("detail", e.detail());
-                    e.changeRate().ifPresentOrElse(v -> {
-                        ObjectNode r = DrJson.changeRateNode(v.rate());
-                        r.put("verdict", v.status().name());
-                        if (Double.isNaN(v.usualRate())) {
-                            r.putNull("usualFraction");
-                        } else {
-                            r.put("usualFraction", v.usualRate());
-                        }
-                        r.put("verdictDetail", v.detail());
-                        n.set("changeRate", r);
-                    }, () -> n.putNull("changeRate"));
+                    e.changeRate().ifPresentOrElse(v -> n.set("changeRate", DrJson.changeRateNode(v)),
+                            () -> n.putNull("changeRate"));
                 }
                 ctx.out().println(m.writeValueAsString(root));
             } else {

@@ -23,7 +23,7 @@ import io.drkit.examples.options.RestoreOptions;
 import io.drkit.examples.support.Connections;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -99,15 +99,7 @@ final class BackupsCommand implements Callable<Integer>, CliOptions.Takes {
                     if (v == null) {
                         n.putNull("changeRate");
                     } else {
-                        ObjectNode r = DrJson.changeRateNode(v.rate());
-                        n.set("changeRate", r);
-                        r.put("verdict", v.status().name());
-                        if (Double.isNaN(v.usualRate())) {
-                            r.putNull("usualFraction");
-                        } else {
-                            r.put("usualFraction", v.usualRate());
-                        }
-                        r.put("verdictDetail", v.detail());
+                        n.set("changeRate", DrJson.changeRateNode(v));
                     }
                     a.add(n);
                 }
@@ -148,7 +140,7 @@ final class BackupsCommand implements Callable<Integer>, CliOptions.Takes {
         }
         ChangeRateRule rule = RestoreOptions.changeRateRule(options);
         List<Backup> complete = NewestBackupRule.completeNewestFirst(backups);
-        Map<String, ChangeRateVerdict> out = new HashMap<>();
+        Map<String, ChangeRateVerdict> out = new LinkedHashMap<>(); // newest first
         int shown = Math.min(changeRates, complete.size());
         if (shown == 0) {
             return out;
