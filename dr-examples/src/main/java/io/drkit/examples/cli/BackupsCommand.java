@@ -103,7 +103,7 @@ final class BackupsCommand implements Callable<Integer>, CliOptions.Takes {
                     }
                     a.add(n);
                 }
-                ctx.out().print(format.document(format.mapper().writeValueAsString(a)));
+                ctx.out().print(format.document(format.mapper().writeValueAsString(a) + "\n"));
             } else {
                 TextTable t = new TextTable("BACKUP", "STATE", "TAKEN", "COMPLETED", "SIZE", "COMPRESSION", "BLOCK",
                         "CHANGED", "VERDICT");

@@ -248,7 +248,9 @@ class DrCliRestoreSetsTest {
         assertThat(first).contains("unknown");
         assertThat(table.out()).contains("CHANGE_RATE_ANOMALY: backup " + db(12));
 
-        JsonNode backups = json(run("backups", "pvc-db", "-o", "json"));
+        CliHarness.Result backupsJson = run("backups", "pvc-db", "-o", "json");
+        assertThat(backupsJson.out()).as("a JSON document ends its line").endsWith("]\n");
+        JsonNode backups = json(backupsJson);
         JsonNode top = backups.get(0);
         assertThat(top.get("name").asText()).isEqualTo(db(12));
         assertThat(top.at("/changeRate/basis").asText()).isEqualTo("exact");
