@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.ChangeRate;
+import io.drkit.core.catalog.ChangeRateRule;
+import io.drkit.core.catalog.ChangeRateVerdict;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.execute.ExecutionReport;
@@ -22,14 +25,18 @@ import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.AnomalyPolicy;
+import io.drkit.core.plan.Consistency;
 import io.drkit.core.plan.NameTemplate;
 import io.drkit.core.plan.PlanSkip;
 import io.drkit.core.plan.PlanWarning;
 import io.drkit.core.plan.ReclaimPolicy;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestoreRequest;
+import io.drkit.core.plan.RestoreSet;
 import io.drkit.core.plan.RestoreStep;
 import io.drkit.core.plan.StepRules;
+import io.drkit.core.util.Names;
 import io.drkit.core.util.Redaction;
 import java.time.Duration;
 import java.time.Instant;
@@ -213,6 +220,61 @@ public final class DrJson {
             n.put("kind", w.kind().name());
             n.put("message", Redaction.text(w.message()));
         }
+        ArrayNode sets = o.putArray("sets");
+        for (RestoreSet rs : p.sets()) {
+            ObjectNode n = sets.addObject();
+            n.put("key", rs.key());
+            n.put("status", rs.status().name());
+            putOpt(n, "consistentAt", rs.consistentAt().map(Instant::toString));
+            n.put("window", rs.window().toString());
+            n.put("skew", rs.skew().toString());
+            ArrayNode members = n.putArray("members");
+            for (RestoreSet.Member m : rs.members()) {
+                ObjectNode mn = members.addObject();
+                mn.put("pvc", m.pvc().toString());
+                putOpt(mn, "volumeName", m.volumeName());
+                putOpt(mn, "backup", m.backupName());
+                putOpt(mn, "backupAt", m.backupAt().map(Instant::toString));
+                putOpt(mn, "newestBackup", m.newestBackup());
+                putOpt(mn, "newestAt", m.newestAt().map(Instant::toString));
+                mn.put("cost", m.cost().toString());
+                putOpt(mn, "skipped", m.skipped().map(Enum::name));
+            }
+        }
+        return o;
+    }
+
+    /** One change rate as a JSON object node ({@code fraction} null when unknown). */
+    public static ObjectNode changeRateNode(ChangeRate r) {
+        ObjectNode o = Json.object();
+        o.put("backup", r.backupName());
+        putOpt(o, "previousBackup", r.previousBackup());
+        o.put("basis", r.basis().wireName());
+        if (r.isKnown()) {
+            o.put("fraction", r.fraction());
+            o.put("changedBlocks", r.changedBlocks());
+            o.put("comparedBlocks", r.comparedBlocks());
+        } else {
+            o.putNull("fraction");
+        }
+        o.put("detail", Redaction.text(r.detail()));
+        return o;
+    }
+
+    /**
+     * A change rate with the change-rate guard's verdict on it, as {@code dr backups} and {@code dr audit} write it:
+     * {@link #changeRateNode} plus {@code verdict} ({@code NORMAL}, {@code ANOMALY}, {@code NOT_JUDGED}),
+     * {@code usualFraction} (null when no earlier rate is known) and {@code verdictDetail}.
+     */
+    public static ObjectNode changeRateNode(ChangeRateVerdict v) {
+        ObjectNode o = changeRateNode(v.rate());
+        o.put("verdict", v.status().name());
+        if (Double.isNaN(v.usualRate())) {
+            o.putNull("usualFraction");
+        } else {
+            o.put("usualFraction", v.usualRate());
+        }
+        o.put("verdictDetail", Redaction.text(v.detail()));
         return o;
     }
 
@@ -235,6 +297,15 @@ public final class DrJson {
         o.put("createPvc", r.createPvc());
         o.put("allowSmallerBackup", r.allowSmallerBackup());
         o.put("dataLossRatio", r.dataLossRatio());
+        Consistency c = r.consistency();
+        ObjectNode cn = o.putObject("consistency");
+        cn.put("grouping", c.spec());
+        cn.put("window", c.window().toString());
+        cn.put("strict", c.strict());
+        o.put("onAnomaly", r.onAnomaly().wireName());
+        ChangeRateRule rule = r.changeRateRule();
+        o.putObject("changeRateRule").put("history", rule.history()).put("minHistory", rule.minHistory())
+                .put("floor", rule.floor()).put("factor", rule.factor()).put("madMultiplier", rule.madMultiplier());
         return o;
     }
 
@@ -284,6 +355,7 @@ public final class DrJson {
         List<RestoreStep> steps = new ArrayList<>();
         List<PlanSkip> skips = new ArrayList<>();
         List<PlanWarning> warnings = new ArrayList<>();
+        List<RestoreSet> sets = new ArrayList<>();
         try (JsonParser p = PLAN_MAPPER.createParser(in)) {
             p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -305,6 +377,7 @@ public final class DrJson {
                             r.optText(n, "pvc").map(x -> r.pvc(x, path + ".pvc")),
                             r.enumValue(PlanWarning.Kind.class, r.text(n, "kind", path), path + ".kind"),
                             r.text(n, "message", path))));
+                    case "sets" -> r.stream(p, "sets", (n, path) -> sets.add(r.set(n, path)));
                     case "kind", "schemaVersion", "createdAt", "source", "clusterAware", "catalogComplete", "request" ->
                             root.set(field, limits.readItem(p, field));
                     default -> p.skipChildren(); // unknown fields are ignored, never held
@@ -328,9 +401,57 @@ public final class DrJson {
         if (!clashes.isEmpty()) {
             throw new InvalidInputException("plan document: " + clashes.get(0));
         }
+        checkSets(sets, steps);
         return new RestorePlan(version, r.instant(root, "createdAt", ""), r.optText(root, "source").orElse(""),
                 root.path("clusterAware").asBoolean(false), request, steps, skips, warnings,
-                root.path("catalogComplete").asBoolean(true));
+                root.path("catalogComplete").asBoolean(true), sets);
+    }
+
+    /**
+     * Checks the restore sets against each other and the steps: a claim is in at most one set; a member restored by a
+     * step names that step's backup and volume; in a consistent set, that backup is within the window before T.
+     */
+    private static void checkSets(List<RestoreSet> sets, List<RestoreStep> steps) {
+        java.util.Map<PvcRef, RestoreStep> byPvc = new java.util.HashMap<>();
+        steps.forEach(s -> byPvc.put(s.pvc(), s));
+        java.util.Map<PvcRef, String> seen = new java.util.HashMap<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int i = 0; i < sets.size(); i++) {
+            RestoreSet set = sets.get(i);
+            String path = "sets[" + i + "]";
+            if (!keys.add(set.key())) {
+                throw new InvalidInputException("plan document: " + path + ".key: set " + set.key() + " appears twice");
+            }
+            for (int j = 0; j < set.members().size(); j++) {
+                RestoreSet.Member m = set.members().get(j);
+                String mp = path + ".members[" + j + "]";
+                String other = seen.put(m.pvc(), set.key());
+                if (other != null) {
+                    throw new InvalidInputException("plan document: " + mp + ".pvc: " + m.pvc() + " is in set " + other
+                            + " and in set " + set.key());
+                }
+                RestoreStep step = byPvc.get(m.pvc());
+                if (step == null) {
+                    continue;
+                }
+                if (m.backupName().isPresent() && (!m.backupName().get().equals(step.backup().name())
+                        || !m.volumeName().orElse(step.backup().volumeName()).equals(step.backup().volumeName()))) {
+                    throw new InvalidInputException("plan document: " + mp + ".backup: the set plans "
+                            + m.volumeName().orElse("?") + "/" + m.backupName().get() + " for " + m.pvc()
+                            + ", but its step restores " + step.backup().volumeName() + "/" + step.backup().name());
+                }
+                if (set.status() == RestoreSet.Status.CONSISTENT) {
+                    Instant t = set.consistentAt().orElseThrow();
+                    Optional<Instant> at = step.backup().pointInTime();
+                    if (at.isEmpty() || at.get().isAfter(t) || at.get().isBefore(t.minus(set.window()))) {
+                        throw new InvalidInputException("plan document: " + mp + ": the step of " + m.pvc()
+                                + " restores " + step.backup().name() + " from " + at.map(Instant::toString).orElse("an "
+                                + "unknown time") + ", not within " + set.window() + " before the set's consistent point "
+                                + t);
+                    }
+                }
+            }
+        }
     }
 
     /** Checks kind and schemaVersion when present (or always when {@code required}); returns the version. */
@@ -591,7 +712,89 @@ public final class DrJson {
                 b.createPvc(n.path("createPvc").asBoolean(false));
                 b.allowSmallerBackup(n.path("allowSmallerBackup").asBoolean(false));
                 b.dataLossRatio(n.path("dataLossRatio").asDouble(0.5));
+                JsonNode cons = n.get("consistency");
+                if (cons != null && !cons.isNull()) {
+                    if (!cons.isObject()) {
+                        throw new InvalidInputException("plan document: " + at(path, "consistency") + " is not an object");
+                    }
+                    String where = at(path, "consistency");
+                    b.consistency(Consistency.parse(optText(cons, "grouping").orElse("none"))
+                            .withWindow(optText(cons, "window").map(w -> duration(w, at(where, "window")))
+                                    .orElse(Consistency.DEFAULT_WINDOW))
+                            .withStrict(optBool(cons, "strict", where, false)));
+                }
+                optText(n, "onAnomaly").map(AnomalyPolicy::parse).ifPresent(b::onAnomaly);
+                JsonNode rule = n.get("changeRateRule");
+                if (rule != null && !rule.isNull()) {
+                    if (!rule.isObject()) {
+                        throw new InvalidInputException("plan document: " + at(path, "changeRateRule") + " is not an object");
+                    }
+                    ChangeRateRule d = ChangeRateRule.standard();
+                    String where = at(path, "changeRateRule");
+                    b.changeRateRule(ChangeRateRule.builder()
+                            .history(optInt(rule, "history", where, d.history()))
+                            .minHistory(optInt(rule, "minHistory", where, d.minHistory()))
+                            .floor(optDouble(rule, "floor", where, d.floor()))
+                            .factor(optDouble(rule, "factor", where, d.factor()))
+                            .madMultiplier(optDouble(rule, "madMultiplier", where, d.madMultiplier()))
+                            .build());
+                }
                 return b.build();
+            });
+        }
+
+        double optDouble(JsonNode n, String field, String path, double otherwise) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) {
+                return otherwise;
+            }
+            if (!v.isNumber()) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is not a number");
+            }
+            return v.asDouble();
+        }
+
+        Duration duration(String text, String where) {
+            try {
+                return Duration.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new InvalidInputException("plan document: " + where + " is not an ISO-8601 duration: '" + text
+                        + "'", e);
+            }
+        }
+
+        Optional<Duration> optDuration(JsonNode n, String field, String path) {
+            return optText(n, field).map(t -> duration(t, at(path, field)));
+        }
+
+        Optional<String> optName(JsonNode n, String field, String path) {
+            Optional<String> v = optText(n, field);
+            if (v.isPresent() && !Names.isBackupstoreName(v.get())) {
+                throw new InvalidInputException("plan document: " + at(path, field) + " is not a backup or volume name: '"
+                        + v.get() + "'");
+            }
+            return v;
+        }
+
+        RestoreSet set(JsonNode n, String path) {
+            return wrap(path, x -> {
+                String key = text(n, "key", path);
+                if (key.length() > 512) {
+                    throw new InvalidInputException("plan document: " + at(path, "key") + " is longer than 512 characters");
+                }
+                List<RestoreSet.Member> members = list(n, "members", path, (m, mp) -> {
+                    if (!m.isObject()) {
+                        throw new InvalidInputException("plan document: " + mp + " is not an object");
+                    }
+                    return new RestoreSet.Member(pvc(text(m, "pvc", mp), at(mp, "pvc")), optName(m, "volumeName", mp),
+                            optName(m, "backup", mp), optInstant(m, "backupAt", mp), optName(m, "newestBackup", mp),
+                            optInstant(m, "newestAt", mp), optDuration(m, "cost", mp).orElse(Duration.ZERO),
+                            optText(m, "skipped").map(k -> enumValue(PlanSkip.SkipReason.class, k, at(mp, "skipped"))));
+                });
+                return new RestoreSet(key, enumValue(RestoreSet.Status.class, text(n, "status", path), at(path, "status")),
+                        optInstant(n, "consistentAt", path),
+                        optDuration(n, "window", path).orElse(Consistency.DEFAULT_WINDOW),
+                        optDuration(n, "skew", path).orElse(Duration.ZERO), members);
             });
         }
 

@@ -8,6 +8,8 @@ import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.ChangeRate;
+import io.drkit.core.catalog.ChangeRateSource;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.catalog.SyncWait;
@@ -67,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * <p>RBAC: {@code get}/{@code list} on {@code backupvolumes} and {@code backups}, {@code get} on {@code backuptargets},
  * and {@code update} on both to request syncs ({@link Builder#requestSync}), in the Longhorn namespace.
  */
-public final class LonghornCrdCatalog implements BackupCatalog {
+public final class LonghornCrdCatalog implements BackupCatalog, ChangeRateSource {
     private static final Logger LOG = LoggerFactory.getLogger(LonghornCrdCatalog.class);
 
     private final ClientHandle handle;
@@ -138,6 +140,24 @@ public final class LonghornCrdCatalog implements BackupCatalog {
             throw new NotFoundException("backup volume " + volumeName + " not found in " + describe());
         }
         return toBackups(readBackups(volumeName), volumeName);
+    }
+
+    /**
+     * Estimated change rates ({@link ChangeRate.Basis#ESTIMATE}): each Backup CR's {@code status.newlyUploadDataSize}
+     * (compressed bytes of blocks new to the store) over its {@code status.size}; unknown before Longhorn 1.7, whose
+     * CRs do not have it. Costs two list requests (the volume's BackupVolume and its Backups), whatever {@code count}.
+     */
+    @Override
+    public List<ChangeRate> changeRates(String volumeName, String newestBackup, int count,
+                                        io.drkit.core.Cancellation cancellation) {
+        if (findCr(volumeName).isEmpty()) {
+            throw new NotFoundException("backup volume " + volumeName + " not found in " + describe());
+        }
+        List<BackupCr> crs = readBackups(volumeName);
+        Map<String, Long> uploaded = new java.util.HashMap<>();
+        crs.forEach(cr -> uploaded.put(cr.name(), cr.newlyUploadedDataSize()));
+        return ChangeRateSource.estimates(volumeName, toBackups(crs, volumeName), newestBackup, count,
+                b -> uploaded.getOrDefault(b.name(), -1L));
     }
 
     @Override

@@ -38,8 +38,9 @@ import java.util.Optional;
  * @param compressionMethod      {@code none}, {@code lz4} or {@code gzip} (1.5+; absent means gzip)
  * @param backupMode             {@code full} or {@code incremental} (1.7+)
  * @param backupTargetName       the target (1.8+)
- * @param newlyUploadedDataSize  bytes uploaded by this backup (1.7+, Longhorn spells the key {@code newlyUploadDataSize})
- * @param reUploadedDataSize     bytes uploaded again by this backup (1.7+)
+ * @param newlyUploadedDataSize  compressed bytes of blocks this backup uploaded for the first time (1.7+, Longhorn
+ *                               spells the key {@code newlyUploadDataSize}); -1 when Longhorn does not report it
+ * @param reUploadedDataSize     compressed bytes of blocks a full backup uploaded again (1.7+); -1 when not reported
  */
 public record LonghornBackup(String name, String state, int progress, Optional<String> error, Optional<String> url,
                              Optional<String> snapshotName, Optional<Instant> snapshotCreated, Optional<Instant> created,

@@ -8,6 +8,8 @@ import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.ChangeRate;
+import io.drkit.core.catalog.ChangeRateSource;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.catalog.SyncWait;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; {@link #close()} closes the client only when asked to ({@link Builder#closeClient(boolean)}).
  */
-public final class LonghornBackupCatalog implements BackupCatalog {
+public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSource {
     private static final Logger LOG = LoggerFactory.getLogger(LonghornBackupCatalog.class);
 
     private final LonghornClient client;
@@ -137,6 +140,21 @@ public final class LonghornBackupCatalog implements BackupCatalog {
                 .filter(b -> b.volumeName().isEmpty() || b.volumeName().equals(volumeName))
                 .filter(b -> b.backupTargetName().map(t -> t.equals(targetName)).orElse(true))
                 .map(b -> b.toBackup(volumeName));
+    }
+
+    /**
+     * Estimated change rates ({@link ChangeRate.Basis#ESTIMATE}): each backup's {@code newlyUploadDataSize} (compressed
+     * bytes of blocks new to the store) over its {@code size}; unknown before Longhorn 1.7, which does not report it.
+     * Costs the backup volume listing and one backup listing of the volume, whatever {@code count}.
+     */
+    @Override
+    public List<ChangeRate> changeRates(String volumeName, String newestBackup, int count, Cancellation cancellation) {
+        LonghornBackupVolume bv = require(volumeName);
+        List<LonghornBackup> raw = backupsOf(bv);
+        Map<String, Long> uploaded = new HashMap<>();
+        raw.forEach(b -> uploaded.put(b.name(), b.newlyUploadedDataSize()));
+        return ChangeRateSource.estimates(volumeName, new VolumeData(bv, raw).backups, newestBackup, count,
+                b -> uploaded.getOrDefault(b.name(), -1L));
     }
 
     @Override

@@ -190,4 +190,21 @@ class LonghornBackupCatalogTest {
             assertThat(e.detail()).contains("url").doesNotContain("TOK9");
         });
     }
+
+    @ParameterizedTest
+    @EnumSource(LonghornVersion.class)
+    void estimatesChangeRatesFromTheUploadedBytesLonghornReportsFrom17On(LonghornVersion v) {
+        LonghornBackupCatalog catalog = catalog(v, "default");
+        io.drkit.core.catalog.ChangeRate r = catalog.changeRate(VOL_A, A_NEWEST);
+        assertThat(r.previousBackup()).contains(A_OLDER);
+        if (v == LonghornVersion.V1_4) {
+            assertThat(r.isKnown()).isFalse();
+            assertThat(r.detail()).contains("before 1.7");
+        } else {
+            // newlyUploadDataSize "1048576" of size "545259520" in the 1.7 and 1.9 shapes
+            assertThat(r.basis()).isEqualTo(io.drkit.core.catalog.ChangeRate.Basis.ESTIMATE);
+            assertThat(r.fraction()).isEqualTo(1048576.0 / 545259520);
+        }
+        assertThat(catalog.changeRate(VOL_A, A_OLDER).detail()).contains("nothing to compare with");
+    }
 }

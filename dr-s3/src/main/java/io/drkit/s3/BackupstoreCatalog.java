@@ -9,10 +9,13 @@ import io.drkit.core.UnavailableException;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogListener;
 import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.catalog.ChangeRate;
+import io.drkit.core.catalog.ChangeRateSource;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.BackupVolume;
+import io.drkit.s3.internal.BlockListChangeRates;
 import io.drkit.s3.internal.CfgCache;
 import io.drkit.s3.internal.NewestBackupSearch;
 import io.drkit.s3.internal.ReadRetry;
@@ -66,7 +69,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  */
-public final class BackupstoreCatalog implements BackupCatalog {
+public final class BackupstoreCatalog implements BackupCatalog, ChangeRateSource {
 
     /** How volumes are discovered. */
     public enum Discovery {
@@ -85,6 +88,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
     private final NewestBackupSearch newest;
     private final StoreScan scans;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final BlockListChangeRates changeRates;
 
     private BackupstoreCatalog(Builder b) {
         this.source = CountingObjectSource.wrap(b.source);
@@ -97,6 +101,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         this.cfgs = new CfgCache(source, layout, target, b.retry, b.metadataPrefixBytes, b.cache, skips);
         this.newest = new NewestBackupSearch(cfgs, discovery, io);
         this.scans = new StoreScan(layout, discovery, cfgs, newest, io);
+        this.changeRates = new BlockListChangeRates(this, source, layout, b.retry);
     }
 
     /** A builder for a catalog reading {@code source}, whose backup URLs name {@code target}. */
@@ -169,6 +174,16 @@ public final class BackupstoreCatalog implements BackupCatalog {
             return Optional.empty();
         }
         return cfgs.readBackup(v.get().ref(), backupName, null, null, true);
+    }
+
+    /**
+     * Exact change rates from the backups' block lists (metadata only): {@code count + 1} streaming GETs of backup cfgs
+     * (each about 95 bytes per listed block), spooled to temporary files of 40 bytes per block, compared two at a time
+     * with constant heap; see {@link BlockListChangeRates}. Answers are cached for the catalog's life.
+     */
+    @Override
+    public List<ChangeRate> changeRates(String volumeName, String newestBackup, int count, Cancellation cancellation) {
+        return changeRates.rates(volumeName, newestBackup, count, cancellation);
     }
 
     // ------------------------------------------------------------------------------------------------ cheap path

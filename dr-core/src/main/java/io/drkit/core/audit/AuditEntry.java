@@ -1,5 +1,6 @@
 package io.drkit.core.audit;
 
+import io.drkit.core.catalog.ChangeRateVerdict;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.PvcRef;
 import java.time.Duration;
@@ -19,9 +20,11 @@ import java.util.Optional;
  * @param limit   the group's maximum age plus slack
  * @param status  the verdict
  * @param detail  a human explanation
+ * @param changeRate the change-rate verdict on {@code newest}, when it was checked
  */
 public record AuditEntry(Optional<PvcRef> pvc, String subject, List<String> volumes, String group,
-                         Optional<Backup> newest, Optional<Duration> age, Duration limit, Status status, String detail) {
+                         Optional<Backup> newest, Optional<Duration> age, Duration limit, Status status, String detail,
+                         Optional<ChangeRateVerdict> changeRate) {
 
     /** Verdicts. */
     public enum Status {
@@ -34,7 +37,13 @@ public record AuditEntry(Optional<PvcRef> pvc, String subject, List<String> volu
         /** Backups of a volume that maps to no claim: reported, not judged. */
         ORPHAN(false),
         /** The claim no longer exists in the cluster: reported, not judged. */
-        GONE(false);
+        GONE(false),
+        /**
+         * The newest backup changed far more of its volume than the volume usually changes
+         * ({@link io.drkit.core.catalog.ChangeRateRule}): ransomware, a runaway job, a wrong {@code mkfs}? Takes
+         * precedence over {@link #STALE} (the detail says both).
+         */
+        CHANGE_RATE_ANOMALY(true);
 
         private final boolean violation;
 
@@ -48,6 +57,12 @@ public record AuditEntry(Optional<PvcRef> pvc, String subject, List<String> volu
         }
     }
 
+    /** An entry without a change-rate verdict. */
+    public AuditEntry(Optional<PvcRef> pvc, String subject, List<String> volumes, String group, Optional<Backup> newest,
+                      Optional<Duration> age, Duration limit, Status status, String detail) {
+        this(pvc, subject, volumes, group, newest, age, limit, status, detail, Optional.empty());
+    }
+
     /** Validates and copies. */
     public AuditEntry {
         pvc = Objects.requireNonNullElse(pvc, Optional.empty());
@@ -59,5 +74,6 @@ public record AuditEntry(Optional<PvcRef> pvc, String subject, List<String> volu
         Objects.requireNonNull(limit, "limit");
         Objects.requireNonNull(status, "status");
         detail = Objects.requireNonNullElse(detail, "");
+        changeRate = Objects.requireNonNullElse(changeRate, Optional.empty());
     }
 }

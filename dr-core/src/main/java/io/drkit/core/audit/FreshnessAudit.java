@@ -1,8 +1,15 @@
 package io.drkit.core.audit;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.NotFoundException;
+import io.drkit.core.Parallel;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.ChangeRate;
+import io.drkit.core.catalog.ChangeRateRule;
+import io.drkit.core.catalog.ChangeRateSource;
+import io.drkit.core.catalog.ChangeRateVerdict;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.cluster.PvcInfo;
@@ -30,7 +37,13 @@ import java.util.TreeSet;
  * backups; a volume in several groups gets the strictest limit, one in none gets the {@code default} policy (as
  * Longhorn puts unlabelled volumes in the {@code default} group). With live cluster state, claims matching the
  * critical selector that have never been backed up are violations too, and claims that no longer exist are reported
- * as gone rather than stale. Immutable and thread-safe.
+ * as gone rather than stale.
+ *
+ * <p>When the catalog is a {@link ChangeRateSource} (and {@link Builder#checkChangeRates} is not turned off), each
+ * claim's newest backup is also judged by {@link ChangeRateRule} ({@link Builder#changeRateRule}): an anomaly is the
+ * violation {@link AuditEntry.Status#CHANGE_RATE_ANOMALY}. That reads the rates of the newest backup and
+ * {@code history} backups before it (on a raw store, {@code history + 2} block lists per claim), 4 claims at once.
+ * Immutable and thread-safe.
  */
 public final class FreshnessAudit {
     /** The default policy group name. */
@@ -38,16 +51,22 @@ public final class FreshnessAudit {
     /** The critical policy group name. */
     public static final String CRITICAL_GROUP = "critical";
 
+    private static final Parallel RATE_READERS = Parallel.of("drkit-audit-rates", 4);
+
     private final Map<String, Duration> maxAge;
     private final Duration slack;
     private final LabelSelector criticalSelector;
     private final Clock clock;
+    private final ChangeRateRule changeRateRule;
+    private final boolean checkChangeRates;
 
     private FreshnessAudit(Builder b) {
         this.maxAge = Map.copyOf(b.maxAge);
         this.slack = b.slack;
         this.criticalSelector = b.criticalSelector;
         this.clock = b.clock;
+        this.changeRateRule = b.changeRateRule;
+        this.checkChangeRates = b.checkChangeRates;
     }
 
     /** A builder with the default policy (critical 24 h, default 7 d, slack 6 h, critical selector {@code data-tier=critical}). */
@@ -129,8 +148,49 @@ public final class FreshnessAudit {
                 }
             }
         }
+        entries = judgeChangeRates(catalog, entries);
         entries.sort(Comparator.comparing(AuditEntry::subject));
         return new AuditReport(now, catalog.describe(), entries);
+    }
+
+    /** Judges the newest backup of every judged claim by the change-rate rule, when the catalog can tell. */
+    private List<AuditEntry> judgeChangeRates(BackupCatalog catalog, List<AuditEntry> entries) {
+        if (!checkChangeRates || !(catalog instanceof ChangeRateSource source)) {
+            return entries;
+        }
+        List<AuditEntry> judged = entries.stream().filter(e -> e.pvc().isPresent() && e.newest().isPresent()
+                && (e.status() == AuditEntry.Status.OK || e.status() == AuditEntry.Status.STALE)).toList();
+        List<ChangeRateVerdict> verdicts = RATE_READERS.map("reading change rates", judged, Cancellation.none(),
+                (e, cancel) -> {
+                    Backup b = e.newest().orElseThrow();
+                    List<ChangeRate> r;
+                    try {
+                        r = source.changeRates(b.volumeName(), b.name(), changeRateRule.history() + 1, cancel);
+                    } catch (NotFoundException x) {
+                        r = List.of(ChangeRate.unknown(b.volumeName(), b.name(), null, x.getMessage()));
+                    }
+                    return changeRateRule.judge(r.get(0), r.subList(1, r.size()));
+                });
+        Map<AuditEntry, ChangeRateVerdict> byEntry = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < judged.size(); i++) {
+            byEntry.put(judged.get(i), verdicts.get(i));
+        }
+        List<AuditEntry> out = new ArrayList<>();
+        for (AuditEntry e : entries) {
+            ChangeRateVerdict v = byEntry.get(e);
+            if (v == null) {
+                out.add(e);
+            } else if (v.isAnomaly()) {
+                String detail = "newest " + v.detail() + (e.status() == AuditEntry.Status.STALE
+                        ? "; also " + e.detail() : "");
+                out.add(new AuditEntry(e.pvc(), e.subject(), e.volumes(), e.group(), e.newest(), e.age(), e.limit(),
+                        AuditEntry.Status.CHANGE_RATE_ANOMALY, detail, Optional.of(v)));
+            } else {
+                out.add(new AuditEntry(e.pvc(), e.subject(), e.volumes(), e.group(), e.newest(), e.age(), e.limit(),
+                        e.status(), e.detail(), Optional.of(v)));
+            }
+        }
+        return out;
     }
 
     private String group(Set<String> groups) {
@@ -150,8 +210,22 @@ public final class FreshnessAudit {
         private Duration slack = Duration.ofHours(6);
         private LabelSelector criticalSelector = LabelSelector.equalTo("data-tier", "critical");
         private Clock clock = Clock.systemUTC();
+        private ChangeRateRule changeRateRule = ChangeRateRule.standard();
+        private boolean checkChangeRates = true;
 
         private Builder() {
+        }
+
+        /** The thresholds newest backups are judged by (default {@link ChangeRateRule#standard()}). */
+        public Builder changeRateRule(ChangeRateRule r) {
+            this.changeRateRule = java.util.Objects.requireNonNull(r);
+            return this;
+        }
+
+        /** Whether to judge newest backups by their change rate when the catalog can tell (default true). */
+        public Builder checkChangeRates(boolean on) {
+            this.checkChangeRates = on;
+            return this;
         }
 
         /** The maximum backup age for a recurring-job group (adds or replaces). */

@@ -52,6 +52,20 @@ public record CatalogScan(List<BackupVolume> volumes, Map<String, List<Backup>> 
         return new ScanCatalog(description, this);
     }
 
+    /**
+     * This scan seen as a {@link BackupCatalog} described as {@code scanned} is, that also answers change rates when
+     * {@code scanned} does ({@link ChangeRateSource}): the backups are the scan's, the block lists or byte counts that
+     * change rates need are read from {@code scanned} when asked (the planner's change-rate guard needs them).
+     * {@code scanned} must stay open while the returned catalog is used.
+     *
+     * @param scanned the catalog this scan was made from
+     */
+    public BackupCatalog asCatalog(BackupCatalog scanned) {
+        Objects.requireNonNull(scanned, "scanned");
+        return scanned instanceof ChangeRateSource rates ? new ScanCatalog.WithChangeRates(scanned.describe(), this, rates)
+                : new ScanCatalog(scanned.describe(), this);
+    }
+
     /** The backups of one volume, newest first (empty if the volume is unknown). */
     public List<Backup> backupsOf(String volumeName) {
         return backups.getOrDefault(volumeName, List.of());

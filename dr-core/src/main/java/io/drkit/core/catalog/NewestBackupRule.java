@@ -58,9 +58,20 @@ public final class NewestBackupRule {
      * without a known point in time never qualify for a point-in-time restore.
      */
     public static Optional<Backup> newestCompleteAtOrBefore(Collection<Backup> backups, Instant asOf) {
+        return newestComplete(atOrBefore(backups, asOf));
+    }
+
+    /**
+     * The complete backups among {@code backups} whose point in time is at or before {@code asOf}, newest first: the
+     * candidates of a point-in-time restore (the first one is {@link #newestCompleteAtOrBefore}'s answer).
+     */
+    public static List<Backup> completeAtOrBeforeNewestFirst(Collection<Backup> backups, Instant asOf) {
+        return completeNewestFirst(atOrBefore(backups, asOf));
+    }
+
+    private static List<Backup> atOrBefore(Collection<Backup> backups, Instant asOf) {
         Objects.requireNonNull(asOf, "asOf");
-        return newestComplete(backups.stream()
-                .filter(b -> b.pointInTime().map(t -> !t.isAfter(asOf)).orElse(false)).toList());
+        return backups.stream().filter(b -> b.pointInTime().map(t -> !t.isAfter(asOf)).orElse(false)).toList();
     }
 
     /** The complete backups among {@code backups}, newest first (the rule's order: the first one is the newest). */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** A {@link CatalogScan} seen as a {@link BackupCatalog}; see {@link CatalogScan#asCatalog(String)}. */
-final class ScanCatalog implements BackupCatalog {
+class ScanCatalog implements BackupCatalog {
     private final String description;
     private final CatalogScan scan;
 
@@ -61,5 +61,20 @@ final class ScanCatalog implements BackupCatalog {
     @Override
     public void close() {
         // owns nothing
+    }
+
+    /** A scan whose change rates are read from the catalog it was made from. */
+    static final class WithChangeRates extends ScanCatalog implements ChangeRateSource {
+        private final ChangeRateSource rates;
+
+        WithChangeRates(String description, CatalogScan scan, ChangeRateSource rates) {
+            super(description, scan);
+            this.rates = Objects.requireNonNull(rates, "rates");
+        }
+
+        @Override
+        public List<ChangeRate> changeRates(String volumeName, String newestBackup, int count, Cancellation cancellation) {
+            return rates.changeRates(volumeName, newestBackup, count, cancellation);
+        }
     }
 }

@@ -1,9 +1,16 @@
 package io.drkit.core.plan;
 
+import io.drkit.core.Cancellation;
+import io.drkit.core.DrException;
 import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.NotFoundException;
+import io.drkit.core.Parallel;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogCompleteness;
+import io.drkit.core.catalog.ChangeRate;
+import io.drkit.core.catalog.ChangeRateRule;
+import io.drkit.core.catalog.ChangeRateSource;
+import io.drkit.core.catalog.ChangeRateVerdict;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.cluster.ClusterState;
@@ -12,6 +19,7 @@ import io.drkit.core.cluster.PvInfo;
 import io.drkit.core.cluster.PvcInfo;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.model.AccessMode;
+import io.drkit.core.util.Times;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupVolume;
@@ -21,8 +29,10 @@ import io.drkit.core.model.RecurringJobInfo;
 import io.drkit.core.plan.PlanSkip.SkipReason;
 import io.drkit.core.plan.PlanWarning.Kind;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +55,19 @@ import java.util.stream.Collectors;
  *       compared, never trusted.</li>
  *   <li>Data-loss guard: when the winner is smaller than {@code dataLossRatio} times the previous backup of the same
  *       claim, the previous one is planned instead (unless {@code allowSmallerBackup}), with a warning.</li>
+ *   <li>Change-rate guard ({@link RestoreRequest#onAnomaly()}, when the catalog is a {@link ChangeRateSource}): the
+ *       backup left after the data-loss guard is judged by {@link ChangeRateRule} against its volume's earlier
+ *       backups; an anomaly is warned about ({@code warn}), passed over for the newest backup before it
+ *       ({@code previous}, at most {@value #MAX_ANOMALY_WALK} consecutive anomalies), or holds the claim
+ *       ({@code hold}). The rates of all claims are read in parallel (4 at once).</li>
+ *   <li>App-consistent restore sets ({@link RestoreRequest#consistency()}): the claims left after the guards are
+ *       grouped by namespace or by a label (the live claim's, else the newest of its backups carrying it, else its
+ *       backup volume's); for each set, a sort-and-sweep over the members' candidate backup times finds the newest T
+ *       at which every member has a candidate within the window before T, and each member restores
+ *       {@link NewestBackupRule#newestCompleteAtOrBefore} T among its candidates. No such T: each member keeps its own
+ *       backup with an {@code INCONSISTENT_SET} warning, or, when strict, every member is skipped as
+ *       {@code INCONSISTENT_SET}. Claims skipped by their own rules (no backup, held by a guard) leave the set; they are
+ *       listed in it with their skip reason.</li>
  *   <li>Skips: too old, invalid target names, name collisions, and, with live cluster state, claims bound
  *       elsewhere, volume or PV names taken by something else.</li>
  *   <li>The restored volume keeps the recurring-job groups and jobs recorded in its backup.</li>
@@ -56,6 +79,10 @@ import java.util.stream.Collectors;
  */
 final class DefaultRestorePlanner implements RestorePlanner {
     private static final int MAX_CATALOG_WARNINGS = 20;
+    /** How many consecutive anomalous backups {@link AnomalyPolicy#PREVIOUS} walks back over before it holds. */
+    static final int MAX_ANOMALY_WALK = 3;
+    /** Reads the change rates of several claims at once. */
+    private static final Parallel RATE_READERS = Parallel.of("drkit-plan-rates", 4);
     static final String DEFAULT_STATIC_STORAGE_CLASS = "longhorn-static";
 
     private final Clock clock;
@@ -125,14 +152,25 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     }
                 }
             }
+            List<Claim> claims = new ArrayList<>();
             for (Map.Entry<PvcRef, List<BackupVolume>> e : candidates.entrySet()) {
-                planClaim(e.getKey(), e.getValue());
+                Claim c = resolve(e.getKey(), e.getValue());
+                if (c != null) {
+                    claims.add(c);
+                }
+            }
+            guardChangeRates(claims);
+            List<SetWork> sets = assignPicks(candidates, claims);
+            for (Claim c : claims) {
+                if (c.pick != null) {
+                    finish(c);
+                }
             }
             addCatalogWarnings();
             skips.sort(Comparator.comparing(PlanSkip::subject).thenComparing(PlanSkip::reason));
             steps.sort(Comparator.comparing(RestoreStep::pvc));
             return new RestorePlan(RestorePlan.SCHEMA_VERSION, now, catalog.describe(), cluster.online(), req, steps,
-                    skips, warnings, completeness.isComplete());
+                    skips, warnings, completeness.isComplete(), setRecords(sets));
         }
 
         /** The end of a sentence saying why the view may lack something. */
@@ -233,22 +271,51 @@ final class DefaultRestorePlanner implements RestorePlanner {
             return out;
         }
 
-        private void planClaim(PvcRef pvc, List<BackupVolume> sources) {
+        /** One claim being planned: its backups, the candidates left after asOf and the guards, and the final pick. */
+        private static final class Claim {
+            final PvcRef pvc;
+            final List<BackupVolume> sources;
+            final Map<String, Optional<Backup>> newestPerVolume = new TreeMap<>();
+            final Map<String, List<Backup>> allPerVolume = new TreeMap<>();
+            /** Every complete backup of the claim, newest first (for label lookups). */
+            List<Backup> timeline = List.of();
+            /** The backups the claim may restore, newest first: at or before asOf, minus what the guards rejected. */
+            List<Backup> candidates = List.of();
+            /** Why candidates[0] is the claim's own choice. */
+            String reason = "";
+            final List<String> notes = new ArrayList<>();
+            Backup pick;
+            String pickReason;
+
+            Claim(PvcRef pvc, List<BackupVolume> sources) {
+                this.pvc = pvc;
+                this.sources = sources;
+            }
+
+            Backup head() {
+                return candidates.get(0);
+            }
+        }
+
+        /**
+         * Reads a claim's backups and applies asOf and the data-loss guard; null (with a skip) when it cannot be
+         * restored at all.
+         */
+        private Claim resolve(PvcRef pvc, List<BackupVolume> sources) {
             if (!completeness.listsEveryVolume()) {
                 skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.CATALOG_INCOMPLETE,
                         "its backups may be incomplete: " + whatIsNotSynced()));
-                return;
+                return null;
             }
             List<String> unsynced = sources.stream().filter(v -> completeness.volumeGap(v.name()).isPresent())
                     .map(v -> v.name() + " (" + completeness.volumeGap(v.name()).get() + ")").toList();
             if (!unsynced.isEmpty()) {
                 skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.CATALOG_INCOMPLETE,
                         "backup volume " + String.join(", ", unsynced) + " not synced yet: its newest backup is not known"));
-                return;
+                return null;
             }
+            Claim c = new Claim(pvc, sources);
             List<Backup> timeline = new ArrayList<>();
-            Map<String, Optional<Backup>> newestPerVolume = new TreeMap<>();
-            Map<String, List<Backup>> allPerVolume = new TreeMap<>();
             for (BackupVolume v : sources) {
                 List<Backup> backups;
                 try {
@@ -261,7 +328,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
                     continue;
                 }
-                allPerVolume.put(v.name(), backups);
+                c.allPerVolume.put(v.name(), backups);
                 List<Backup> mine = new ArrayList<>();
                 for (Backup b : NewestBackupRule.completeNewestFirst(backups)) {
                     Optional<PvcRef> mapped;
@@ -275,12 +342,13 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     }
                     mine.add(b);
                 }
-                newestPerVolume.put(v.name(), mine.stream().findFirst());
+                c.newestPerVolume.put(v.name(), mine.stream().findFirst());
                 timeline.addAll(mine);
             }
             timeline.sort(Backup.NEWEST_FIRST);
-            List<Backup> eligible = req.asOf().map(t -> timeline.stream()
-                    .filter(b -> b.pointInTime().map(p -> !p.isAfter(t)).orElse(false)).toList()).orElse(timeline);
+            c.timeline = List.copyOf(timeline);
+            List<Backup> eligible = req.asOf().map(t -> NewestBackupRule.completeAtOrBeforeNewestFirst(timeline, t))
+                    .orElse(c.timeline);
             if (eligible.isEmpty()) {
                 String detail = timeline.isEmpty()
                         ? "no complete backup in " + sources.stream().map(BackupVolume::name).collect(Collectors.joining(", "))
@@ -288,9 +356,10 @@ final class DefaultRestorePlanner implements RestorePlanner {
                                 + timeline.get(timeline.size() - 1).name() + " at "
                                 + timeline.get(timeline.size() - 1).pointInTime().map(Instant::toString).orElse("?") + ")";
                 skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.NO_BACKUP, detail));
-                return;
+                return null;
             }
             Backup chosen = eligible.get(0);
+            List<Backup> candidates = eligible;
             String reason = req.asOf().isPresent()
                     ? "newest complete backup at or before " + req.asOf().get()
                     : "newest complete backup";
@@ -314,12 +383,328 @@ final class DefaultRestorePlanner implements RestorePlanner {
                         reason = "previous backup (" + previous.pointInTime().map(Instant::toString).orElse("?") + ", "
                                 + Sizes.human(previous.size()) + "): the data-loss guard rejected the newest, "
                                 + chosen.name() + " (" + pct + "% of this size)";
-                        chosen = previous;
+                        candidates = eligible.subList(1, eligible.size());
                     }
                 }
             }
-            final Backup pick = chosen;
+            c.candidates = List.copyOf(candidates);
+            c.reason = reason;
+            return c;
+        }
 
+        /**
+         * The change-rate guard: judges each claim's own choice against the change rates of its volume's earlier
+         * backups, reading the rates of all claims in parallel. Removes claims it holds from {@code claims}.
+         */
+        private void guardChangeRates(List<Claim> claims) {
+            AnomalyPolicy policy = req.onAnomaly();
+            if (policy == AnomalyPolicy.OFF || !(catalog instanceof ChangeRateSource source) || claims.isEmpty()) {
+                return;
+            }
+            ChangeRateRule rule = req.changeRateRule();
+            int count = Math.min(ChangeRateSource.MAX_COUNT,
+                    rule.history() + 1 + (policy == AnomalyPolicy.PREVIOUS ? MAX_ANOMALY_WALK : 0));
+            List<List<ChangeRate>> rates = RATE_READERS.map("reading change rates", claims, Cancellation.none(),
+                    (c, cancel) -> {
+                        Backup head = c.head();
+                        try {
+                            return source.changeRates(head.volumeName(), head.name(), count, cancel);
+                        } catch (NotFoundException e) {
+                            return List.of(ChangeRate.unknown(head.volumeName(), head.name(), null, e.getMessage()));
+                        }
+                    });
+            for (int i = 0; i < claims.size(); i++) {
+                Claim c = claims.get(i);
+                if (!judgeChangeRate(c, rule.judgeAll(rates.get(i)), policy)) {
+                    claims.set(i, null);
+                }
+            }
+            claims.removeIf(Objects::isNull);
+        }
+
+        /** Applies the policy to one claim; false when the claim is held (a skip was added). */
+        private boolean judgeChangeRate(Claim c, List<ChangeRateVerdict> verdicts, AnomalyPolicy policy) {
+            Map<String, ChangeRateVerdict> byBackup = new HashMap<>();
+            verdicts.forEach(v -> byBackup.put(v.rate().volumeName() + "/" + v.rate().backupName(), v));
+            List<ChangeRateVerdict> flagged = new ArrayList<>();
+            List<Backup> candidates = c.candidates;
+            while (!candidates.isEmpty()) {
+                Backup head = candidates.get(0);
+                ChangeRateVerdict v = byBackup.get(head.volumeName() + "/" + head.name());
+                if (v == null || !v.isAnomaly()) {
+                    if (v != null && flagged.isEmpty()) {
+                        note(c, v, policy);
+                    }
+                    break;
+                }
+                flagged.add(v);
+                if (policy != AnomalyPolicy.PREVIOUS) {
+                    break;
+                }
+                if (flagged.size() > MAX_ANOMALY_WALK) {
+                    skips.add(new PlanSkip(Optional.of(c.pvc), c.pvc.toString(), SkipReason.CHANGE_RATE_ANOMALY,
+                            flagged.size() + " consecutive backups changed far more than usual ("
+                                    + flagged.stream().map(f -> f.rate().backupName() + " " + f.rate().percent())
+                                    .collect(Collectors.joining(", ")) + "): held for a human decision"));
+                    return false;
+                }
+                candidates = candidates.subList(1, candidates.size());
+            }
+            if (flagged.isEmpty()) {
+                return true;
+            }
+            String detail = flagged.stream().map(ChangeRateVerdict::detail).collect(Collectors.joining("; "));
+            switch (policy) {
+                case WARN -> warnings.add(new PlanWarning(Optional.of(c.pvc), Kind.CHANGE_RATE_ANOMALY, detail
+                        + "; planned it anyway (on-anomaly warn): make sure it is not encrypted or wiped data, or plan "
+                        + "with on-anomaly previous"));
+                case HOLD -> {
+                    skips.add(new PlanSkip(Optional.of(c.pvc), c.pvc.toString(), SkipReason.CHANGE_RATE_ANOMALY, detail
+                            + "; held for a human decision (on-anomaly hold): plan with an as-of time before it, or "
+                            + "with on-anomaly warn to restore it"));
+                    return false;
+                }
+                case PREVIOUS -> {
+                    if (candidates.isEmpty()) {
+                        skips.add(new PlanSkip(Optional.of(c.pvc), c.pvc.toString(), SkipReason.CHANGE_RATE_ANOMALY,
+                                detail + "; no complete backup before it to plan instead (on-anomaly previous)"));
+                        return false;
+                    }
+                    Backup before = candidates.get(0);
+                    warnings.add(new PlanWarning(Optional.of(c.pvc), Kind.CHANGE_RATE_ANOMALY, detail
+                            + "; planned " + before.volumeName() + "/" + before.name() + ", the newest backup before it, "
+                            + "instead (on-anomaly previous)"));
+                    c.candidates = List.copyOf(candidates);
+                    c.reason = "newest backup before the change-rate anomaly of " + flagged.get(flagged.size() - 1)
+                            .rate().backupName() + " (" + before.pointInTime().map(Instant::toString).orElse("?") + ", "
+                            + Sizes.human(before.size()) + " of data)";
+                    ChangeRateVerdict v = byBackup.get(before.volumeName() + "/" + before.name());
+                    if (v != null) {
+                        note(c, v, policy);
+                    }
+                }
+                default -> throw new IllegalStateException("policy " + policy);
+            }
+            return true;
+        }
+
+        /** A reviewer note on what the guard saw for the planned backup. */
+        private static void note(Claim c, ChangeRateVerdict v, AnomalyPolicy policy) {
+            if (v.rate().isKnown() || policy != AnomalyPolicy.WARN) {
+                c.notes.add("change-rate guard: " + v.detail());
+            }
+        }
+
+        /** Groups the claims into restore sets and sets each claim's final pick. */
+        private List<SetWork> assignPicks(Map<PvcRef, List<BackupVolume>> all, List<Claim> claims) {
+            Consistency cons = req.consistency();
+            Map<PvcRef, Claim> byPvc = new TreeMap<>();
+            claims.forEach(c -> byPvc.put(c.pvc, c));
+            Map<String, SetWork> sets = new TreeMap<>();
+            for (Map.Entry<PvcRef, List<BackupVolume>> e : all.entrySet()) {
+                Claim c = byPvc.get(e.getKey());
+                if (!cons.enabled()) {
+                    break;
+                }
+                Optional<String> key = setKey(e.getKey(), e.getValue(), c);
+                if (key.isEmpty()) {
+                    if (c != null) {
+                        c.notes.add("restore sets: no label " + cons.labelKey() + " on the claim or in its backups: "
+                                + "restored on its own");
+                    }
+                    continue;
+                }
+                sets.computeIfAbsent(key.get(), SetWork::new).add(e.getKey(), c);
+            }
+            for (Claim c : claims) {
+                c.pick = c.head();
+                c.pickReason = c.reason;
+            }
+            for (SetWork s : sets.values()) {
+                s.solve(cons);
+                if (s.consistentAt != null) {
+                    for (Claim c : s.claims()) {
+                        Backup own = c.head();
+                        c.pick = NewestBackupRule.newestCompleteAtOrBefore(c.candidates, s.consistentAt).orElseThrow();
+                        String set = "restore set " + s.key + " (" + s.members.size() + " claim(s), backups within "
+                                + Times.human(cons.window()) + " before " + s.consistentAt + ")";
+                        if (c.pick.equals(own)) {
+                            c.pickReason = c.reason + "; consistent with " + set;
+                        } else {
+                            c.pickReason = "newest complete backup at or before the consistent point of " + set + ": "
+                                    + c.pick.pointInTime().map(Instant::toString).orElse("?") + ", "
+                                    + Sizes.human(c.pick.size()) + " of data; its own choice, " + own.name()
+                                    + ", is " + Times.human(cost(own, c.pick)) + " newer";
+                        }
+                    }
+                } else if (s.claims().size() > 0) {
+                    String picks = s.claims().stream().limit(10).map(c -> c.pvc + " " + c.head().name() + " at "
+                            + c.head().pointInTime().map(Instant::toString).orElse("?")).collect(Collectors.joining(", "))
+                            + (s.claims().size() > 10 ? ", ..." : "");
+                    String what = "restore set " + s.key + " has no point at which all " + s.claims().size()
+                            + " claim(s) with backups have a complete backup within " + Times.human(cons.window())
+                            + " before it (newest: " + picks + "; skew " + Times.human(s.skew(Claim::head)) + ")";
+                    if (cons.strict()) {
+                        for (Claim c : s.claims()) {
+                            skips.add(new PlanSkip(Optional.of(c.pvc), c.pvc.toString(), SkipReason.INCONSISTENT_SET,
+                                    what + "; held because consistency is strict"));
+                            c.pick = null;
+                        }
+                    } else {
+                        warnings.add(new PlanWarning(Optional.empty(), Kind.INCONSISTENT_SET,
+                                what + "; each claim restores its own newest backup"));
+                    }
+                }
+            }
+            return new ArrayList<>(sets.values());
+        }
+
+        /** The set a claim belongs to, if any. */
+        private Optional<String> setKey(PvcRef pvc, List<BackupVolume> sources, Claim c) {
+            Consistency cons = req.consistency();
+            if (cons.grouping() == Consistency.Grouping.NAMESPACE) {
+                return Optional.of("namespace=" + pvc.namespace());
+            }
+            String key = cons.labelKey();
+            Optional<String> value = cluster.findPvc(pvc).map(p -> p.labels().get(key));
+            if (value.isEmpty() && c != null) {
+                value = c.timeline.stream().map(b -> b.labels().get(key)).filter(Objects::nonNull).findFirst();
+            }
+            if (value.isEmpty()) {
+                value = sources.stream().map(v -> v.labels().get(key)).filter(Objects::nonNull).findFirst();
+            }
+            return value.filter(v -> !v.isEmpty()).map(v -> key + "=" + v);
+        }
+
+        private static Duration cost(Backup newer, Backup older) {
+            Optional<Instant> a = newer.pointInTime();
+            Optional<Instant> b = older.pointInTime();
+            if (a.isEmpty() || b.isEmpty() || a.get().isBefore(b.get())) {
+                return Duration.ZERO;
+            }
+            return Duration.between(b.get(), a.get());
+        }
+
+        /** One restore set while planning. */
+        private static final class SetWork {
+            final String key;
+            final List<PvcRef> members = new ArrayList<>();
+            final Map<PvcRef, Claim> claimsByPvc = new TreeMap<>();
+            Instant consistentAt;
+
+            SetWork(String key) {
+                this.key = key;
+            }
+
+            void add(PvcRef pvc, Claim c) {
+                members.add(pvc);
+                if (c != null) {
+                    claimsByPvc.put(pvc, c);
+                }
+            }
+
+            /** The members that have candidates (the others were skipped for their own reasons). */
+            List<Claim> claims() {
+                return List.copyOf(claimsByPvc.values());
+            }
+
+            /**
+             * Sort and sweep: the newest backup time T at which every member has a candidate in [T - window, T]. The
+             * window slides over all candidate times in ascending order; a count per member says which members the
+             * window covers. O(B log B) for B candidates, never all pairs.
+             */
+            void solve(Consistency cons) {
+                List<Claim> cs = claims();
+                if (cs.isEmpty()) {
+                    return;
+                }
+                int n = cs.size();
+                int total = cs.stream().mapToInt(c -> c.candidates.size()).sum();
+                long[] times = new long[total];
+                int[] owner = new int[total];
+                Integer[] order = new Integer[total];
+                int e = 0;
+                for (int i = 0; i < n; i++) {
+                    for (Backup b : cs.get(i).candidates) {
+                        if (b.pointInTime().isPresent()) {
+                            Instant t = b.pointInTime().get();
+                            times[e] = t.getEpochSecond() * 1_000_000_000L + t.getNano();
+                            owner[e] = i;
+                            order[e] = e;
+                            e++;
+                        }
+                    }
+                }
+                Integer[] sorted = Arrays.copyOf(order, e);
+                Arrays.sort(sorted, Comparator.comparingLong(k -> times[k]));
+                long window = cons.window().toNanos();
+                int[] count = new int[n];
+                int covered = 0;
+                int left = 0;
+                long best = Long.MIN_VALUE;
+                for (int right = 0; right < e; right++) {
+                    int r = sorted[right];
+                    if (count[owner[r]]++ == 0) {
+                        covered++;
+                    }
+                    while (times[sorted[left]] < times[r] - window) {
+                        if (--count[owner[sorted[left]]] == 0) {
+                            covered--;
+                        }
+                        left++;
+                    }
+                    if (covered == n) {
+                        best = times[r];
+                    }
+                }
+                if (best != Long.MIN_VALUE) {
+                    consistentAt = Instant.ofEpochSecond(Math.floorDiv(best, 1_000_000_000L),
+                            Math.floorMod(best, 1_000_000_000L));
+                }
+            }
+
+            Duration skew(java.util.function.Function<Claim, Backup> chosen) {
+                List<Instant> ts = claims().stream().map(chosen).filter(Objects::nonNull)
+                        .map(Backup::pointInTime).flatMap(Optional::stream).sorted().toList();
+                return ts.size() < 2 ? Duration.ZERO : Duration.between(ts.get(0), ts.get(ts.size() - 1));
+            }
+        }
+
+        /** The restore set records of the plan, from what was planned and skipped. */
+        private List<RestoreSet> setRecords(List<SetWork> sets) {
+            Duration window = req.consistency().window();
+            List<RestoreSet> out = new ArrayList<>();
+            for (SetWork s : sets) {
+                List<RestoreSet.Member> members = new ArrayList<>();
+                for (PvcRef pvc : new TreeSet<>(s.members)) {
+                    Claim c = s.claimsByPvc.get(pvc);
+                    Backup pick = c == null ? null : c.pick;
+                    Backup own = c == null ? null : c.head();
+                    Optional<PlanSkip.SkipReason> skipped = steps.stream().anyMatch(st -> st.pvc().equals(pvc))
+                            ? Optional.empty()
+                            : Optional.of(skips.stream().filter(k -> k.pvc().equals(Optional.of(pvc))
+                                    && k.subject().equals(pvc.toString())).map(PlanSkip::reason).findFirst()
+                                    .orElse(SkipReason.NO_BACKUP));
+                    members.add(new RestoreSet.Member(pvc, Optional.ofNullable(pick).map(Backup::volumeName),
+                            Optional.ofNullable(pick).map(Backup::name), Optional.ofNullable(pick).flatMap(Backup::pointInTime),
+                            Optional.ofNullable(own).map(Backup::name), Optional.ofNullable(own).flatMap(Backup::pointInTime),
+                            pick == null || own == null ? Duration.ZERO : cost(own, pick), skipped));
+                }
+                RestoreSet.Status status = s.consistentAt != null ? RestoreSet.Status.CONSISTENT
+                        : req.consistency().strict() && !s.claims().isEmpty() ? RestoreSet.Status.HELD
+                        : RestoreSet.Status.INCONSISTENT;
+                Duration skew = s.consistentAt != null ? s.skew(c -> c.pick) : s.skew(Claim::head);
+                out.add(new RestoreSet(s.key, status, Optional.ofNullable(s.consistentAt), window, skew, members));
+            }
+            return out;
+        }
+
+        /** The rest of planning one claim once its backup is chosen: other sources, the pointer, max age, the step. */
+        private void finish(Claim c) {
+            PvcRef pvc = c.pvc;
+            List<BackupVolume> sources = c.sources;
+            final Backup pick = c.pick;
+            Map<String, Optional<Backup>> newestPerVolume = c.newestPerVolume;
             if (sources.size() > 1) {
                 String all = newestPerVolume.entrySet().stream().map(e -> e.getKey() + " (newest "
                         + e.getValue().map(b -> b.name() + " at " + b.pointInTime().map(Instant::toString).orElse("?"))
@@ -334,7 +719,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 }
             }
             if (req.asOf().isEmpty()) {
-                checkPointer(pvc, volumesByName.get(pick.volumeName()), allPerVolume.get(pick.volumeName()),
+                checkPointer(pvc, volumesByName.get(pick.volumeName()), c.allPerVolume.get(pick.volumeName()),
                         newestPerVolume.get(pick.volumeName()));
             }
             if (req.maxAge().isPresent()) {
@@ -347,7 +732,7 @@ final class DefaultRestorePlanner implements RestorePlanner {
                     return;
                 }
             }
-            buildStep(pvc, pick, reason);
+            buildStep(pvc, pick, c.pickReason, c.notes);
         }
 
         private void checkPointer(PvcRef pvc, BackupVolume v, List<Backup> all, Optional<Backup> newestOfVolume) {
@@ -370,9 +755,9 @@ final class DefaultRestorePlanner implements RestorePlanner {
             }
         }
 
-        private void buildStep(PvcRef pvc, Backup backup, String reason) {
+        private void buildStep(PvcRef pvc, Backup backup, String reason, List<String> extraNotes) {
             BackupVolume bv = volumesByName.get(backup.volumeName());
-            List<String> notes = new ArrayList<>();
+            List<String> notes = new ArrayList<>(extraNotes);
             Optional<KubernetesStatus> ks;
             RecurringJobInfo jobs;
             try {

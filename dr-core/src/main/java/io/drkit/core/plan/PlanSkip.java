@@ -43,7 +43,22 @@ public record PlanSkip(Optional<PvcRef> pvc, String subject, SkipReason reason, 
          * or the backup target, yet): its backups are unknown, which is not the same as none. The detail names what is
          * not synced. Plan again once the backend has synced (the CLI and the Job exit 5, "retry").
          */
-        CATALOG_INCOMPLETE
+        CATALOG_INCOMPLETE,
+        /**
+         * The claim's restore set has no point at which every claim has a backup within the window, and the request
+         * is strict: the whole set is held.
+         */
+        INCONSISTENT_SET,
+        /**
+         * The backup the claim would restore changed far more of its volume than usual and the anomaly policy is
+         * {@code hold} (or {@code previous} found no backup before the anomaly): a human decides.
+         */
+        CHANGE_RATE_ANOMALY;
+
+        /** Whether the claim is held for a human decision ({@link #INCONSISTENT_SET}, {@link #CHANGE_RATE_ANOMALY}). */
+        public boolean isHold() {
+            return this == INCONSISTENT_SET || this == CHANGE_RATE_ANOMALY;
+        }
     }
 
     /** Validates. */

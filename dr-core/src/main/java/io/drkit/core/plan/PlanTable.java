@@ -3,6 +3,7 @@ package io.drkit.core.plan;
 import io.drkit.core.model.Backup;
 import io.drkit.core.util.Sizes;
 import io.drkit.core.util.TextTable;
+import io.drkit.core.util.Times;
 import java.time.Instant;
 
 /** Renders a {@link RestorePlan} for humans. */
@@ -45,6 +46,23 @@ final class PlanTable {
                     sb.append("      note: ").append(n).append('\n');
                 }
             }
+        }
+        if (!plan.sets().isEmpty()) {
+            sb.append("\nRestore sets (").append(plan.request().consistency()).append("):\n");
+            TextTable t = new TextTable("SET", "STATUS", "CONSISTENT AT", "SKEW", "PVC", "BACKUP", "TAKEN", "COST");
+            for (RestoreSet rs : plan.sets()) {
+                boolean first = true;
+                for (RestoreSet.Member m : rs.members()) {
+                    t.row(first ? rs.key() : "", first ? rs.status() : "",
+                            first ? rs.consistentAt().map(Instant::toString).orElse("-") : "",
+                            first ? Times.human(rs.skew()) : "", m.pvc(),
+                            m.skipped().map(r -> "skipped: " + r).orElse(m.backupName().orElse("-")),
+                            m.backupAt().map(Instant::toString).orElse("-"),
+                            m.cost().isZero() ? "-" : Times.human(m.cost()) + " (newest " + m.newestBackup().orElse("?") + ")");
+                    first = false;
+                }
+            }
+            sb.append(t.render());
         }
         long notSelected = plan.skips().stream().filter(s -> s.reason() == PlanSkip.SkipReason.NOT_SELECTED).count();
         var shown = plan.skips().stream().filter(s -> verbose || s.reason() != PlanSkip.SkipReason.NOT_SELECTED).toList();

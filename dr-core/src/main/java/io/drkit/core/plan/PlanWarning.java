@@ -32,7 +32,17 @@ public record PlanWarning(Optional<PvcRef> pvc, Kind kind, String message) {
         /** The catalog skipped entries while scanning. */
         CATALOG_SKIPPED,
         /** The catalog's view as a whole is not known to be complete (e.g. Longhorn has not synced its backup target). */
-        CATALOG_INCOMPLETE
+        CATALOG_INCOMPLETE,
+        /**
+         * A restore set has no point at which every claim has a backup within the window: each claim restores its own
+         * newest backup (the message names the set, the backups and their skew).
+         */
+        INCONSISTENT_SET,
+        /**
+         * A backup changed far more of its volume than the volume usually changes (ransomware, a runaway job, a wrong
+         * {@code mkfs}?); the message names the backup, its rate, the usual rate and what was planned.
+         */
+        CHANGE_RATE_ANOMALY
     }
 
     /** Validates. */

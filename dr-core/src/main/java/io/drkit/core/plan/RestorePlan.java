@@ -31,10 +31,12 @@ import java.util.Optional;
  *                      ({@link io.drkit.core.catalog.BackupCatalog#completeness()}); when false, skips with reason
  *                      {@link PlanSkip.SkipReason#CATALOG_INCOMPLETE} (and a {@link PlanWarning.Kind#CATALOG_INCOMPLETE}
  *                      warning) say what was not synced, and "nothing to restore" cannot be concluded
+ * @param sets          the app-consistent restore sets ({@link RestoreRequest#consistency()}), sorted by key; empty
+ *                      when the request groups no claims
  */
 public record RestorePlan(int schemaVersion, Instant createdAt, String source, boolean clusterAware,
                           RestoreRequest request, List<RestoreStep> steps, List<PlanSkip> skips,
-                          List<PlanWarning> warnings, boolean catalogComplete) {
+                          List<PlanWarning> warnings, boolean catalogComplete, List<RestoreSet> sets) {
 
     /** The JSON schema version this library writes. */
     public static final int SCHEMA_VERSION = 1;
@@ -45,6 +47,13 @@ public record RestorePlan(int schemaVersion, Instant createdAt, String source, b
         this(schemaVersion, createdAt, source, clusterAware, request, steps, skips, warnings, true);
     }
 
+    /** A plan without restore sets. */
+    public RestorePlan(int schemaVersion, Instant createdAt, String source, boolean clusterAware, RestoreRequest request,
+                       List<RestoreStep> steps, List<PlanSkip> skips, List<PlanWarning> warnings,
+                       boolean catalogComplete) {
+        this(schemaVersion, createdAt, source, clusterAware, request, steps, skips, warnings, catalogComplete, List.of());
+    }
+
     /** Validates and copies. */
     public RestorePlan {
         Objects.requireNonNull(createdAt, "createdAt");
@@ -53,6 +62,7 @@ public record RestorePlan(int schemaVersion, Instant createdAt, String source, b
         steps = List.copyOf(Objects.requireNonNullElse(steps, List.of()));
         skips = List.copyOf(Objects.requireNonNullElse(skips, List.of()));
         warnings = List.copyOf(Objects.requireNonNullElse(warnings, List.of()));
+        sets = List.copyOf(Objects.requireNonNullElse(sets, List.of()));
         long distinct = steps.stream().map(RestoreStep::pvc).distinct().count();
         if (distinct != steps.size()) {
             throw new io.drkit.core.InvalidInputException("restore plan has more than one step for the same PVC");
@@ -71,6 +81,16 @@ public record RestorePlan(int schemaVersion, Instant createdAt, String source, b
      */
     public RestoreStep getStep(PvcRef pvc) {
         return findStep(pvc).orElseThrow(() -> new NotFoundException("plan has no step for PVC " + pvc));
+    }
+
+    /** The restore set {@code pvc} belongs to, if any. */
+    public Optional<RestoreSet> findSet(PvcRef pvc) {
+        return sets.stream().filter(s -> s.findMember(pvc).isPresent()).findFirst();
+    }
+
+    /** The restore set named {@code key} ({@code namespace=shop}, {@code app.kubernetes.io/instance=immich}), if any. */
+    public Optional<RestoreSet> findSet(String key) {
+        return sets.stream().filter(s -> s.key().equals(key)).findFirst();
     }
 
     /** The skip entries with {@code reason}. */
@@ -99,6 +119,16 @@ public record RestorePlan(int schemaVersion, Instant createdAt, String source, b
     /** The skips of candidates whose backups were not known completely ({@link PlanSkip.SkipReason#CATALOG_INCOMPLETE}). */
     public List<PlanSkip> incompleteSkips() {
         return skips(PlanSkip.SkipReason.CATALOG_INCOMPLETE);
+    }
+
+    /**
+     * The claims held for a human decision: skipped as {@link PlanSkip.SkipReason#INCONSISTENT_SET} (a strict restore
+     * set without a consistent point) or {@link PlanSkip.SkipReason#CHANGE_RATE_ANOMALY} (the change-rate guard's
+     * {@code hold}, or {@code previous} without a backup before the anomaly). The CLI and the restore Job exit 9 when
+     * there are any.
+     */
+    public List<PlanSkip> heldSkips() {
+        return skips().stream().filter(s -> s.reason().isHold()).toList();
     }
 
     /** The plan as an indented JSON document (schema in the project README). */

@@ -1,6 +1,7 @@
 package io.drkit.core.plan;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.catalog.ChangeRateRule;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.PvcRef;
 import java.time.Duration;
@@ -38,12 +39,18 @@ import java.util.TreeSet;
  * @param allowSmallerBackup  disable the data-loss guard
  * @param dataLossRatio       the guard trips when the chosen backup is smaller than this fraction of the previous
  *                            one of the same claim (default 0.5)
+ * @param consistency         app-consistent restore sets: how claims are grouped, the window, strict or not (default
+ *                            {@link Consistency#none()})
+ * @param onAnomaly           what the change-rate guard does with a backup that changed far more than usual (default
+ *                            {@link AnomalyPolicy#WARN})
+ * @param changeRateRule      the thresholds of the change-rate guard (default {@link ChangeRateRule#standard()})
  */
 public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> namespaces, Optional<LabelSelector> pvcSelector,
                              Set<String> groups, Optional<Instant> asOf, Optional<Duration> maxAge,
                              NameTemplate volumeName, NameTemplate pvName, int replicas, ReclaimPolicy reclaimPolicy,
                              Optional<String> storageClass, String fsType, int staleReplicaTimeout, boolean createPvc,
-                             boolean allowSmallerBackup, double dataLossRatio) {
+                             boolean allowSmallerBackup, double dataLossRatio, Consistency consistency,
+                             AnomalyPolicy onAnomaly, ChangeRateRule changeRateRule) {
 
     /** Validates and copies. */
     public RestoreRequest {
@@ -58,6 +65,9 @@ public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> na
         reclaimPolicy = Objects.requireNonNullElse(reclaimPolicy, ReclaimPolicy.RETAIN);
         storageClass = Objects.requireNonNullElse(storageClass, Optional.<String>empty()).filter(s -> !s.isBlank());
         fsType = fsType == null || fsType.isBlank() ? "ext4" : fsType;
+        consistency = Objects.requireNonNullElse(consistency, Consistency.none());
+        onAnomaly = Objects.requireNonNullElse(onAnomaly, AnomalyPolicy.WARN);
+        changeRateRule = Objects.requireNonNullElse(changeRateRule, ChangeRateRule.standard());
         boolean anyCriterion = !pvcs.isEmpty() || !namespaces.isEmpty() || pvcSelector.isPresent() || !groups.isEmpty();
         if (selectAll && anyCriterion) {
             throw new InvalidInputException("restore request: 'all' cannot be combined with --pvc, --namespace, --selector or --group");
@@ -122,6 +132,9 @@ public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> na
         b.createPvc = createPvc;
         b.allowSmallerBackup = allowSmallerBackup;
         b.dataLossRatio = dataLossRatio;
+        b.consistency = consistency;
+        b.onAnomaly = onAnomaly;
+        b.changeRateRule = changeRateRule;
         return b;
     }
 
@@ -144,6 +157,9 @@ public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> na
         private boolean createPvc;
         private boolean allowSmallerBackup;
         private double dataLossRatio = 0.5;
+        private Consistency consistency = Consistency.none();
+        private AnomalyPolicy onAnomaly = AnomalyPolicy.WARN;
+        private ChangeRateRule changeRateRule = ChangeRateRule.standard();
 
         private Builder() {
         }
@@ -260,6 +276,51 @@ public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> na
             return this;
         }
 
+        /** App-consistent restore sets (grouping, window, strictness). */
+        public Builder consistency(Consistency c) {
+            this.consistency = Objects.requireNonNull(c, "consistency");
+            return this;
+        }
+
+        /**
+         * Groups claims into restore sets: {@code namespace} or {@code label=KEY} (keeps the window and strictness
+         * set so far).
+         */
+        public Builder consistentBy(String spec) {
+            Consistency c = Consistency.parse(spec);
+            this.consistency = new Consistency(c.grouping(), c.labelKey(), consistency.window(), consistency.strict());
+            return this;
+        }
+
+        /** How far apart the backups of one restore set may be (default 2 h). */
+        public Builder consistencyWindow(Duration window) {
+            this.consistency = consistency.withWindow(window);
+            return this;
+        }
+
+        /** Hold a restore set without a consistent point instead of restoring it per claim. */
+        public Builder consistentStrict(boolean strict) {
+            this.consistency = consistency.withStrict(strict);
+            return this;
+        }
+
+        /** What the change-rate guard does with an anomalous backup (default {@link AnomalyPolicy#WARN}). */
+        public Builder onAnomaly(AnomalyPolicy p) {
+            this.onAnomaly = Objects.requireNonNull(p, "onAnomaly");
+            return this;
+        }
+
+        /** {@link #onAnomaly(AnomalyPolicy)} from {@code warn}, {@code previous}, {@code hold} or {@code off}. */
+        public Builder onAnomaly(String policy) {
+            return onAnomaly(AnomalyPolicy.parse(policy));
+        }
+
+        /** The thresholds of the change-rate guard. */
+        public Builder changeRateRule(ChangeRateRule r) {
+            this.changeRateRule = Objects.requireNonNull(r, "changeRateRule");
+            return this;
+        }
+
         /**
          * Builds the request.
          *
@@ -270,7 +331,7 @@ public record RestoreRequest(boolean selectAll, Set<PvcRef> pvcs, Set<String> na
             return new RestoreRequest(all, pvcs, namespaces, Optional.ofNullable(pvcSelector), groups,
                     Optional.ofNullable(asOf), Optional.ofNullable(maxAge), volumeName, pvName, replicas, reclaimPolicy,
                     Optional.ofNullable(storageClass), fsType, staleReplicaTimeout, createPvc, allowSmallerBackup,
-                    dataLossRatio);
+                    dataLossRatio, consistency, onAnomaly, changeRateRule);
         }
     }
 }

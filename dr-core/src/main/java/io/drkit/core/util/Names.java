@@ -42,6 +42,21 @@ public final class Names {
         return s != null && s.length() <= 63 && LABEL_NAME.matcher(s).matches();
     }
 
+    /**
+     * Whether {@code s} is a Kubernetes label key: an optional DNS-subdomain prefix and {@code /}, then a
+     * {@linkplain #isLabelName label name} (e.g. {@code app.kubernetes.io/instance}).
+     */
+    public static boolean isLabelKey(String s) {
+        if (s == null) {
+            return false;
+        }
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            return isLabelName(s);
+        }
+        return isDnsSubdomain(s.substring(0, slash)) && isLabelName(s.substring(slash + 1));
+    }
+
     /** Whether Longhorn accepts {@code s} as the name of a new volume: a DNS label of at most 40 characters. */
     public static boolean isLonghornVolumeName(String s) {
         return isDnsLabel(s) && s.length() <= LONGHORN_VOLUME_NAME_MAX;

@@ -223,6 +223,25 @@ public abstract class BackupCatalogContractTest {
     }
 
     @Test
+    void changeRatesCompareEachCompleteBackupWithTheOneBeforeIt() {
+        if (!(catalog instanceof io.drkit.core.catalog.ChangeRateSource source)) {
+            return; // an optional capability
+        }
+        List<io.drkit.core.catalog.ChangeRate> a = source.changeRates("pvc-aaa", A2, 5);
+        assertThat(a).extracting(io.drkit.core.catalog.ChangeRate::backupName).containsExactly(A2, A1);
+        assertThat(a.get(0).previousBackup()).contains(A1);
+        assertThat(a.get(0).isKnown() ? a.get(0).fraction() : 0.5).isBetween(0.0, 1.0);
+        assertThat(a.get(1).isKnown()).as("the first backup of a volume has nothing to compare with").isFalse();
+        assertThat(source.changeRates("pvc-aaa", A2, 1)).hasSize(1);
+        assertThat(source.changeRate("pvc-bbb", B2).previousBackup()).contains(B1);
+        assertThat(source.changeRate("pvc-aaa", A3).isKnown()).as("an in-progress backup").isFalse();
+        assertThat(source.changeRate("pvc-fff", F1).isKnown()).isFalse();
+        assertThatThrownBy(() -> source.changeRate("pvc-aaa", "backup-ffff00000000ffff"))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> source.changeRate("pvc-nope", A1)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
     void describeNamesTheSourceAndCloseIsIdempotent() {
         assertThat(catalog.describe()).isNotBlank();
         catalog.close();

@@ -1,8 +1,11 @@
 package io.drkit.core.testing;
 
+import io.drkit.core.Cancellation;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.CatalogCompleteness;
+import io.drkit.core.catalog.ChangeRate;
+import io.drkit.core.catalog.ChangeRateSource;
 import io.drkit.core.catalog.SkippedEntry;
 import io.drkit.core.model.AccessMode;
 import io.drkit.core.model.Backup;
@@ -27,6 +30,11 @@ import java.util.function.Consumer;
  * A {@link BackupCatalog} over values held in memory: for tests of code that uses the library, for JShell, and for
  * planning demos. Immutable once built, thread-safe.
  *
+ * <p>It is a {@link ChangeRateSource} too: a backup described with the number of blocks it changed
+ * ({@link VolumeSpec#backup(String, String, long, long)}) has an {@link ChangeRate.Basis#EXACT} rate of that many
+ * blocks over the blocks of the larger of it and the backup before it ({@code size / blockSize}); other backups have
+ * an unknown rate.
+ *
  * <pre>{@code
  * var catalog = InMemoryBackupCatalog.builder()
  *     .volume("pvc-4f1c", v -> v.size(10L << 30).pvc("karakeep/data-pvc").group("critical")
@@ -35,12 +43,13 @@ import java.util.function.Consumer;
  *     .build();
  * }</pre>
  */
-public final class InMemoryBackupCatalog implements BackupCatalog {
+public final class InMemoryBackupCatalog implements BackupCatalog, ChangeRateSource {
     private final BackupTarget target;
     private final Map<String, BackupVolume> volumes;
     private final Map<String, List<Backup>> backups;
     private final List<SkippedEntry> skipped;
     private final CatalogCompleteness completeness;
+    private final Map<String, Long> changedBlocks;
 
     private InMemoryBackupCatalog(Builder b) {
         this.target = b.target;
@@ -54,6 +63,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         this.backups = bs;
         this.skipped = List.copyOf(b.skipped);
         this.completeness = b.completeness;
+        this.changedBlocks = Map.copyOf(b.changedBlocks);
     }
 
     /** A builder; backup URLs are made for target {@code s3://backups@us-east-1/} unless set. */
@@ -109,6 +119,23 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
     }
 
     @Override
+    public List<ChangeRate> changeRates(String volumeName, String newestBackup, int count, Cancellation cancellation) {
+        List<Backup> chain = ChangeRateSource.chain(volumeName, listBackups(volumeName), newestBackup, count);
+        return ChangeRateSource.pairwise(volumeName, chain, count, (b, prev) -> {
+            Long changed = changedBlocks.get(volumeName + "/" + b.name());
+            if (changed == null) {
+                return ChangeRate.unknown(volumeName, b.name(), prev.name(), "no block changes described for this backup");
+            }
+            long compared = Math.max(blocks(b), blocks(prev));
+            return ChangeRate.exact(volumeName, b.name(), prev.name(), Math.min(changed, compared), compared);
+        });
+    }
+
+    private static long blocks(Backup b) {
+        return (b.size() + b.blockSize() - 1) / b.blockSize();
+    }
+
+    @Override
     public void close() {
         // nothing to release
     }
@@ -120,8 +147,21 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         private final Map<String, List<Backup>> backups = new LinkedHashMap<>();
         private final List<SkippedEntry> skipped = new ArrayList<>();
         private CatalogCompleteness completeness = CatalogCompleteness.complete();
+        private final Map<String, Long> changedBlocks = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Describes how many blocks backup {@code backupName} of {@code volumeName} changed since the complete backup
+         * before it (for its {@link ChangeRate}).
+         */
+        public Builder changedBlocks(String volumeName, String backupName, long blocks) {
+            if (blocks < 0) {
+                throw new IllegalArgumentException("changed blocks must not be negative: " + blocks);
+            }
+            changedBlocks.put(volumeName + "/" + backupName, blocks);
+            return this;
         }
 
         /**
@@ -164,6 +204,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
             spec.accept(s);
             add(s.volume());
             s.backups.forEach(this::add);
+            s.changed.forEach((backup, n) -> changedBlocks(name, backup, n));
             return this;
         }
 
@@ -191,6 +232,8 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         private boolean pointerSet;
         private AccessMode accessMode = AccessMode.READ_WRITE_ONCE;
         private final List<Backup> backups = new ArrayList<>();
+        private final Map<String, Long> changed = new LinkedHashMap<>();
+        private final Map<String, String> userLabels = new LinkedHashMap<>();
 
         private VolumeSpec(String name, BackupTarget target) {
             this.name = name;
@@ -234,6 +277,15 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
             return this;
         }
 
+        /**
+         * A user label recorded with the backups added after this call (and on the volume), as a RecurringJob's
+         * {@code labels} or a hand-made backup's labels end up in Longhorn's backups.
+         */
+        public VolumeSpec label(String key, String value) {
+            userLabels.put(key, value);
+            return this;
+        }
+
         /** The source volume's access mode, recorded in the backups' label (default {@code rwo}). */
         public VolumeSpec accessMode(AccessMode m) {
             this.accessMode = m;
@@ -251,6 +303,20 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
         public VolumeSpec backup(String backupName, String at, long size) {
             Instant t = Instant.parse(at);
             backups.add(base(backupName, t).completedAt(t.plusSeconds(60)).size(size).build());
+            return this;
+        }
+
+        /**
+         * Adds a complete backup started at {@code at} (ISO-8601) holding {@code size} bytes of data, which changed
+         * {@code changedBlocks} blocks since the backup before it (its change rate: that many over {@code size /
+         * blockSize}, or the previous backup's block count when larger).
+         */
+        public VolumeSpec backup(String backupName, String at, long size, long changedBlocks) {
+            backup(backupName, at, size);
+            if (changedBlocks < 0) {
+                throw new IllegalArgumentException("changed blocks must not be negative: " + changedBlocks);
+            }
+            changed.put(backupName, changedBlocks);
             return this;
         }
 
@@ -284,6 +350,7 @@ public final class InMemoryBackupCatalog implements BackupCatalog {
                 l.putAll(new RecurringJobInfo(Optional.of(groups.get(0) + "-backup"), jobs).toLabels());
             }
             l.put(io.drkit.core.model.LonghornLabels.VOLUME_ACCESS_MODE, accessMode.longhornName());
+            l.putAll(userLabels);
             return l;
         }
 

@@ -117,7 +117,7 @@ final class ApplyCommand implements Callable<Integer>, CliOptions.Takes {
                 ctx.err().print(IncompleteView.of(plan));
                 return ExitCodes.UNAVAILABLE;
             }
-            return ExitCodes.OK;
+            return PlanCommand.held(ctx, plan, ExitCodes.OK);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

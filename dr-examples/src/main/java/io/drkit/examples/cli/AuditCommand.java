@@ -3,6 +3,7 @@ package io.drkit.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drkit.core.DrJson;
 import io.drkit.core.audit.AuditEntry;
 import io.drkit.core.audit.AuditReport;
 import io.drkit.core.audit.FreshnessAudit;
@@ -11,9 +12,11 @@ import io.drkit.core.model.PvcRef;
 import io.drkit.examples.options.DrOption.Part;
 import io.drkit.examples.options.DrOption;
 import io.drkit.examples.options.DrOptions;
+import io.drkit.examples.options.RestoreOptions;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check backup freshness against the policy groups: critical claims need a backup younger than "
                 + "24 h, default ones younger than 7 days (plus slack; all configurable). One line per PVC; exit "
-                + "code 4 when any claim violates its policy; 5 when Longhorn had not synced its view yet (--longhorn, "
+                + "code 4 when any claim violates its policy, or its newest backup changed far more of its volume than "
+                + "usual (CHANGE_RATE_ANOMALY: ransomware, a runaway job, a wrong mkfs?); 5 when Longhorn had not synced its view yet (--longhorn, "
                 + "--kubernetes), whatever the verdicts.")
 final class AuditCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
@@ -39,8 +43,15 @@ final class AuditCommand implements Callable<Integer>, CliOptions.Takes {
 
     @Override
     public List<DrOption<?>> tableOptions() {
-        return DrOptions.cli(Part.SOURCE);
+        List<DrOption<?>> options = new ArrayList<>(DrOptions.cli(Part.SOURCE));
+        options.addAll(RestoreOptions.changeRateOptions());
+        return options;
     }
+
+    @Option(names = "--no-change-rates", description = "Do not judge the newest backups' change rates (on a raw "
+            + "backupstore that reads --anomaly-history + 2 block lists per claim; Longhorn's estimates cost nothing "
+            + "more).")
+    boolean noChangeRates;
     @Mixin
     KubernetesOptions kube;
     @Mixin
@@ -74,7 +85,9 @@ final class AuditCommand implements Callable<Integer>, CliOptions.Takes {
         CliContext ctx = parent.context();
         FreshnessAudit.Builder b = FreshnessAudit.builder().clock(ctx.clock())
                 .maxAge(FreshnessAudit.CRITICAL_GROUP, criticalMaxAge).maxAge(FreshnessAudit.DEFAULT_GROUP, defaultMaxAge)
-                .slack(slack).criticalSelector(LabelSelector.parse(criticalSelector));
+                .slack(slack).criticalSelector(LabelSelector.parse(criticalSelector))
+                .changeRateRule(RestoreOptions.changeRateRule(CliOptions.values(spec, ctx)))
+                .checkChangeRates(!noChangeRates);
         otherGroups.forEach((g, d) -> b.maxAge(g, DurationConverter.parse(d)));
         try (Connections c = CliOptions.open(spec, ctx, kube)) {
             c.preflight(parent.connectTimeout(), offline ? List.of(c.catalogNeed())
@@ -102,6 +115,8 @@ final class AuditCommand implements Callable<Integer>, CliOptions.Takes {
                     e.age().ifPresentOrElse(a -> n.put("ageSeconds", a.toSeconds()), () -> n.putNull("ageSeconds"));
                     n.put("limitSeconds", e.limit().toSeconds());
                     n.put("detail", e.detail());
+                    e.changeRate().ifPresentOrElse(v -> n.set("changeRate", DrJson.changeRateNode(v)),
+                            () -> n.putNull("changeRate"));
                 }
                 format.print(ctx.out(), root);
             } else {

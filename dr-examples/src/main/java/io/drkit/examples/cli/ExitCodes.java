@@ -31,6 +31,12 @@ public final class ExitCodes {
     public static final int CONFLICT = 7;
     /** Data in the store could not be read as Longhorn writes it. */
     public static final int BAD_DATA = 8;
+    /**
+     * Claims were held for a human decision and not restored (everything else was done): a restore set without a
+     * consistent point with {@code --consistent-strict}, or a backup flagged by the change-rate guard with
+     * {@code --on-anomaly hold} (the plan lists them as {@code INCONSISTENT_SET} / {@code CHANGE_RATE_ANOMALY} skips).
+     */
+    public static final int HELD = 9;
 
     private ExitCodes() {
     }
@@ -68,5 +74,7 @@ public final class ExitCodes {
             + "  6  a named volume, backup or plan step does not exist%n"
             + "  7  refused to overwrite or take over something that exists%n"
             + "  8  data in the store is not readable as Longhorn writes it%n"
+            + "  9  claims were held for a human decision, the rest was done (--consistent-strict set without%n"
+            + "     a consistent point, --on-anomaly hold): plan, restore, apply and the restore Job%n"
             + "  130, 143  interrupted by SIGINT, SIGTERM (restore-to-file: cancelled, partial file removed)%n";
 }

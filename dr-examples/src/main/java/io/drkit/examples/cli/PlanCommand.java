@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 /** {@code dr plan}: compute a reviewable restore plan; {@code -o json} writes the document {@code dr apply} accepts. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Compute a restore plan: which backup goes to which PVC, and why every other candidate was "
-                + "skipped. -o json writes the plan document that 'dr apply' accepts. Exit 5 when Longhorn had not "
+                + "skipped. -o json writes the plan document that 'dr apply' accepts. Exit 9 when claims are held for a "
+                + "human decision (--consistent-strict, --on-anomaly hold). Exit 5 when Longhorn had not "
                 + "synced its view yet (--longhorn, --kubernetes): the claims it could not plan are listed.")
 final class PlanCommand implements Callable<Integer>, CliOptions.Takes {
     @ParentCommand
@@ -54,8 +55,22 @@ final class PlanCommand implements Callable<Integer>, CliOptions.Takes {
                 ctx.err().print(IncompleteView.of(plan));
                 return ExitCodes.UNAVAILABLE;
             }
-            return ExitCodes.OK;
+            return held(ctx, plan, ExitCodes.OK);
         }
+    }
+
+    /**
+     * {@code code}, or {@link ExitCodes#HELD} with a line on standard error naming them when the plan holds claims for
+     * a human decision (a strict restore set without a consistent point, the change-rate guard's {@code hold}).
+     */
+    static int held(CliContext ctx, RestorePlan plan, int code) {
+        var held = plan.heldSkips();
+        if (held.isEmpty()) {
+            return code;
+        }
+        ctx.err().println("held for a human decision (exit " + ExitCodes.HELD + "): " + String.join(", ",
+                held.stream().map(s -> s.subject() + " (" + s.reason() + ")").toList()));
+        return ExitCodes.HELD;
     }
 
     /** What planning needs: the catalog's source and, unless offline, the cluster. */

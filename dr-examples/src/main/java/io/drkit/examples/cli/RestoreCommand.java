@@ -66,7 +66,7 @@ final class RestoreCommand implements Callable<Integer>, CliOptions.Takes {
                     return ExitCodes.UNAVAILABLE;
                 }
                 ctx.out().print(format.json() ? format.document(nothing.toJson()) : "Nothing to restore.\n");
-                return ExitCodes.OK;
+                return PlanCommand.held(ctx, plan, ExitCodes.OK);
             }
             return ApplyCommand.execute(ctx, parent, c, plan, execution, format);
         }

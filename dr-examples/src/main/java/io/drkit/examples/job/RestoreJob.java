@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * and Longhorn's backup-target Secret for the S3 credentials. Running it again is safe: restored claims are skipped,
  * finished steps are adopted and half-done ones resumed. It first waits (bounded by {@code DRKIT_STARTUP_WAIT}) for
  * Longhorn in the cluster it started in ({@link LonghornReadiness}). Exit codes are those of {@link ExitCodes}: 0
- * everything planned is in place, 1 a step failed or was cancelled, 2 bad configuration, 5 retry: the backupstore or
+ * everything planned is in place, 9 the rest is in place but claims were held for a human decision
+ * ({@code DRKIT_CONSISTENT_STRICT}, {@code DRKIT_ON_ANOMALY=hold}), 1 a step failed or was cancelled, 2 bad configuration, 5 retry: the backupstore or
  * the API server was unreachable, Longhorn was not ready within {@code DRKIT_STARTUP_WAIT}, or Longhorn had not synced
  * its view within {@code DRKIT_SYNC_WAIT} (what was synced is restored), and so on.
  *
@@ -189,13 +190,14 @@ public final class RestoreJob {
                     + cluster.volumes().size() + " Longhorn volumes");
 
             // 3. plan, and print it before anything changes
-            RestorePlan plan = RestorePlanner.standard().plan(config.request(), scan.asCatalog(catalog.describe()), cluster);
+            // the scan's backups; change rates (the change-rate guard) are read from the catalog when asked
+            RestorePlan plan = RestorePlanner.standard().plan(config.request(), scan.asCatalog(catalog), cluster);
             out.println();
             out.print(plan.toTable());
             out.println();
             if (config.mode() == JobMode.PLAN) {
                 out.println(NAME + ": mode " + config.mode().value() + ": nothing was changed");
-                return incomplete(out, plan, ExitCodes.OK);
+                return incomplete(out, plan, held(out, plan));
             }
             if (plan.isEmpty()) {
                 if (!plan.catalogComplete()) {
@@ -203,7 +205,7 @@ public final class RestoreJob {
                     return incomplete(out, plan, ExitCodes.OK);
                 }
                 out.println(NAME + ": nothing to restore" + skippedSummary(plan));
-                return ExitCodes.OK;
+                return held(out, plan);
             }
             cancellation.throwIfCancelled("restore job before applying the plan");
 
@@ -219,7 +221,7 @@ public final class RestoreJob {
             out.print(report.toTable());
             if (report.succeeded()) {
                 out.println(NAME + ": done, " + report.results().size() + " claim(s) in place" + skippedSummary(plan));
-                return incomplete(out, plan, ExitCodes.OK);
+                return incomplete(out, plan, held(out, plan));
             }
             long bad = report.results().stream().filter(r -> !r.outcome().isSuccess()).count();
             out.println(NAME + ": " + bad + " of " + report.results().size() + " step(s) did not finish ("
@@ -249,6 +251,22 @@ public final class RestoreJob {
         out.println(NAME + ": Longhorn has not synced everything yet (" + DrOptions.SYNC_WAIT.key().orElseThrow()
                 + "); not planned: " + String.join("; ", what) + ". Exit 5: running the Job again restores the rest");
         return ExitCodes.UNAVAILABLE;
+    }
+
+    /**
+     * {@link ExitCodes#OK}, or {@link ExitCodes#HELD} with a line naming the claims the plan holds for a human
+     * decision ({@code DRKIT_CONSISTENT_STRICT}, {@code DRKIT_ON_ANOMALY=hold}): running the Job again would hold
+     * them again, so Kubernetes should not retry; a human plans them.
+     */
+    private static int held(PrintStream out, RestorePlan plan) {
+        List<PlanSkip> held = plan.heldSkips();
+        if (held.isEmpty()) {
+            return ExitCodes.OK;
+        }
+        out.println(NAME + ": held for a human decision, not restored: " + String.join(", ", held.stream()
+                .map(s -> s.subject() + " (" + s.reason() + ")").toList()) + "; see the plan above. Exit "
+                + ExitCodes.HELD);
+        return ExitCodes.HELD;
     }
 
     private static String skippedSummary(RestorePlan plan) {

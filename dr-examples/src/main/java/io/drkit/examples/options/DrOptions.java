@@ -1,8 +1,11 @@
 package io.drkit.examples.options;
 
+import io.drkit.core.catalog.ChangeRateSource;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.execute.RestoreExecutor;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.AnomalyPolicy;
+import io.drkit.core.plan.Consistency;
 import io.drkit.core.plan.NameTemplate;
 import io.drkit.core.plan.ReclaimPolicy;
 import io.drkit.core.plan.RestoreRequest;
@@ -197,6 +200,73 @@ public final class DrOptions {
             .description("the data-loss guard trips below this fraction of the previous backup's size")
             .build();
 
+    /** App-consistent restore sets: how claims are grouped. */
+    public static final DrOption<Consistency> CONSISTENT = DrOption.one("consistent", Consistency::parse)
+            .part(Part.REQUEST).flag("--consistent", "namespace|label=KEY").key("DRKIT_CONSISTENT", true)
+            .defaultValue(REQUEST_DEFAULTS.consistency().spec())
+            .description("restore claims as app-consistent sets, grouped by `namespace` or by the value of a label "
+                    + "(`label=app.kubernetes.io/instance`): each set restores from the newest point at which every "
+                    + "claim has a complete backup within the consistency window; `none`: each claim its own newest")
+            .build();
+
+    /** How far apart the backups of one restore set may be. */
+    public static final DrOption<Duration> CONSISTENCY_WINDOW = DrOption.one("consistency-window",
+                    Parsers.durationUpTo(Consistency.MAX_WINDOW))
+            .part(Part.REQUEST).flag("--consistency-window", "DURATION").key("DRKIT_CONSISTENCY_WINDOW", true)
+            .defaultValue(Durations.format(REQUEST_DEFAULTS.consistency().window()))
+            .description("how far apart the backups of one restore set may be")
+            .build();
+
+    /** Hold a restore set without a consistent point. */
+    public static final DrOption<Boolean> CONSISTENT_STRICT = DrOption.flag("consistent-strict")
+            .part(Part.REQUEST).flag("--consistent-strict", null).key("DRKIT_CONSISTENT_STRICT", true)
+            .description("hold every claim of a restore set that has no consistent point (exit 9) instead of restoring "
+                    + "each claim's own newest backup with an `INCONSISTENT_SET` warning")
+            .build();
+
+    /** What the change-rate guard does with an anomalous backup. */
+    public static final DrOption<AnomalyPolicy> ON_ANOMALY = DrOption.one("on-anomaly",
+                    Parsers.choice(AnomalyPolicy.values(), AnomalyPolicy::wireName, Map.of()))
+            .part(Part.REQUEST).flag("--on-anomaly", "warn|previous|hold|off").key("DRKIT_ON_ANOMALY", true)
+            .defaultValue(REQUEST_DEFAULTS.onAnomaly().wireName())
+            .description("the change-rate guard, for a backup that changed far more of its volume than usual "
+                    + "(`CHANGE_RATE_ANOMALY`): `warn` restores it with a warning, `previous` the newest backup before "
+                    + "it, `hold` skips the claim for a human decision (exit 9), `off` reads no change rates")
+            .build();
+
+    /** The change-rate guard's floor. */
+    public static final DrOption<Double> ANOMALY_FLOOR = DrOption.one("anomaly-floor", Parsers.decimal(0, false, 1))
+            .part(Part.REQUEST).flag("--anomaly-floor", "R").key("DRKIT_ANOMALY_FLOOR", true)
+            .defaultValue(String.valueOf(REQUEST_DEFAULTS.changeRateRule().floor()))
+            .description("a backup that changed less than this fraction of its blocks is never an anomaly")
+            .build();
+
+    /** The change-rate guard's factor over the usual rate. */
+    public static final DrOption<Double> ANOMALY_FACTOR = DrOption.one("anomaly-factor", Parsers.decimal(1, true, 1000))
+            .part(Part.REQUEST).flag("--anomaly-factor", "X").key("DRKIT_ANOMALY_FACTOR", true)
+            .defaultValue(String.valueOf(REQUEST_DEFAULTS.changeRateRule().factor()))
+            .description("an anomaly changed at least this many times the volume's usual rate (the median of its "
+                    + "earlier backups)")
+            .build();
+
+    /** The change-rate guard's spread multiplier. */
+    public static final DrOption<Double> ANOMALY_MAD = DrOption.one("anomaly-mad", Parsers.decimal(0, true, 1000))
+            .part(Part.REQUEST).flag("--anomaly-mad", "K").key("DRKIT_ANOMALY_MAD", true)
+            .defaultValue(String.valueOf(REQUEST_DEFAULTS.changeRateRule().madMultiplier()))
+            .description("and at least the usual rate plus this many robust standard deviations (1.4826 × the median "
+                    + "absolute deviation) of the earlier rates")
+            .build();
+
+    /** How many earlier backups the change-rate guard compares with. */
+    public static final DrOption<Integer> ANOMALY_HISTORY = DrOption.one("anomaly-history",
+                    Parsers.integer(1, ChangeRateSource.MAX_COUNT))
+            .part(Part.REQUEST).flag("--anomaly-history", "N").key("DRKIT_ANOMALY_HISTORY", true)
+            .defaultValue(String.valueOf(REQUEST_DEFAULTS.changeRateRule().history()))
+            .description("earlier backups whose change rates make the usual rate (at least "
+                    + REQUEST_DEFAULTS.changeRateRule().minHistory() + " known ones are needed to judge; on a raw "
+                    + "backupstore N + 2 block lists are read per claim)")
+            .build();
+
     /** Through which API restores are carried out. */
     public static final DrOption<Via> VIA = DrOption.one("via", Parsers.choice(Via.values(),
                     v -> v.name().toLowerCase(Locale.ROOT), Map.of("k8s", Via.KUBERNETES, "rest", Via.LONGHORN)))
@@ -274,7 +344,9 @@ public final class DrOptions {
 
     private static final List<DrOption<?>> TABLE = List.of(MODE, SOURCE, BACKUPSTORE, TARGET_URL, LONGHORN, KUBERNETES,
             PVC_SELECTOR, GROUPS, NAMESPACES, PVCS, ALL, AS_OF, MAX_AGE, OFFLINE, VOLUME_NAME, PV_NAME, REPLICAS,
-            RECLAIM_POLICY, STORAGE_CLASS, FS_TYPE, CREATE_PVC, ALLOW_SMALLER_BACKUP, DATA_LOSS_RATIO, VIA, PARALLELISM,
+            RECLAIM_POLICY, STORAGE_CLASS, FS_TYPE, CREATE_PVC, ALLOW_SMALLER_BACKUP, DATA_LOSS_RATIO, CONSISTENT,
+            CONSISTENCY_WINDOW, CONSISTENT_STRICT, ON_ANOMALY, ANOMALY_FLOOR, ANOMALY_FACTOR, ANOMALY_MAD, ANOMALY_HISTORY,
+            VIA, PARALLELISM,
             STEP_TIMEOUT, POLL_INTERVAL, LONGHORN_NAMESPACE, BACKUP_TARGET, STARTUP_WAIT, SYNC_WAIT, CONNECT_TIMEOUT);
 
     private DrOptions() {

@@ -61,6 +61,23 @@ public final class Parsers {
         };
     }
 
+    /** A decimal number from {@code min} (included when {@code minIncluded}) to {@code max} (included). */
+    static Parser<Double> decimal(double min, boolean minIncluded, double max) {
+        Parser<Double> any = decimal();
+        return v -> {
+            double d = any.parse(v);
+            if (!(minIncluded ? d >= min : d > min) || !(d <= max)) {
+                throw new InvalidInputException(v.trim() + " is out of range " + (minIncluded ? "[" : "(")
+                        + fmt(min) + ", " + fmt(max) + "]");
+            }
+            return d;
+        };
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
     /** A duration ({@link Durations}) greater than zero. */
     static Parser<Duration> positiveDuration() {
         return v -> {

@@ -7,11 +7,14 @@ import static io.drkit.examples.options.DrOptions.PVCS;
 import static io.drkit.examples.options.DrOptions.PVC_SELECTOR;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.catalog.ChangeRateRule;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.Consistency;
 import io.drkit.core.plan.RestoreRequest;
 import io.drkit.examples.support.Connections;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +70,47 @@ public final class RestoreOptions {
                 .replicas(v.get(DrOptions.REPLICAS)).reclaimPolicy(v.get(DrOptions.RECLAIM_POLICY))
                 .fsType(v.get(DrOptions.FS_TYPE)).createPvc(v.get(DrOptions.CREATE_PVC))
                 .allowSmallerBackup(v.get(DrOptions.ALLOW_SMALLER_BACKUP))
-                .dataLossRatio(v.get(DrOptions.DATA_LOSS_RATIO)).build();
+                .dataLossRatio(v.get(DrOptions.DATA_LOSS_RATIO)).consistency(consistency(v))
+                .onAnomaly(v.get(DrOptions.ON_ANOMALY)).changeRateRule(changeRateRule(v)).build();
+    }
+
+    /**
+     * App-consistent restore sets: the grouping, the window and strictness.
+     *
+     * @throws InvalidInputException naming the flag or key when a value is malformed, or when the window or strictness
+     *                               is given without a grouping
+     */
+    static Consistency consistency(OptionValues v) {
+        Consistency c = v.get(DrOptions.CONSISTENT);
+        Duration window = v.get(DrOptions.CONSISTENCY_WINDOW);
+        boolean strict = v.get(DrOptions.CONSISTENT_STRICT);
+        if (!c.enabled()) {
+            // the defaults written out (a ConfigMap listing every key) are fine; anything else would be ignored
+            DrOption<?> unused = strict ? DrOptions.CONSISTENT_STRICT
+                    : !window.equals(c.window()) ? DrOptions.CONSISTENCY_WINDOW : null;
+            if (unused != null) {
+                throw new InvalidInputException(v.nameOf(unused) + " needs restore sets: also give "
+                        + v.setting(DrOptions.CONSISTENT, "namespace|label=KEY"));
+            }
+        }
+        return c.withWindow(window).withStrict(strict);
+    }
+
+    /**
+     * The thresholds of the change-rate guard (for plans and for {@code dr audit} and {@code dr backups}).
+     *
+     * @throws InvalidInputException naming the flag or key when a value is malformed or out of range
+     */
+    public static ChangeRateRule changeRateRule(OptionValues v) {
+        int history = v.get(DrOptions.ANOMALY_HISTORY);
+        return ChangeRateRule.builder().floor(v.get(DrOptions.ANOMALY_FLOOR)).factor(v.get(DrOptions.ANOMALY_FACTOR))
+                .madMultiplier(v.get(DrOptions.ANOMALY_MAD)).history(history)
+                .minHistory(Math.min(history, ChangeRateRule.standard().minHistory())).build();
+    }
+
+    /** The options of the change-rate guard's thresholds, for the commands that judge change rates. */
+    public static List<DrOption<?>> changeRateOptions() {
+        return List.of(DrOptions.ANOMALY_FLOOR, DrOptions.ANOMALY_FACTOR, DrOptions.ANOMALY_MAD, DrOptions.ANOMALY_HISTORY);
     }
 
     private static void checkSelection(OptionValues v, boolean all, List<DrOption<?>> criteria) {

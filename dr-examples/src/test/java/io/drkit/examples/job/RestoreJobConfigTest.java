@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.catalog.ChangeRateRule;
 import io.drkit.core.cluster.LabelSelector;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.AnomalyPolicy;
+import io.drkit.core.plan.Consistency;
 import io.drkit.core.plan.NameTemplate;
 import io.drkit.examples.options.DrOption;
 import io.drkit.examples.options.DrOptions;
@@ -84,6 +87,14 @@ class RestoreJobConfigTest {
         env.put("DRKIT_PV_NAME", "pv-{namespace}-{pvc}");
         env.put("DRKIT_CREATE_PVC", "TRUE");
         env.put("DRKIT_ALLOW_SMALLER_BACKUP", "true");
+        env.put("DRKIT_CONSISTENT", "label=app.kubernetes.io/instance");
+        env.put("DRKIT_CONSISTENCY_WINDOW", "90m");
+        env.put("DRKIT_CONSISTENT_STRICT", "true");
+        env.put("DRKIT_ON_ANOMALY", "Previous");
+        env.put("DRKIT_ANOMALY_FLOOR", "0.5");
+        env.put("DRKIT_ANOMALY_FACTOR", "3");
+        env.put("DRKIT_ANOMALY_MAD", "0");
+        env.put("DRKIT_ANOMALY_HISTORY", "2");
         env.put("DRKIT_PARALLELISM", "8");
         env.put("DRKIT_STEP_TIMEOUT", "1h30m");
         env.put("DRKIT_POLL_INTERVAL", "500ms");
@@ -110,6 +121,10 @@ class RestoreJobConfigTest {
         assertThat(c.request().pvName()).isEqualTo(NameTemplate.of("pv-{namespace}-{pvc}"));
         assertThat(c.request().createPvc()).isTrue();
         assertThat(c.request().allowSmallerBackup()).isTrue();
+        assertThat(c.request().consistency()).isEqualTo(Consistency.byLabel("app.kubernetes.io/instance")
+                .withWindow(Duration.ofMinutes(90)).withStrict(true));
+        assertThat(c.request().onAnomaly()).isEqualTo(AnomalyPolicy.PREVIOUS);
+        assertThat(c.request().changeRateRule()).isEqualTo(new ChangeRateRule(2, 2, 0.5, 3, 0));
         assertThat(c.executor().parallelism()).isEqualTo(8);
         assertThat(c.executor().stepTimeout()).isEqualTo(Duration.ofMinutes(90));
         assertThat(c.executor().pollInterval()).isEqualTo(Duration.ofMillis(500));
@@ -156,6 +171,16 @@ class RestoreJobConfigTest {
         "DRKIT_STARTUP_WAIT | forever | DRKIT_STARTUP_WAIT: 'forever' is not a duration",
         "DRKIT_SYNC_WAIT | PT-1M | DRKIT_SYNC_WAIT: must not be negative",
         "DRKIT_POLL_INTERVAL | -5s | DRKIT_POLL_INTERVAL: '-5s' is not a duration",
+        "DRKIT_CONSISTENT | app | DRKIT_CONSISTENT: restore sets: unknown grouping 'app': use namespace or label=KEY",
+        "DRKIT_CONSISTENT | label=not a key | DRKIT_CONSISTENT: restore sets: 'not a key' is not a Kubernetes label key",
+        "DRKIT_CONSISTENCY_WINDOW | 400d | DRKIT_CONSISTENCY_WINDOW: must be positive and at most",
+        "DRKIT_CONSISTENCY_WINDOW | 4h | DRKIT_CONSISTENCY_WINDOW needs restore sets: also give DRKIT_CONSISTENT=",
+        "DRKIT_CONSISTENT_STRICT | true | DRKIT_CONSISTENT_STRICT needs restore sets",
+        "DRKIT_ON_ANOMALY | ignore | DRKIT_ON_ANOMALY: 'ignore' is not one of warn, previous, hold, off",
+        "DRKIT_ANOMALY_FLOOR | 0 | DRKIT_ANOMALY_FLOOR: 0 is out of range (0, 1]",
+        "DRKIT_ANOMALY_FACTOR | 0.5 | DRKIT_ANOMALY_FACTOR: 0.5 is out of range [1, 1000]",
+        "DRKIT_ANOMALY_MAD | -1 | DRKIT_ANOMALY_MAD: -1 is out of range [0, 1000]",
+        "DRKIT_ANOMALY_HISTORY | 0 | DRKIT_ANOMALY_HISTORY: 0 is out of range 1..1000",
         "DRKIT_SELECTOR | data-tier=critical | unknown configuration key DRKIT_SELECTOR (known: DRKIT_MODE,",
     })
     void aMalformedValueIsRefusedWithAMessageNamingTheKey(String key, String value, String message) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drkit.core.InvalidInputException;
+import io.drkit.core.catalog.ChangeRateRule;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.plan.AnomalyPolicy;
+import io.drkit.core.plan.Consistency;
 import io.drkit.core.plan.RestoreRequest;
 import io.drkit.examples.support.Connections;
 import io.drkit.examples.support.Preflight;
@@ -41,6 +44,14 @@ class RestoreOptionsTest {
         SAMPLE.put(DrOptions.LONGHORN_NAMESPACE, "storage");
         SAMPLE.put(DrOptions.BACKUP_TARGET, "offsite");
         SAMPLE.put(DrOptions.SYNC_WAIT, "0s");
+        SAMPLE.put(DrOptions.CONSISTENT, "label=app.kubernetes.io/instance");
+        SAMPLE.put(DrOptions.CONSISTENCY_WINDOW, "45m");
+        SAMPLE.put(DrOptions.CONSISTENT_STRICT, "true");
+        SAMPLE.put(DrOptions.ON_ANOMALY, "hold");
+        SAMPLE.put(DrOptions.ANOMALY_FLOOR, "0.3");
+        SAMPLE.put(DrOptions.ANOMALY_FACTOR, "5");
+        SAMPLE.put(DrOptions.ANOMALY_MAD, "4");
+        SAMPLE.put(DrOptions.ANOMALY_HISTORY, "20");
     }
 
     private static final Map<String, String> CREDENTIALS = Map.of("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE");
@@ -77,6 +88,10 @@ class RestoreOptionsTest {
         assertThat(RestoreOptions.request(job)).isEqualTo(request);
         assertThat(request.pvcs()).containsExactly(PvcRef.of("media", "photos"), PvcRef.of("shop", "db"));
         assertThat(request.allowSmallerBackup()).isTrue();
+        assertThat(request.consistency()).isEqualTo(Consistency.byLabel("app.kubernetes.io/instance")
+                .withWindow(Duration.ofMinutes(45)).withStrict(true));
+        assertThat(request.onAnomaly()).isEqualTo(AnomalyPolicy.HOLD);
+        assertThat(request.changeRateRule()).isEqualTo(new ChangeRateRule(20, 3, 0.3, 5, 4));
 
         ExecutorSettings executor = RestoreOptions.executor(flags);
         assertThat(RestoreOptions.executor(cliKeys)).isEqualTo(executor);

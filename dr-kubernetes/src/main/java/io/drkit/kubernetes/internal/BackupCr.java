@@ -75,6 +75,23 @@ public record BackupCr(String name, Map<String, String> labels, Map<String, Stri
         return v.isEmpty() ? labels.getOrDefault(LonghornLabels.BACKUP_TARGET, "") : v;
     }
 
+    /**
+     * {@code status.newlyUploadDataSize} (Longhorn 1.7+): compressed bytes of blocks this backup uploaded for the first
+     * time; -1 when the CR has none (before 1.7) or it is not a byte count.
+     */
+    public long newlyUploadedDataSize() {
+        String v = st("newlyUploadDataSize").trim();
+        if (v.isEmpty()) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(v);
+            return n < 0 ? -1 : n;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Whether Longhorn's backup controller has inspected it and it can be restored: Completed with a URL. */
     public boolean isComplete() {
         return "Completed".equals(state()) && !url().isEmpty();

@@ -81,13 +81,22 @@ public final class Resources {
                 bytes(n, "size", where), strings(n.get("labels")), strings(n.get("messages")), text(n, "volumeName"),
                 bytes(n, "volumeSize", where), time(n, "volumeCreated", where), opt(n, "volumeBackingImageName"),
                 opt(n, "compressionMethod"), opt(n, "backupMode"), opt(n, "backupTargetName"),
-                bytes(n, "newlyUploadDataSize", where), bytes(n, "reUploadedDataSize", where));
+                optBytes(n, "newlyUploadDataSize", where), optBytes(n, "reUploadedDataSize", where));
         try {
             b.backupUrl(); // the URL text is parsed where it comes in
         } catch (InvalidBackupDataException e) {
             throw new InvalidBackupDataException(where, e.detail(), e);
         }
         return b;
+    }
+
+    /** A byte count Longhorn may not report (absent, null or empty: -1). */
+    private static long optBytes(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+            return -1;
+        }
+        return bytes(n, field, where);
     }
 
     /**

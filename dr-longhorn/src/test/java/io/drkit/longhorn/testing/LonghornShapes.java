@@ -130,7 +130,7 @@ public final class LonghornShapes {
         }
         if (version.hasBackupMode()) {
             f.put("backupMode", b.state().isEmpty() ? "" : "incremental");
-            f.put("newlyUploadDataSize", done ? Long.toString(b.size()) : "");
+            f.put("newlyUploadDataSize", done ? Long.toString(b.newlyUploaded() >= 0 ? b.newlyUploaded() : b.size()) : "");
             f.put("reUploadedDataSize", done ? "0" : "");
         }
         if (version.hasMultipleTargets()) {
@@ -156,10 +156,11 @@ public final class LonghornShapes {
      * @param volumeSize      bytes
      * @param labels          labels
      * @param compression     lz4/gzip/none
+     * @param newlyUploaded   {@code newlyUploadDataSize} (1.7+); negative: the backup's size
      */
     public record SimBackupData(String name, String volumeName, String target, String state, int progress, String error,
                                 String url, String snapshotName, String snapshotCreated, String created, long size,
-                                long volumeSize, Map<String, String> labels, String compression) {
+                                long volumeSize, Map<String, String> labels, String compression, long newlyUploaded) {
     }
 
     /** Fields every version's volume has, apart from the version-specific ones added by {@link #volume}. */

@@ -496,6 +496,7 @@ public final class LonghornSimulator implements AutoCloseable {
         private String error = "";
         private long hiddenRequests = -1;
         private boolean hidden;
+        private long newlyUploaded = -1;
 
         private BackupSpec(String volumeName, String name) {
             this.volumeName = volumeName;
@@ -563,6 +564,12 @@ public final class LonghornSimulator implements AutoCloseable {
             return this;
         }
 
+        /** {@code newlyUploadDataSize} on 1.7+ (default: the backup's size, as for a first backup). */
+        public BackupSpec newlyUploaded(long bytes) {
+            this.newlyUploaded = bytes;
+            return this;
+        }
+
         /** Error text (for state {@code Error}). */
         public BackupSpec error(String e) {
             this.error = e;
@@ -593,7 +600,7 @@ public final class LonghornSimulator implements AutoCloseable {
                 b.data = new LonghornShapes.SimBackupData(name, volumeName, target, state,
                         state.equals("Completed") ? 100 : state.isEmpty() ? 0 : 37, error, url.url(),
                         "snapshot-" + name.substring(Math.max(0, name.length() - 8)), state.isEmpty() ? ""
-                        : snapshotCreated.toString(), done.toString(), stored, volumeSize, Map.copyOf(labels), compression);
+                        : snapshotCreated.toString(), done.toString(), stored, volumeSize, Map.copyOf(labels), compression, newlyUploaded);
                 boolean bvExisted = backupVolumes.values().stream()
                         .anyMatch(x -> x.volumeName.equals(volumeName) && x.target.equals(target));
                 SimBackupVolume bv = bv(volumeName, target);

@@ -135,6 +135,23 @@ public final class BlockListSpool implements AutoCloseable {
         }
     }
 
+    /** Starts reading from the first entry again (a list compared twice: with the backup after it and before it). */
+    public synchronized void rewind() {
+        closeReader();
+        read = 0;
+    }
+
+    private void closeReader() {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // reopened or deleted anyway
+            }
+            in = null;
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (in != null) {

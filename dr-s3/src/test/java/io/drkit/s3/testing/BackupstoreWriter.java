@@ -288,6 +288,7 @@ public final class BackupstoreWriter {
         private String backingImageName = "";
         private String backingImageChecksum = "";
         private boolean writeBlocks = true;
+        private boolean unsortedBlockLists;
         private Instant createdAt;
         private String lastBackupName = "";
         private String lastBackupAt = "";
@@ -383,6 +384,15 @@ public final class BackupstoreWriter {
          */
         public VolumeWriter metadataOnly() {
             this.writeBlocks = false;
+            return this;
+        }
+
+        /**
+         * Write the {@code Blocks} lists of the next backups in descending offset order (Longhorn always sorts them
+         * ascending): for readers that must not rely on the order.
+         */
+        public VolumeWriter unsortedBlockLists() {
+            this.unsortedBlockLists = true;
             return this;
         }
 
@@ -537,6 +547,13 @@ public final class BackupstoreWriter {
             boolean incremental = !first && !c.full;
             TreeMap<Long, BlockContent> newContents = c.full ? new TreeMap<>() : new TreeMap<>(contents);
             TreeMap<Long, String> newSums = c.full ? new TreeMap<>() : new TreeMap<>(checksums);
+            if (c.rewriteAll) {
+                for (Long off : contents.keySet()) {
+                    if (!c.blocks.containsKey(off)) {
+                        c.random(off);
+                    }
+                }
+            }
             if (c.full) {
                 // a full backup re-reads every allocated block of the volume
                 c.blocks.forEach(contents::put);
@@ -591,7 +608,8 @@ public final class BackupstoreWriter {
             if (!newSums.isEmpty()) {
                 sb.append(",\"Blocks\":[");
                 boolean comma = false;
-                for (Map.Entry<Long, String> e : newSums.entrySet()) {
+                for (Map.Entry<Long, String> e : unsortedBlockLists ? newSums.descendingMap().entrySet()
+                        : newSums.entrySet()) {
                     if (comma) {
                         sb.append(',');
                     }
@@ -690,6 +708,7 @@ public final class BackupstoreWriter {
         private Instant completedAt;
         private boolean full;
         private boolean pointerUpdateLost;
+        private boolean rewriteAll;
 
         private Changes(Instant at) {
             this.at = at;
@@ -719,6 +738,15 @@ public final class BackupstoreWriter {
         /** An explicit zero block at {@code offset} (stored, unlike a hole). */
         public Changes zero(long offset) {
             return block(offset, BlockContent.zero());
+        }
+
+        /**
+         * Every block the previous backup listed now holds new random content (what ransomware encrypting the volume
+         * in place, or a wipe and refill, leaves behind); combine with other changes as usual.
+         */
+        public Changes rewriteAll() {
+            this.rewriteAll = true;
+            return this;
         }
 
         /** {@code count} blocks of mixed kinds at deterministic offsets spread over the volume. */
