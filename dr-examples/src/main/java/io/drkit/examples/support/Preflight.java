@@ -47,6 +47,11 @@ import javax.net.ssl.SSLException;
  * {@code --kubeconfig}, {@code --context}, {@code --longhorn}, {@code --backupstore}, and {@code --connect-timeout}
  * when something was slow). A configuration error found while preparing a probe (a missing kubeconfig file, an
  * unknown context, a malformed URL) is rethrown as the {@link InvalidInputException} it is.
+ *
+ * <p>Why the probes run on their own daemon threads and not on dr-core's {@code Parallel}: {@code Parallel} is
+ * structured (it returns only when every task has finished), which is what batch work needs; the pre-flight check
+ * must instead <em>abandon</em> a probe that outlives its deadline (a DNS lookup or an NFS stat cannot be
+ * interrupted), so that the command fails within seconds. The abandoned daemon thread ends with the process.
  */
 public final class Preflight {
     /** The default time each backend has to answer (the default of {@code --connect-timeout} in the options table). */
