@@ -175,6 +175,21 @@ class DeployManifestsTest {
         }
     }
 
+    /**
+     * {@link #requireKubectl()}, and a kubectl whose built-in kustomize reads {@code patches} with a {@code target}
+     * (kustomize v3.1+, in kubectl 1.21+, which prints "Kustomize Version"): the overlays the READMEs show use it. Debian
+     * bookworm's kubernetes-client is kubectl 1.20 (kustomize v2.0.3): it renders the bases, and skips this.
+     */
+    static void requireKustomizePatchTargets() throws IOException, InterruptedException {
+        requireKubectl();
+        Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+        String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        if (!version.contains("Kustomize Version")) {
+            Assumptions.abort("this kubectl's kustomize is older than v3.1 (no `patches` with `target`): " + version.strip());
+        }
+    }
+
     /** Whether {@code kubectl} (with its built-in kustomize) is on the PATH. */
     static boolean kubectlIsInstalled() {
         try {

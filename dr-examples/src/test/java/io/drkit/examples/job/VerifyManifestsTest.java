@@ -353,7 +353,7 @@ class VerifyManifestsTest {
 
     @Test
     void theReadmesOverlayKeepsCompletionsAndShardCountsEqual() throws Exception {
-        requireKubectl();
+        DeployManifestsTest.requireKustomizePatchTargets();
         String readme = Files.readString(DIR.resolve("README.md"));
         int start = readme.indexOf("# overlays/verify/kustomization.yaml");
         String overlay = readme.substring(start, readme.indexOf("```", start)).lines().map(l -> l.replaceFirst("^   ", ""))
