@@ -21,15 +21,20 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The least-privilege RBAC this module needs, checked in as {@code io/drkit/kubernetes/rbac.yaml}: a ClusterRole for
- * PersistentVolumes, PersistentVolumeClaims and StorageClasses, a Role in Longhorn's namespace for the Longhorn CRDs,
- * and bindings to a service account. It lists exactly the verbs the code uses (a test drives every code path against
- * a recording API server and compares). Apply the YAML as is, or {@link #render} it for another service account or
- * Longhorn namespace.
+ * The least-privilege RBAC this module needs, checked in as two manifests, each a ClusterRole (PersistentVolumes,
+ * PersistentVolumeClaims, StorageClasses), a Role in Longhorn's namespace (the Longhorn CRDs) and bindings to a
+ * service account: {@link #load()} ({@code io/drkit/kubernetes/rbac.yaml}, {@code drkit-restore}) for restoring
+ * (binder, cluster inspector, CRD catalog: the restore Job), and {@link #loadPolicy()}
+ * ({@code io/drkit/kubernetes/policy-rbac.yaml}, {@code drkit-policy}) for {@link RecurringJobPolicy} and
+ * {@link StorageClassLint} ({@code dr policy}, {@code dr lint}). Each lists exactly the verbs its code uses (a test
+ * drives every code path against a recording API server and compares). Apply the YAML as is, or {@link #render} it
+ * for another service account or Longhorn namespace.
  */
 public final class RbacManifest {
-    /** Classpath location of the manifest. */
+    /** Classpath location of the restore manifest. */
     public static final String RESOURCE = "/io/drkit/kubernetes/rbac.yaml";
+    /** Classpath location of the policy and lint manifest. */
+    public static final String POLICY_RESOURCE = "/io/drkit/kubernetes/policy-rbac.yaml";
 
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
@@ -100,23 +105,41 @@ public final class RbacManifest {
         }
     }
 
+    private final String resource;
     private final String yaml;
     private final List<HasMetadata> objects;
 
-    private RbacManifest(String yaml, List<HasMetadata> objects) {
+    private RbacManifest(String resource, String yaml, List<HasMetadata> objects) {
+        this.resource = resource;
         this.yaml = yaml;
         this.objects = List.copyOf(objects);
     }
 
-    /** The checked-in manifest. */
+    /**
+     * The checked-in restore manifest ({@code drkit-restore}): what the binder, the cluster inspector and the CRD
+     * catalog use, and nothing else; the restore Job's RBAC.
+     */
     public static RbacManifest load() {
-        try (InputStream in = RbacManifest.class.getResourceAsStream(RESOURCE)) {
+        return loadResource(RESOURCE);
+    }
+
+    /**
+     * The checked-in policy manifest ({@code drkit-policy}): what {@link RecurringJobPolicy} (audit, apply) and
+     * {@link StorageClassLint} use, and nothing else.
+     */
+    public static RbacManifest loadPolicy() {
+        return loadResource(POLICY_RESOURCE);
+    }
+
+    private static RbacManifest loadResource(String resource) {
+        try (InputStream in = RbacManifest.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the dr-kubernetes jar");
+                throw new IllegalStateException(resource + " is missing from the dr-kubernetes jar");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            RbacManifest parsed = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new RbacManifest(resource, parsed.yaml, parsed.objects);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + RESOURCE, e);
+            throw new IllegalStateException("cannot read " + resource, e);
         }
     }
 
@@ -143,7 +166,12 @@ public final class RbacManifest {
             }
             objects.add(o);
         }
-        return new RbacManifest(yaml, objects);
+        return new RbacManifest("parsed manifest", yaml, objects);
+    }
+
+    /** Where the manifest came from: its classpath location, or "parsed manifest" for {@link #parse}. */
+    public String resource() {
+        return resource;
     }
 
     /** The manifest text as checked in (or as rendered). */
@@ -192,8 +220,8 @@ public final class RbacManifest {
      */
     public RbacManifest render(String longhornNamespace, String serviceAccountNamespace, String serviceAccount) {
         List<HasMetadata> copies = new ArrayList<>();
-        StringBuilder out = new StringBuilder("# drkit-restore RBAC for service account " + serviceAccountNamespace + "/"
-                + serviceAccount + " (rendered from " + RESOURCE + ")\n");
+        StringBuilder out = new StringBuilder("# RBAC for service account " + serviceAccountNamespace + "/"
+                + serviceAccount + " (rendered from " + resource + ")\n");
         for (HasMetadata o : objects) {
             HasMetadata c = YAML.clone(o);
             if (c instanceof Role || c instanceof RoleBinding) {
@@ -208,6 +236,6 @@ public final class RbacManifest {
             copies.add(c);
             out.append(YAML.asYaml(c));
         }
-        return new RbacManifest(out.toString(), copies);
+        return new RbacManifest(resource, out.toString(), copies);
     }
 }

@@ -31,8 +31,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Proves the checked-in RBAC is exactly what the module needs: every code path runs against a recording API server,
- * each request the library's client makes is mapped to (API group, resource, verb, namespace), and the set used must
- * equal the set granted by {@code rbac.yaml} (nothing missing, nothing extra).
+ * each request the library's client makes is mapped to (API group, resource, verb, namespace), and the set used by the
+ * restore paths (binder, inspector, catalog) must equal the set granted by {@code rbac.yaml}, the set used by the
+ * policy paths ({@link RecurringJobPolicy}, {@link StorageClassLint}) the set granted by {@code policy-rbac.yaml}
+ * (nothing missing, nothing extra, in each).
  */
 class RbacCoverageTest {
 
@@ -46,15 +48,16 @@ class RbacCoverageTest {
     }
 
     @Test
-    void everyCodePathNeedsExactlyTheGrantedPermissions() {
-        RbacManifest rbac = RbacManifest.load();
-        Set<Access> used = new TreeSet<>();
+    void theRestorePathsAndThePolicyPathsEachNeedExactlyTheirRole() {
+        Set<Access> restoreUsed = new TreeSet<>();
+        Set<Access> policyUsed = new TreeSet<>();
         try (SimCluster sim = SimCluster.start()) {
             var client = sim.cluster.client();
             PvcRef db = PvcRef.of("shop", "db-data");
             PvcRef wiki = PvcRef.of("wiki", "data");
             PvcRef media = PvcRef.of("media", "library");
 
+            // ---- restore (the restore Job, dr plan/apply/restore with --kubernetes): binder, inspector, catalog
             // binder: backup unknown to Longhorn (BackupTarget sync), restore wait with progress, PV, claim
             Backup b1 = sim.store.publish("pvc-src1", "backup-9000000000000001", db, 1L << 30);
             RestoreStep s1 = step(db, b1, "restored-1", true, "longhorn");
@@ -85,7 +88,9 @@ class RbacCoverageTest {
                 catalog.newestCompleteBackups();
                 catalog.scanAll();
             }
+            List<MockCluster.Call> restoreCalls = sim.cluster.libraryCalls();
 
+            // ---- policy and lint (dr policy, dr lint)
             // policy on Longhorn 1.9 (volumes and claims labelled), then audit; a claim on another driver
             sim.createClaim(media, "longhorn", "1Gi", Map.of("data-tier", "critical"));
             var wikiClaim = sim.createClaim(wiki, "longhorn-static", "1Gi", Map.of("data-tier", "critical"));
@@ -97,25 +102,42 @@ class RbacCoverageTest {
             claims.resource(c).update();
             RecurringJobPolicy.seed().apply(client);
             RecurringJobPolicy.builder().backupRetain("critical", 9).build().apply(client);
+            int readOnlyFrom = sim.cluster.libraryCalls().size();
             RecurringJobPolicy.seed().audit(client);
 
             // lint
             sim.cluster.admin().storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata()
                     .withName("longhorn").endMetadata().withProvisioner("driver.longhorn.io").build()).create();
             StorageClassLint.lint(client);
+            List<MockCluster.Call> all = sim.cluster.libraryCalls();
+            assertThat(all.subList(readOnlyFrom, all.size())).as("audit and lint only read").isNotEmpty()
+                    .allSatisfy(call -> assertThat(call.method()).isEqualTo("GET"));
 
-            for (MockCluster.Call call : sim.cluster.libraryCalls()) {
-                Access a = call.access();
-                assertThat(a).as("resource request %s", call).isNotNull();
-                assertThat(rbac.allows(a)).as("%s needs %s, which rbac.yaml does not grant", call, a).isTrue();
-                used.add(a);
-            }
+            record(restoreCalls, RbacManifest.load(), restoreUsed);
+            record(all.subList(restoreCalls.size(), all.size()), RbacManifest.loadPolicy(), policyUsed);
         }
+        assertExactly(RbacManifest.load(), restoreUsed);
+        assertExactly(RbacManifest.loadPolicy(), policyUsed);
+    }
+
+    /** Every call is a resource request the role allows; adds its permission to {@code used}. */
+    private static void record(List<MockCluster.Call> calls, RbacManifest role, Set<Access> used) {
+        assertThat(calls).isNotEmpty();
+        for (MockCluster.Call call : calls) {
+            Access a = call.access();
+            assertThat(a).as("resource request %s", call).isNotNull();
+            assertThat(role.allows(a)).as("%s needs %s, which %s does not grant", call, a, role.resource()).isTrue();
+            used.add(a);
+        }
+    }
+
+    /** Every permission the role grants was used (nothing extra); with {@link #record}, exactly what is needed. */
+    private static void assertExactly(RbacManifest role, Set<Access> used) {
         Set<String> needed = used.stream().map(a -> a.apiGroup() + "/" + a.resource() + ":" + a.verb()).collect(Collectors.toSet());
-        assertThat(rbac.grants()).allSatisfy(g -> assertThat(used).as("granted but never used: %s", g).anyMatch(a ->
-                a.apiGroup().equals(g.apiGroup()) && a.resource().equals(g.resource()) && a.verb().equals(g.verb())
+        assertThat(role.grants()).allSatisfy(g -> assertThat(used).as("%s grants %s, never used", role.resource(), g)
+                .anyMatch(a -> a.apiGroup().equals(g.apiGroup()) && a.resource().equals(g.resource()) && a.verb().equals(g.verb())
                         && (g.namespace().isEmpty() || g.namespace().equals(a.namespace()))));
-        assertThat(needed).hasSameSizeAs(rbac.grants());
+        assertThat(needed).as(role.resource()).hasSameSizeAs(role.grants());
     }
 
     @ParameterizedTest(name = "{0} {1}?{2} needs {3}")

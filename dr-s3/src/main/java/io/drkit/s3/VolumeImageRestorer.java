@@ -185,7 +185,8 @@ public final class VolumeImageRestorer {
      * with {@link ImageRestoreOptions#cancellation()} rather than an interrupt: the calling thread writes too, and the
      * JDK closes an interruptible channel when a thread writing to it is interrupted.
      *
-     * @throws NotFoundException, DamagedBlockException, ... as {@link #restoreToFile(BackupSelection, Path, ImageRestoreOptions)}
+     * @throws NotFoundException as {@link #restoreToFile(BackupSelection, Path, ImageRestoreOptions)}, which also lists
+     *         the other exceptions (DamagedBlockException, ...)
      */
     public ImageRestoreResult restoreToChannel(BackupSelection which, SeekableByteChannel channel,
                                                ImageRestoreOptions options) {

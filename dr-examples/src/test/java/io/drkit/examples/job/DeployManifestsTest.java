@@ -1,6 +1,7 @@
 package io.drkit.examples.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import io.drkit.examples.options.DrOption;
 import io.drkit.examples.options.DrOptions;
@@ -46,7 +47,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The kustomize base in {@code dr-examples/deploy/}: every manifest loads with fabric8 without unknown fields and is
@@ -68,10 +69,15 @@ class DeployManifestsTest {
 
     /** Every file the kustomization lists, loaded with fabric8, by file name. */
     private static Map<String, List<HasMetadata>> loadFiles() throws IOException {
+        return loadFiles(api.admin(), DEPLOY);
+    }
+
+    /** Every file the kustomization in {@code dir} lists, loaded with fabric8 (as the tests apply them), by file name. */
+    static Map<String, List<HasMetadata>> loadFiles(KubernetesClient client, Path dir) throws IOException {
         Map<String, List<HasMetadata>> out = new TreeMap<>();
-        for (String file : kustomizationResources()) {
-            try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
-                out.put(file, api.admin().load(in).items());
+        for (String file : kustomizationResources(dir)) {
+            try (InputStream in = Files.newInputStream(dir.resolve(file))) {
+                out.put(file, client.load(in).items());
             }
         }
         return out;
@@ -86,12 +92,7 @@ class DeployManifestsTest {
 
     @Test
     void theKustomizationListsEveryManifestInTheDirectory() throws IOException {
-        Set<String> yamlFiles;
-        try (Stream<Path> files = Files.list(DEPLOY)) {
-            yamlFiles = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") || n.endsWith(".yml"))
-                    .filter(n -> !n.startsWith("kustomization.")).collect(Collectors.toSet());
-        }
-        assertThat(kustomizationResources()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(yamlFiles);
+        assertThat(kustomizationResources()).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(yamlFiles(DEPLOY));
         assertThat(kustomization().getAdditionalProperties()).containsEntry("namespace", jobNamespace());
         assertThat(DEPLOY.resolve("README.md")).isRegularFile();
     }
@@ -131,19 +132,65 @@ class DeployManifestsTest {
     }
 
     @Test
-    @EnabledIf("kubectlIsInstalled")
-    void kubectlKustomizeBuildsExactlyTheManifestsOfTheFiles() throws Exception {
-        Process p = new ProcessBuilder("kubectl", "kustomize", DEPLOY.toString()).redirectErrorStream(true).start();
+    void kubectlKustomizeBuildsExactlyTheManifestsTheTestsApply() throws Exception {
+        assertKustomizeBuildsExactlyTheFiles(DEPLOY);
+    }
+
+    /**
+     * {@code kubectl kustomize dir} renders exactly the objects of the files its kustomization lists, loaded as the
+     * tests load and apply them (so the namespace transform and everything else kustomize does changes nothing).
+     */
+    static void assertKustomizeBuildsExactlyTheFiles(Path dir) throws Exception {
+        requireKubectl();
+        Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
         String built = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(built).isZero();
+        MockApiServer server = new MockApiServer(new AtomicLong(), false);
+        try {
+            List<HasMetadata> rendered = server.admin().load(new ByteArrayInputStream(built.getBytes(StandardCharsets.UTF_8)))
+                    .items();
+            List<HasMetadata> applied = loadFiles(server.admin(), dir).values().stream().flatMap(Collection::stream).toList();
 
-        List<HasMetadata> objects = api.admin().load(new ByteArrayInputStream(built.getBytes(StandardCharsets.UTF_8))).items();
-
-        assertThat(objects).containsExactlyInAnyOrderElementsOf(loadFiles().values().stream().flatMap(Collection::stream).toList());
+            assertThat(rendered).isNotEmpty().containsExactlyInAnyOrderElementsOf(applied);
+        } finally {
+            server.close();
+        }
     }
 
-    /** Whether {@code kubectl} (with its built-in kustomize) is on the PATH; CI machines without it skip that test. */
+    /** The variable that makes the kustomize tests fail instead of skip where kubectl is missing (set by .ci/run). */
+    static final String REQUIRE_KUBECTL = "DRKIT_REQUIRE_KUBECTL";
+
+    /**
+     * The one rule of the kustomize tests: without kubectl they are skipped, unless {@value #REQUIRE_KUBECTL}=1 (set
+     * by .ci/run, which installs Debian's kubernetes-client) makes that a failure.
+     */
+    static void requireKubectl() {
+        if (!kubectlIsInstalled()) {
+            String m = "kubectl is not installed; set " + REQUIRE_KUBECTL + "=1 to make this a failure instead of a skip";
+            if ("1".equals(System.getenv(REQUIRE_KUBECTL))) {
+                fail(m);
+            }
+            Assumptions.abort(m);
+        }
+    }
+
+    /**
+     * {@link #requireKubectl()}, and a kubectl whose built-in kustomize reads {@code patches} with a {@code target}
+     * (kustomize v3.1+, in kubectl 1.21+, which prints "Kustomize Version"): the overlays the READMEs show use it. Debian
+     * bookworm's kubernetes-client is kubectl 1.20 (kustomize v2.0.3): it renders the bases, and skips this.
+     */
+    static void requireKustomizePatchTargets() throws IOException, InterruptedException {
+        requireKubectl();
+        Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+        String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        if (!version.contains("Kustomize Version")) {
+            Assumptions.abort("this kubectl's kustomize is older than v3.1 (no `patches` with `target`): " + version.strip());
+        }
+    }
+
+    /** Whether {@code kubectl} (with its built-in kustomize) is on the PATH. */
     static boolean kubectlIsInstalled() {
         try {
             Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
@@ -285,11 +332,29 @@ class DeployManifestsTest {
     }
 
     private static List<String> kustomizationResources() {
-        GenericKubernetesResource k = kustomization();
+        return kustomizationResources(DEPLOY);
+    }
+
+    /** The {@code resources} of the kustomization in {@code dir}. */
+    static List<String> kustomizationResources(Path dir) {
+        GenericKubernetesResource k;
+        try {
+            k = YAML.unmarshal(Files.readString(dir.resolve("kustomization.yaml")), GenericKubernetesResource.class);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
         assertThat(k.getKind()).isEqualTo("Kustomization");
         @SuppressWarnings("unchecked")
         List<String> resources = (List<String>) k.getAdditionalProperties().get("resources");
         return resources;
+    }
+
+    /** The YAML files in {@code dir} (not in its subdirectories), but the kustomization. */
+    static Set<String> yamlFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") || n.endsWith(".yml"))
+                    .filter(n -> !n.startsWith("kustomization.")).collect(Collectors.toSet());
+        }
     }
 
     private static String jobNamespace() {

@@ -1,2 +1,2 @@
-/** Implementation details of dr-kubernetes; not API, may change without notice. */
+/** Implementation details of dr-kubernetes; not API: left out of the javadoc, and may change in any release. */
 package io.drkit.kubernetes.internal;
