@@ -10,7 +10,8 @@ import java.util.List;
  * The write stage of a restore: workers hand over decoded, verified blocks (in {@link BlockPool} buffers) and go back
  * to fetching and decoding at once; whichever worker finds the write role free takes it and writes out everything
  * queued, blocks at adjacent offsets as one run ({@link ImageDestination#writeBlocks}, one large write where the
- * destination allows), and gives the buffers back to the pool. So fetch, decode, hash and write overlap without a
+ * destination allows), and gives the buffers back to the pool. Up to {@code writers} workers write at once, each a
+ * batch of its own, so that a disk that serves several writes in parallel (direct I/O waits for the device) gets them. So fetch, decode, hash and write overlap without a
  * thread of its own (which a caller's small executor might never start), and a worker waiting for a buffer writes
  * out the queue itself: nothing can wait for work only it could do. Thread-safe.
  */
@@ -24,15 +25,24 @@ public final class BlockWriter {
     private final int maxRun;
     private final Object role = new Object();
     private final List<Pending> queue = new ArrayList<>();
-    private boolean writing;
+    private final int maxWriters;
+    private int writing;
     private long runs;
     private long blocks;
 
     private record Pending(long position, byte[] buf) {
     }
 
-    /** Writes blocks of {@code blockLen} bytes (the first {@code blockLen} bytes of each pool buffer) to {@code dest}. */
+    /** {@link #BlockWriter(ImageDestination, BlockPool, int, int)} with one writer at a time. */
     public BlockWriter(ImageDestination dest, BlockPool pool, int blockLen) {
+        this(dest, pool, blockLen, 1);
+    }
+
+    /**
+     * Writes blocks of {@code blockLen} bytes (the first {@code blockLen} bytes of each pool buffer) to {@code dest},
+     * with at most {@code writers} threads writing at once.
+     */
+    public BlockWriter(ImageDestination dest, BlockPool pool, int blockLen, int writers) {
         if (blockLen > pool.length()) {
             throw new IllegalArgumentException("blocks of " + blockLen + " bytes do not fit buffers of " + pool.length());
         }
@@ -40,6 +50,7 @@ public final class BlockWriter {
         this.pool = pool;
         this.blockLen = blockLen;
         this.maxRun = Math.max(1, MAX_RUN_BYTES / blockLen);
+        this.maxWriters = Math.max(1, writers);
     }
 
     /** A buffer for the next block, writing out the queue while none is free. */
@@ -73,16 +84,16 @@ public final class BlockWriter {
     public void drain() {
         while (true) {
             synchronized (role) {
-                if (writing) {
+                if (writing >= maxWriters) {
                     return;
                 }
-                writing = true;
+                writing++;
             }
             try {
                 writeQueued();
             } finally {
                 synchronized (role) {
-                    writing = false;
+                    writing--;
                     role.notifyAll();
                 }
             }
@@ -94,11 +105,11 @@ public final class BlockWriter {
         }
     }
 
-    /** Writes out everything queued, waiting for a thread that is writing to finish first: for the end of a restore. */
+    /** Writes out everything queued, waiting for threads that are writing to finish first: for the end of a restore. */
     public void flush() {
         synchronized (role) {
             boolean interrupted = false;
-            while (writing) {
+            while (writing > 0) {
                 try {
                     role.wait();
                 } catch (InterruptedException e) {

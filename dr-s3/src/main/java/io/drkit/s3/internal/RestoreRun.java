@@ -144,7 +144,7 @@ public final class RestoreRun {
             Tracker tracker = new Tracker(spool.count());
             BackupstoreLock held = lock;
             BlockPool pool = new BlockPool(poolCapacity(workers, s.memoryLimit(), blockSize), blockSize + 1);
-            BlockWriter w = new BlockWriter(dest, pool, blockSize);
+            BlockWriter w = new BlockWriter(dest, pool, blockSize, writers(workers));
             writer = w;
             Parallel.of("drkit-restore", workers).on(s.executor()).workers(what, workers, cancel,
                     (index, c) -> restoreBlocks(blocks, held, tracker, w, c));
@@ -192,6 +192,11 @@ public final class RestoreRun {
     static int poolCapacity(int workers, long memoryLimit, int blockSize) {
         long left = memoryLimit - workers * BlockFetcher.workspaceBytes(blockSize);
         return workers + (int) Math.max(0, Math.min(MAX_SPARE_BUFFERS, left / (blockSize + 1L)));
+    }
+
+    /** Threads writing at once: one per four workers (two at the default 8), so a disk gets parallel writes. */
+    static int writers(int workers) {
+        return Math.max(1, workers / 4);
     }
 
     private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, BlockWriter writer,

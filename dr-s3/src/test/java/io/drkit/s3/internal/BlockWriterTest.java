@@ -34,7 +34,7 @@ class BlockWriterTest {
     private static final class Recording extends ImageDestination {
         final byte[] image;
         final boolean zeros;
-        final List<long[]> writes = new ArrayList<>();
+        final List<long[]> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
         Consumer<Integer> duringWrite = n -> { };
         IOException fail;
 
@@ -200,6 +200,55 @@ class BlockWriterTest {
         w.giveBack(held);
         w.discard();
         assertThat(pool.available()).isEqualTo(pool.capacity());
+    }
+
+    @Test
+    void withTwoWritersASecondBatchIsWrittenWhileTheFirstWriteWaitsForTheDisk() throws Exception {
+        BlockPool pool = new BlockPool(4, L + 1);
+        Recording dest = new Recording(4 * L, true);
+        BlockWriter w = new BlockWriter(dest, pool, L, 2);
+        CompletableFuture<Void> firstWriting = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        dest.duringWrite = n -> {
+            if (n == 1) {
+                firstWriting.complete(null);
+                release.join(); // the disk is slow for the first write
+            }
+        };
+        byte[] a = block(pool, 0);
+        byte[] b = block(pool, 2L * L);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> w.submit(0, a));
+        firstWriting.get(30, TimeUnit.SECONDS);
+        w.submit(2L * L, b); // a second writer: written now, not after the first write
+        assertThat(dest.writes).hasSize(2);
+        release.complete(null);
+        first.get(30, TimeUnit.SECONDS);
+        assertThat(dest.image).isEqualTo(expected(4 * L, L, 0, 2L * L));
+        assertThat(pool.available()).isEqualTo(pool.capacity());
+    }
+
+    @Test
+    void withOneWriterASecondSubmitterOnlyQueues() throws Exception {
+        BlockPool pool = new BlockPool(4, L + 1);
+        Recording dest = new Recording(4 * L, true);
+        BlockWriter w = new BlockWriter(dest, pool, L, 1);
+        CompletableFuture<Void> firstWriting = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        dest.duringWrite = n -> {
+            if (n == 1) {
+                firstWriting.complete(null);
+                release.join();
+            }
+        };
+        byte[] a = block(pool, 0);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> w.submit(0, a));
+        firstWriting.get(30, TimeUnit.SECONDS);
+        w.submit(2L * L, block(pool, 2L * L));
+        assertThat(dest.writes).hasSize(1);
+        release.complete(null);
+        first.get(30, TimeUnit.SECONDS);
+        assertThat(dest.writes).hasSize(2); // the first writer wrote what was queued meanwhile
+        assertThat(dest.image).isEqualTo(expected(4 * L, L, 0, 2L * L));
     }
 
     @Test
