@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * <p>The image is {@code volume.cfg}'s {@code Size} bytes; every block the backup lists is downloaded, decoded (LZ4
  * frames, gzip, none; a block stored in another codec than recorded is still decoded, Longhorn #7687), verified
  * against its SHA-512 checksum and written at its offset; the rest stays a hole (zeros; sparse in a file), or shows
- * the backing image when a base file is given. Blocks are fetched by a bounded number of workers, each with two
- * block buffers allocated once; the workers are as many as {@link Builder#memoryLimit} holds for the backup's block
- * size, so memory stays bounded whatever the volume size and whatever the store holds.
+ * the backing image when a base file is given. Blocks are fetched by a bounded number of workers, each decoding into
+ * a buffer of a bounded pool allocated once, which is then written as it is; fetching, decoding, hashing and writing
+ * overlap, and adjacent blocks are written as one large write. The workers and buffers are as many as
+ * {@link Builder#memoryLimit} holds for the backup's block size, so memory stays bounded whatever the volume size and
+ * whatever the store holds. {@link BackupVerifier} (full level) and the NBD export fetch, decode and verify blocks
+ * with the same code.
  *
  * <p>A file is written as a temporary file next to the target, synced and renamed into place only when complete: a
  * failed or cancelled restore leaves neither the target nor the temporary file behind (a cancellation removes it the

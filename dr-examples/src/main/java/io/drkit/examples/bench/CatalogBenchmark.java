@@ -237,10 +237,11 @@ public final class CatalogBenchmark {
     }
 
     /** A value with its cost. */
-    private record Measured<T>(T value, RequestCounts counts, long nanos, long peakHeap) {
+    record Measured<T>(T value, RequestCounts counts, long nanos, long peakHeap) {
     }
 
-    private static <T> Measured<T> measure(Supplier<Measured<T>> work) {
+    /** Runs {@code work} once: its wall time and the peak heap above what was live before it (after a GC). */
+    static <T> Measured<T> measure(Supplier<Measured<T>> work) {
         List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         System.gc();

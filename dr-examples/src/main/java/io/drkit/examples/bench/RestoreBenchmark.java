@@ -47,13 +47,14 @@ import java.util.function.LongSupplier;
  * <p>The baselines are in {@link PlainDownload}, the heap measurement in {@link HeapWatch}.
  *
  * <p>Not a test: prints a Markdown table. Usage (defaults in brackets): {@code RestoreBenchmark [--size-mib 1024]
- * [--block-mib 2] [--concurrency 8] [--codecs lz4,gzip] [--rounds 3] [--link-mbit 1000]}. Loopback rows are the
+ * [--block-mib 2] [--concurrency 8] [--codecs lz4,gzip,none] [--rounds 3] [--link-mbit 1000]}. Loopback rows are the
  * median of the rounds; link rows are one run each.
  */
 public final class RestoreBenchmark {
     private static final Instant T0 = Instant.parse("2026-11-01T03:00:00Z");
     private static final String VOLUME = "pvc-bench-restore";
     private static final double MIB = 1 << 20;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private RestoreBenchmark() {
     }
@@ -64,7 +65,7 @@ public final class RestoreBenchmark {
         int blockMib = (int) longArg(args, "--block-mib", 2);
         int concurrency = (int) longArg(args, "--concurrency", 8);
         int rounds = (int) longArg(args, "--rounds", 3);
-        String codecs = stringArg(args, "--codecs", "lz4,gzip");
+        String codecs = stringArg(args, "--codecs", "lz4,gzip,none");
         long linkMbit = longArg(args, "--link-mbit", 1000);
         Path base = Files.createTempDirectory("drkit-restore-bench");
         HeapWatch heap = new HeapWatch();
@@ -75,17 +76,25 @@ public final class RestoreBenchmark {
                     Runtime.getRuntime().maxMemory() >> 20);
             List<String> rows = new ArrayList<>();
             List<String> heapRows = new ArrayList<>();
+            List<String> ceilingRows = new ArrayList<>();
             for (String name : codecs.split(",")) {
                 CompressionMethod codec = CompressionMethod.parse(name)
                         .orElseThrow(() -> new IllegalArgumentException("unknown codec " + name));
-                run(server, base, codec, sizeMib << 20, blockMib << 20, concurrency, rounds, linkMbit, heap, rows, heapRows);
+                run(server, base, codec, sizeMib << 20, blockMib << 20, concurrency, rounds, linkMbit, heap, rows, heapRows,
+                        ceilingRows);
             }
             System.out.println();
-            System.out.println("| codec | measurement | wall time | image MiB/s | stored MiB/s | CPU s per GiB | vs (a) |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| codec | measurement | wall time | image MiB/s | stored MiB/s | CPU s per GiB | cores busy "
+                    + "((user+sys)/wall) | vs (a) |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
             System.out.println("| - | Longhorn's published figure (LEP 20230108: 10 threads, 1 replica; other hardware) | - | "
-                    + "277 | - | - | - |");
+                    + "277 | - | - | - | - |");
+            System.out.println();
+            System.out.println("| codec | restore MiB/s (" + concurrency + " workers) | cores busy | CPU s per GiB, 1 worker "
+                    + "| CPU-bound ceiling on " + CORES + " cores (MiB/s) | restore / ceiling |");
+            System.out.println("|---|---|---|---|---|---|");
+            ceilingRows.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "%nSHA-512 (Longhorn's block checksum) on this machine: %.0f MiB/s on one core.%n",
                     sha512Speed());
             System.out.println();
@@ -104,7 +113,7 @@ public final class RestoreBenchmark {
 
     private static void run(EmbeddedS3Server server, Path base, CompressionMethod codec, long size, int blockSize,
                             int concurrency, int rounds, long linkMbit, HeapWatch heap, List<String> rows,
-                            List<String> heapRows)
+                            List<String> heapRows, List<String> ceilingRows)
             throws Exception {
         String bucket = "bench-" + codec.wireName();
         BackupTarget target = BackupTarget.parse("s3://" + bucket + "@us-east-1/");
@@ -186,6 +195,7 @@ public final class RestoreBenchmark {
             Measured n = median(nowhere);
             rows.add(row(codec, loop + "reference: dr-s3 restore into a channel that discards the data (no disk)", n,
                     size, stored, String.format(Locale.ROOT, "%.2f", a.nanos() / n.nanos())));
+            ceilingRows.add(ceiling(codec, c, single, size));
             heapRows.add(String.format(Locale.ROOT, "| %s | %d MiB image, %d blocks of %d MiB | %.0f MiB | %.0f MiB |",
                     codec, size >> 20, keys.size(), blockSize >> 20, peakUsed / MIB, peakLive / MIB));
             if (linked != null) {
@@ -220,6 +230,14 @@ public final class RestoreBenchmark {
 
     /** A wall time (the measured work's own) with the process CPU time spent meanwhile (the S3 server's included). */
     private record Measured(double nanos, long cpuNanos) {
+        /** Cores kept busy on average: (user+sys)/wall. */
+        double coresBusy() {
+            return cpuNanos / nanos;
+        }
+
+        double cpuSecondsPerGib(long size) {
+            return cpuNanos / 1e9 / (size / (double) (1L << 30));
+        }
     }
 
     private static Measured measure(LongSupplier work) {
@@ -247,8 +265,20 @@ public final class RestoreBenchmark {
 
     private static String row(CompressionMethod codec, String what, Measured m, long size, long stored, String ratio) {
         double s = m.nanos() / 1e9;
-        return String.format(Locale.ROOT, "| %s | %s | %.2f s | %.0f | %.0f | %.2f | %s |", codec, what, s, size / MIB / s,
-                stored / MIB / s, m.cpuNanos() / 1e9 / (size / (double) (1L << 30)), ratio);
+        return String.format(Locale.ROOT, "| %s | %s | %.2f s | %.0f | %.0f | %.2f | %.2f of %d | %s |", codec, what, s,
+                size / MIB / s, stored / MIB / s, m.cpuSecondsPerGib(size), m.coresBusy(), CORES, ratio);
+    }
+
+    /**
+     * The restore against what the CPU allows: the CPU-seconds one worker spends per GiB (process CPU, the in-process
+     * S3 server's included) spread over every core is the most MiB/s a CPU-bound restore can reach here.
+     */
+    private static String ceiling(CompressionMethod codec, Measured parallel, Measured single, long size) {
+        double perGib = single.cpuSecondsPerGib(size);
+        double ceiling = perGib <= 0 ? Double.NaN : 1024.0 * CORES / perGib;
+        double mibs = size / MIB / (parallel.nanos() / 1e9);
+        return String.format(Locale.ROOT, "| %s | %.0f | %.2f of %d | %.2f | %.0f | %.2f |", codec, mibs,
+                parallel.coresBusy(), CORES, perGib, ceiling, mibs / ceiling);
     }
 
     private static double sha512Speed() throws Exception {

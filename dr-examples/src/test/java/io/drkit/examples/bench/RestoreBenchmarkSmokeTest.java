@@ -25,6 +25,7 @@ class RestoreBenchmarkSmokeTest {
         assertThat(text).contains("| lz4 | loopback: (a) plain parallel download of the 4 block objects")
                 .contains("| gzip | loopback: **dr-s3 restore to a file, 2 workers**")
                 .contains("800 Mbit/s link: (a) plain parallel download").contains("largest live heap after a GC")
+                .contains("cores busy ((user+sys)/wall)").contains("CPU-bound ceiling on")
                 .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr.jar io.drkit.examples.bench.RestoreBenchmark");
     }
 }

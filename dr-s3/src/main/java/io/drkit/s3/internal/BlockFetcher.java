@@ -394,6 +394,7 @@ public final class BlockFetcher {
         private byte[] stored = new byte[0];
         private byte[] data = new byte[0];
         private byte[] result;
+        private boolean external;
         private final byte[] scratch = new byte[1];
         private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         private long reportedSize;
@@ -416,15 +417,36 @@ public final class BlockFetcher {
          */
         void ensure(int blockSize) {
             int stores = maxStoredBytes(blockSize);
-            if (data.length < blockSize + 1 || stored.length < stores) {
+            boolean dataTooSmall = data.length < blockSize + 1;
+            if (dataTooSmall && external) {
+                throw new IllegalStateException("decode buffer of " + data.length + " bytes for blocks of " + blockSize);
+            }
+            if (dataTooSmall || stored.length < stores) {
                 int dataLength = Math.max(data.length, blockSize + 1);
                 int storedLength = Math.max(stored.length, stores);
-                data = null; // let the old buffers go before the new ones are allocated
+                if (dataTooSmall) {
+                    data = null; // let the old buffers go before the new ones are allocated
+                }
                 stored = null;
                 result = null;
-                data = new byte[dataLength];
+                if (dataTooSmall) {
+                    data = new byte[dataLength];
+                }
                 stored = new byte[storedLength];
             }
+        }
+
+        /**
+         * Decodes the next blocks into the caller's {@code buffer} (at least the block size plus one byte; a
+         * {@link BlockPool} buffer that then goes to the writer as it is) instead of a buffer of its own; null goes
+         * back to an own buffer, allocated for the next block. After an {@link Status#OK} outcome {@link #data()} is
+         * this buffer, except for a block stored uncompressed or recovered by the slow path: then it is another array
+         * whose content the caller copies.
+         */
+        public void decodeInto(byte[] buffer) {
+            external = buffer != null;
+            data = buffer != null ? buffer : new byte[0];
+            result = null;
         }
 
         /** Bytes of block buffers this workspace holds (at most {@link #workspaceBytes} minus the decoders' share). */

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FileTarget extends ImageDestination {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDestination.class);
-    private static final int DIRECT_CHUNK = 1 << 20;
+    /** Largest single direct write: runs of adjacent blocks are written in extents up to this size. */
+    private static final int DIRECT_CHUNK = 8 << 20;
     private final Path target;
     private final boolean overwrite;
     private final PartialFiles.Report leftovers;
@@ -181,6 +182,57 @@ final class FileTarget extends ImageDestination {
         }
         writeFully(ch, data, off, len, position);
         sync.wrote(len);
+    }
+
+    @Override
+    protected void writeGathered(byte[][] bufs, int[] offs, int[] lens, int count, long position) throws IOException {
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += lens[i];
+        }
+        if (count == 1 || direct == null || directFailed || position % align != 0 || total % align != 0) {
+            super.writeGathered(bufs, offs, lens, count, position);
+            return;
+        }
+        ByteBuffer buf = directBuffers.poll();
+        if (buf == null) {
+            buf = ByteBuffer.allocateDirect(DIRECT_CHUNK + align).alignedSlice(align);
+        }
+        try {
+            long pos = position;
+            buf.clear();
+            for (int i = 0; i < count; i++) {
+                int done = 0;
+                while (done < lens[i]) {
+                    int n = Math.min(buf.remaining(), lens[i] - done);
+                    buf.put(bufs[i], offs[i] + done, n);
+                    done += n;
+                    if (!buf.hasRemaining()) {
+                        pos = flushDirect(buf, pos);
+                    }
+                }
+            }
+            if (buf.position() > 0) {
+                flushDirect(buf, pos);
+            }
+        } catch (IOException e) {
+            directFailed = true; // written again below through the page cache, from the start of the extent
+            LOG.debug("direct write to {} failed ({}); writing through the page cache", temp, e.toString());
+            super.writeGathered(bufs, offs, lens, count, position);
+        } finally {
+            directBuffers.offer(buf);
+        }
+    }
+
+    /** Writes the buffer's content at {@code pos} (whole aligned chunks: every flush but the last is full). */
+    private long flushDirect(ByteBuffer buf, long pos) throws IOException {
+        buf.flip();
+        long p = pos;
+        while (buf.hasRemaining()) {
+            p += direct.write(buf, p);
+        }
+        buf.clear();
+        return p;
     }
 
     private void writeDirect(byte[] data, int off, int len, long position) throws IOException {

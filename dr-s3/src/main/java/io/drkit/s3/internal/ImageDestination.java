@@ -58,29 +58,95 @@ public abstract class ImageDestination {
     /** Writes {@code len} bytes at {@code position}. */
     protected abstract void writeAt(byte[] data, int off, int len, long position) throws IOException;
 
+    /**
+     * Writes extent pieces that follow each other in the image, from {@code position} on: piece {@code i} is
+     * {@code lens[i]} bytes of {@code bufs[i]} from {@code offs[i]}. The default writes them one by one; a destination
+     * that can write them as one large write (an aligned direct write) overrides it. Called by one thread at a time per
+     * extent, but extents may be written from several threads at once.
+     */
+    protected void writeGathered(byte[][] bufs, int[] offs, int[] lens, int count, long position) throws IOException {
+        long pos = position;
+        for (int i = 0; i < count; i++) {
+            writeAt(bufs[i], offs[i], lens[i], pos);
+            pos += lens[i];
+        }
+    }
+
     /** Writes data, skipping all-zero chunks when the destination reads as zeros (keeps the file sparse). */
     public final void write(byte[] data, int len, long position) {
+        writeBlocks(new byte[][] {data}, 1, len, position);
+    }
+
+    /**
+     * Writes {@code count} blocks of {@code len} bytes that lie one after the other in the image from {@code position}
+     * on (block {@code i} is the first {@code len} bytes of {@code bufs[i]}), as few large writes as the content
+     * allows: all-zero chunks are skipped when the destination reads as zeros (keeps the file sparse), everything
+     * else is written in extents that may span blocks.
+     */
+    public final void writeBlocks(byte[][] bufs, int count, int len, long position) {
+        Extent e = new Extent(count);
         try {
-            if (!readsAsZeros()) {
-                writeAt(data, 0, len, position);
+            boolean sparse = readsAsZeros();
+            long pos = position;
+            for (int i = 0; i < count; i++) {
+                byte[] data = bufs[i];
+                for (int off = 0; off < len; ) {
+                    int n = sparse ? Math.min(SPARSE_CHUNK, len - off) : len - off;
+                    if (sparse && isZero(data, off, n)) {
+                        e.writeOut(this);
+                    } else {
+                        e.add(data, off, n, pos);
+                    }
+                    off += n;
+                    pos += n;
+                }
+            }
+            e.writeOut(this);
+        } catch (IOException ex) {
+            throw new UnavailableException("writing " + ((long) count * len) + " bytes at offset " + position + " of "
+                    + describe() + " failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Pieces of data that follow each other in the image, gathered to be written as one extent. */
+    private static final class Extent {
+        private byte[][] bufs;
+        private int[] offs;
+        private int[] lens;
+        private int count;
+        private long start;
+
+        Extent(int capacity) {
+            bufs = new byte[Math.max(2, capacity)][];
+            offs = new int[bufs.length];
+            lens = new int[bufs.length];
+        }
+
+        void add(byte[] data, int off, int len, long position) {
+            if (count > 0 && bufs[count - 1] == data && offs[count - 1] + lens[count - 1] == off) {
+                lens[count - 1] += len;
                 return;
             }
-            int off = 0;
-            while (off < len) {
-                while (off < len && isZero(data, off, Math.min(SPARSE_CHUNK, len - off))) {
-                    off += Math.min(SPARSE_CHUNK, len - off);
-                }
-                int start = off;
-                while (off < len && !isZero(data, off, Math.min(SPARSE_CHUNK, len - off))) {
-                    off += Math.min(SPARSE_CHUNK, len - off);
-                }
-                if (off > start) {
-                    writeAt(data, start, off - start, position + start);
-                }
+            if (count == 0) {
+                start = position;
             }
-        } catch (IOException e) {
-            throw new UnavailableException("writing " + len + " bytes at offset " + position + " of " + describe()
-                    + " failed: " + e.getMessage(), e);
+            if (count == bufs.length) {
+                bufs = Arrays.copyOf(bufs, count * 2);
+                offs = Arrays.copyOf(offs, count * 2);
+                lens = Arrays.copyOf(lens, count * 2);
+            }
+            bufs[count] = data;
+            offs[count] = off;
+            lens[count] = len;
+            count++;
+        }
+
+        void writeOut(ImageDestination dest) throws IOException {
+            if (count > 0) {
+                dest.writeGathered(bufs, offs, lens, count, start);
+                Arrays.fill(bufs, 0, count, null);
+                count = 0;
+            }
         }
     }
 

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One image restore, start to finish: lock (optional), spool and check the block list, lay down the base image or
  * zeros where the backup has holes (when the destination needs it), fetch/decode/verify/write every listed block with
- * a bounded number of workers, then sync and put the image in place. On any failure or cancellation the destination
+ * a bounded number of workers, then sync and put the image in place. The stages overlap: each worker fetches a block,
+ * decodes it straight into a {@link BlockPool} buffer, checks its SHA-512 and hands the buffer to the
+ * {@link BlockWriter}, which writes runs of adjacent blocks as large aligned writes while the workers go on. On any failure or cancellation the destination
  * is aborted (a file destination leaves no file behind) and the lock released.
  */
 public final class RestoreRun {
@@ -53,6 +55,8 @@ public final class RestoreRun {
     private static final int BASE_CHUNK = 1 << 20;
     /** Largest block size accepted (Longhorn writes 2 and 16 MiB). */
     public static final int MAX_BLOCK_SIZE = 512 << 20;
+    /** Most pool buffers beyond one per worker. */
+    static final int MAX_SPARE_BUFFERS = 4;
 
     /**
      * How restores run.
@@ -119,6 +123,7 @@ public final class RestoreRun {
         BackupstoreLock lock = null;
         BlockListSpool spool = null;
         Cancellation.Registration onCancel = null;
+        BlockWriter writer = null;
         boolean done = false;
         try {
             if (s.lockStore() != null) {
@@ -138,9 +143,13 @@ public final class RestoreRun {
             int workers = workers(spool.count());
             Tracker tracker = new Tracker(spool.count());
             BackupstoreLock held = lock;
+            BlockPool pool = new BlockPool(poolCapacity(workers, s.memoryLimit(), blockSize), blockSize + 1);
+            BlockWriter w = new BlockWriter(dest, pool, blockSize, writers(workers));
+            writer = w;
             Parallel.of("drkit-restore", workers).on(s.executor()).workers(what, workers, cancel,
-                    (index, c) -> restoreBlocks(blocks, held, tracker, c));
+                    (index, c) -> restoreBlocks(blocks, held, tracker, w, c));
             cancel.throwIfCancelled(what);
+            w.flush();
             dest.commit();
             done = true;
             List<DamagedBlock> damaged = tracker.damaged();
@@ -154,6 +163,9 @@ public final class RestoreRun {
         } finally {
             if (onCancel != null) {
                 onCancel.close();
+            }
+            if (writer != null) {
+                writer.discard(); // a failed or cancelled run leaves queued buffers: back to the pool, unwritten
             }
             if (!done) {
                 dest.abort();
@@ -171,14 +183,31 @@ public final class RestoreRun {
         return BlockFetcher.workers(s.concurrency(), blocks, s.memoryLimit(), blockSize);
     }
 
-    private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, Cancellation c) {
+    /**
+     * Buffers of the restore's {@link BlockPool}: one per worker (it decodes into it) and up to
+     * {@link #MAX_SPARE_BUFFERS} more, as far as the memory limit allows, so that workers go on while the writer
+     * writes. A worker's own workspace then holds no decode buffer, so the whole restore stays within
+     * {@code workers x workspaceBytes + spare x (block + 1)} &lt;= the memory limit.
+     */
+    static int poolCapacity(int workers, long memoryLimit, int blockSize) {
+        long left = memoryLimit - workers * BlockFetcher.workspaceBytes(blockSize);
+        return workers + (int) Math.max(0, Math.min(MAX_SPARE_BUFFERS, left / (blockSize + 1L)));
+    }
+
+    /** Threads writing at once: one per four workers (two at the default 8), so a disk gets parallel writes. */
+    static int writers(int workers) {
+        return Math.max(1, workers / 4);
+    }
+
+    private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, BlockWriter writer,
+                               Cancellation c) {
         byte[] zero = Checksums.zeroBlock(blockSize);
         byte[] sum = new byte[Checksums.LENGTH];
         try (BlockFetcher.Workspace ws = new BlockFetcher.Workspace()) {
             while (!c.isCancelled()) {
                 long offset = spool.next(sum);
                 if (offset < 0) {
-                    return;
+                    break;
                 }
                 if (Arrays.equals(sum, zero)) {
                     dest.zeros(blockSize, offset); // the name fixes the content: nothing to download
@@ -187,12 +216,26 @@ public final class RestoreRun {
                 }
                 String hex = Checksums.hex(sum, 0);
                 String key = s.layout().blockKey(volume.name(), hex);
-                BlockFetcher.Outcome out = s.fetcher().fetch(key, hex, sum, compression, blockSize, ws, c);
+                byte[] buf = writer.take(c, what);
+                BlockFetcher.Outcome out;
+                try {
+                    ws.decodeInto(buf);
+                    out = s.fetcher().fetch(key, hex, sum, compression, blockSize, ws, c);
+                    if (out.status() == BlockFetcher.Status.OK && ws.data() != buf) {
+                        System.arraycopy(ws.data(), 0, buf, 0, blockSize); // stored uncompressed, or the slow path
+                    }
+                } catch (RuntimeException | Error e) {
+                    writer.giveBack(buf);
+                    throw e;
+                } finally {
+                    ws.decodeInto(null);
+                }
                 if (out.status() == BlockFetcher.Status.OK) {
-                    dest.write(ws.data(), blockSize, offset);
                     tracker.restored(out.storedBytes(), false, out.fallback());
+                    writer.submit(offset, buf); // decoded in place: the buffer itself is written
                     continue;
                 }
+                writer.giveBack(buf);
                 String detail = out.detail();
                 if (out.status() == BlockFetcher.Status.MISSING && lock != null && lock.lapsed()) {
                     detail += " (the backupstore lock had lapsed: a Longhorn deletion may have removed it)";
@@ -205,6 +248,7 @@ public final class RestoreRun {
                 tracker.damaged(d, out.storedBytes());
             }
         }
+        writer.drain(); // what others queued while this worker held no write role
     }
 
     // ------------------------------------------------------------------------------------------------ base image

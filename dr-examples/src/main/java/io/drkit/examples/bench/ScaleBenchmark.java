@@ -1,0 +1,294 @@
+package io.drkit.examples.bench;
+
+import io.drkit.core.Cancellation;
+import io.drkit.core.Parallel;
+import io.drkit.core.catalog.CatalogScan;
+import io.drkit.core.cluster.ClusterState;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupTarget;
+import io.drkit.core.plan.RestorePlan;
+import io.drkit.core.plan.RestorePlanner;
+import io.drkit.core.plan.RestoreRequest;
+import io.drkit.examples.bench.CatalogBenchmark.Measured;
+import io.drkit.examples.support.Trees;
+import io.drkit.s3.BackupstoreCatalog;
+import io.drkit.s3.BackupstoreLayout;
+import io.drkit.s3.CountingObjectSource;
+import io.drkit.s3.DirectoryObjectSource;
+import io.drkit.s3.ObjectSource;
+import io.drkit.s3.RequestCounts;
+import io.drkit.s3.S3ObjectSource;
+import io.drkit.s3.testing.BackupstoreWriter;
+import io.drkit.s3.testing.EmbeddedS3Server;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Scale benchmark of the raw-backupstore catalog on an embedded S3 server (S3Proxy, filesystem store, loopback): a
+ * store of many volumes with many backups each (by default 10,000 x 20 = 200,000 backup cfgs), and a growth series
+ * (1,000 to 10,000 volumes) that shows the cost per volume stays flat: nothing is quadratic in volumes or backups.
+ * For each store size:
+ * <ol>
+ *   <li>newest complete backup of every volume ({@link BackupstoreCatalog#newestCompleteBackups()});</li>
+ *   <li>full scan of every backup ({@link BackupstoreCatalog#scanAll()});</li>
+ *   <li>{@code dr plan --all --offline}: the restore planner over the catalog for every volume;</li>
+ *   <li>the baseline from the same run: the full scan as Longhorn's manager does it ({@link LonghornStyleScanner},
+ *       sequential, one engine call per volume and per backup).</li>
+ * </ol>
+ * Each reports wall time, requests per volume and the peak heap above the heap live before it (run with
+ * {@code -Xmx256m} to show the catalog fits in 256 MiB). The store is generated fast: one volume is written with
+ * {@link BackupstoreWriter} as a template, then its cfgs are copied for every volume straight into S3Proxy's directory.
+ *
+ * <p>Not a test: prints Markdown tables. Usage (defaults in brackets): {@code ScaleBenchmark
+ * [--series 1000,2500,5000,10000] [--backups 20] [--concurrency 16] [--baseline-up-to 10000] [--store s3]}; the
+ * baseline runs only for stores of at most {@code --baseline-up-to} volumes (it is sequential and slow);
+ * {@code --store directory} reads the same store as a mounted directory instead of through S3Proxy.
+ */
+public final class ScaleBenchmark {
+    private static final Instant T0 = Instant.parse("2026-01-01T03:00:00Z");
+    private static final String TEMPLATE = "pvc-template0000-0000";
+    private static final String TEMPLATE_BACKUP_PREFIX = "backup-ffff";
+
+    private ScaleBenchmark() {
+    }
+
+    /** One store size's figures. */
+    private record Row(int volumes, int backups, Measured<Map<String, Backup>> newest, Measured<CatalogScan> scan,
+                       Measured<RestorePlan> plan, Measured<LonghornStyleScanner.Result> baseline,
+                       Map<String, Long> liveHeap) {
+    }
+
+    /** Entry point. */
+    public static void main(String... args) throws Exception {
+        int[] series = Arrays.stream(stringArg(args, "--series", "1000,2500,5000,10000").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        int backups = Integer.parseInt(stringArg(args, "--backups", "20"));
+        int concurrency = Integer.parseInt(stringArg(args, "--concurrency", "16"));
+        int baselineUpTo = Integer.parseInt(stringArg(args, "--baseline-up-to", "10000"));
+        boolean directory = stringArg(args, "--store", "s3").equals("directory");
+        Path base = Files.createTempDirectory("drkit-scale-bench");
+        System.out.printf(Locale.ROOT, "# dr-s3 scale benchmark: %s volumes x %d backups, concurrency %d, %d cores, "
+                        + "Java %s, max heap %d MiB%n", Arrays.toString(series), backups, concurrency,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20);
+        List<Row> rows = new ArrayList<>();
+        try (EmbeddedS3Server server = EmbeddedS3Server.startFilesystem(base)) {
+            Map<String, byte[]> template = template(base.resolve("template"), backups);
+            measureOne(server, base, "warmup", Math.min(200, series[0]), backups, concurrency, template, true,
+                    directory);
+            for (int volumes : series) {
+                rows.add(measureOne(server, base, "scale-" + volumes, volumes, backups, concurrency, template,
+                        volumes <= baselineUpTo, directory));
+            }
+        } finally {
+            Trees.delete(base);
+        }
+        print(rows, concurrency, baselineUpTo, args);
+    }
+
+    private static Row measureOne(EmbeddedS3Server server, Path base, String bucket, int volumes, int backups,
+                                  int concurrency, Map<String, byte[]> template, boolean baseline, boolean directory)
+            throws Exception {
+        long t = System.nanoTime();
+        try (S3ObjectSource bucketSource = server.createBucket(bucket)) {
+            long files = populate(base.resolve(bucket), volumes, template);
+            if (!bucket.equals("warmup")) {
+                System.out.printf(Locale.ROOT, "%d volumes: %d cfgs written in %.1f s%n", volumes, files,
+                        (System.nanoTime() - t) / 1e9);
+            }
+            ObjectSource s3 = directory ? DirectoryObjectSource.of(base.resolve(bucket)) : bucketSource;
+            BackupTarget target = directory ? BackupTarget.directory(base.resolve(bucket))
+                    : BackupTarget.parse("s3://" + bucket + "@us-east-1/");
+            Measured<Map<String, Backup>> newest = CatalogBenchmark.measure(() -> {
+                try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
+                    return new Measured<>(c.newestCompleteBackups(), c.requestCounts(), 0, 0);
+                }
+            });
+            Map<String, Long> live = new LinkedHashMap<>();
+            live.put("newest", liveHeap(newest));
+            Measured<CatalogScan> scan = CatalogBenchmark.measure(() -> {
+                try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
+                    return new Measured<>(c.scanAll(), c.requestCounts(), 0, 0);
+                }
+            });
+            live.put("scan", liveHeap(scan));
+            Measured<RestorePlan> plan = CatalogBenchmark.measure(() -> {
+                try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
+                    RestorePlan p = RestorePlanner.withClock(Clock.fixed(T0.plusSeconds(86_400L * (backups + 1)),
+                            ZoneOffset.UTC)).plan(RestoreRequest.all(), c, ClusterState.offline());
+                    return new Measured<>(p, c.requestCounts(), 0, 0);
+                }
+            });
+            live.put("plan", liveHeap(plan));
+            Measured<LonghornStyleScanner.Result> longhorn = !baseline ? null : CatalogBenchmark.measure(() -> {
+                CountingObjectSource counting = CountingObjectSource.wrap(s3);
+                LonghornStyleScanner.Result res = new LonghornStyleScanner(counting, BackupstoreLayout.of(target),
+                        LonghornStyleScanner.Mode.LONGHORN).scan();
+                return new Measured<>(res, counting.counts(), 0, 0);
+            });
+            check(volumes, backups, newest.value(), scan.value(), longhorn == null ? null : longhorn.value());
+            if (longhorn != null) {
+                live.put("baseline", liveHeap(longhorn));
+            }
+            return new Row(volumes, backups, newest, scan, plan, longhorn, live);
+        } finally {
+            Trees.delete(base.resolve(bucket));
+        }
+    }
+
+    /** Heap still live after a GC while {@code held} (the measured call's result) is referenced. */
+    private static long liveHeap(Object held) {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        return held == null ? 0 : used;
+    }
+
+    private static void check(int volumes, int backups, Map<String, Backup> newest, CatalogScan scan,
+                              LonghornStyleScanner.Result baseline) {
+        if (newest.size() != volumes || scan.volumes().size() != volumes || scan.backupCount() != (long) volumes * backups
+                || !scan.skipped().isEmpty()) {
+            throw new IllegalStateException("incomplete view: newest of " + newest.size() + " volumes, scan of "
+                    + scan.volumes().size() + " volumes / " + scan.backupCount() + " backups, " + scan.skipped().size()
+                    + " skipped; expected " + volumes + " x " + backups);
+        }
+        if (baseline != null) {
+            baseline.newestComplete().forEach((v, b) -> {
+                if (!newest.get(v).name().equals(b)) {
+                    throw new IllegalStateException("newest backup of " + v + ": dr-s3 " + newest.get(v).name()
+                            + ", baseline " + b);
+                }
+            });
+        }
+    }
+
+    /**
+     * The files of one volume with {@code backups} backups (a volume.cfg and its backup cfgs, two blocks listed in
+     * each, metadata only), by path relative to the volume's directory, written once with {@link BackupstoreWriter}.
+     */
+    private static Map<String, byte[]> template(Path dir, int backups) throws Exception {
+        BackupTarget target = BackupTarget.directory(dir);
+        BackupstoreWriter w = BackupstoreWriter.create(DirectoryObjectSource.of(dir), target, 2026);
+        long slots = 64;
+        BackupstoreWriter.VolumeWriter v = w.volume(TEMPLATE).size(slots * (2 << 20)).metadataOnly()
+                .pvc("team/data-template").storageClass("longhorn");
+        for (int b = 0; b < backups; b++) {
+            v.backup(String.format(Locale.ROOT, "%s%012x", TEMPLATE_BACKUP_PREFIX, b), T0.plusSeconds(86_400L * b),
+                    c -> c.spread(2, slots * (2 << 20), 2 << 20));
+        }
+        Path volumeDir = dir.resolve(BackupstoreLayout.of(target).volumeDir(TEMPLATE));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (Stream<Path> all = Files.walk(volumeDir)) {
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                files.put(volumeDir.relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        Trees.delete(dir);
+        return files;
+    }
+
+    /** Writes {@code volumes} copies of the template volume into S3Proxy's directory of a bucket; returns the files. */
+    private static long populate(Path bucketDir, int volumes, Map<String, byte[]> template) {
+        BackupstoreLayout layout = BackupstoreLayout.of(BackupTarget.parse("s3://x@us-east-1/"));
+        List<Integer> indexes = IntStream.range(0, volumes).boxed().toList();
+        Parallel.of("bench-populate", 4).map("writing the scale benchmark store", indexes, Cancellation.none(),
+                (vi, c) -> {
+                    String name = volumeName(vi);
+                    String prefix = String.format(Locale.ROOT, "backup-%04x", vi);
+                    Path dir = bucketDir.resolve(layout.volumeDir(name));
+                    for (Map.Entry<String, byte[]> f : template.entrySet()) {
+                        Path file = dir.resolve(f.getKey().replace(TEMPLATE_BACKUP_PREFIX, prefix));
+                        String text = new String(f.getValue(), StandardCharsets.UTF_8).replace(TEMPLATE, name)
+                                .replace(TEMPLATE_BACKUP_PREFIX, prefix);
+                        Files.createDirectories(file.getParent());
+                        Files.writeString(file, text);
+                    }
+                    return null;
+                });
+        return (long) volumes * template.size();
+    }
+
+    private static String volumeName(int i) {
+        return String.format(Locale.ROOT, "pvc-%08x-%04d", i * 2654435761L & 0xffffffffL, i);
+    }
+
+    private static void print(List<Row> rows, int concurrency, int baselineUpTo, String[] args) {
+        System.out.println();
+        System.out.println("| volumes x backups | measurement | requests per volume | wall time | ms per volume "
+                + "| peak heap (garbage included) | live heap after a GC (results so far held) | vs baseline (same run) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (Row r : rows) {
+            String size = String.format(Locale.ROOT, "%,d x %d", r.volumes(), r.backups());
+            double baseSecs = r.baseline() == null ? Double.NaN : r.baseline().nanos() / 1e9;
+            Map<String, Long> live = r.liveHeap();
+            System.out.println(row(size, "newest complete backup of every volume", r.newest(), live.get("newest"),
+                    r.volumes(), baseSecs));
+            System.out.println(row(size, "full scan of " + String.format(Locale.ROOT, "%,d", (long) r.volumes()
+                    * r.backups()) + " backups", r.scan(), live.get("scan"), r.volumes(), baseSecs));
+            System.out.println(row(size, "`dr plan --all --offline` (planner over the catalog)", r.plan(),
+                    live.get("plan"), r.volumes(), baseSecs));
+            if (r.baseline() != null) {
+                System.out.println(row(size, "baseline: full scan as Longhorn's manager does it (sequential)",
+                        r.baseline(), live.get("baseline"), r.volumes(), baseSecs));
+            }
+        }
+        if (rows.size() > 1) {
+            Row first = rows.get(0);
+            Row last = rows.get(rows.size() - 1);
+            System.out.println();
+            System.out.println("Growth from " + first.volumes() + " to " + last.volumes() + " volumes ("
+                    + String.format(Locale.ROOT, "%.1fx", (double) last.volumes() / first.volumes())
+                    + " the volumes; linear cost keeps the per-volume figures flat, quadratic would multiply them by "
+                    + "the same factor):");
+            System.out.println();
+            System.out.println("| measurement | ms per volume, smallest | ms per volume, largest | ratio "
+                    + "| requests per volume, smallest | requests per volume, largest |");
+            System.out.println("|---|---|---|---|---|---|");
+            growth("newest complete backup", first.newest(), first.volumes(), last.newest(), last.volumes());
+            growth("full scan", first.scan(), first.volumes(), last.scan(), last.volumes());
+            growth("plan --all", first.plan(), first.volumes(), last.plan(), last.volumes());
+        }
+        System.out.printf(Locale.ROOT, "%nMax heap %d MiB. Rerun: java -Xmx256m -cp dr-examples/target/dr.jar %s %s%n",
+                Runtime.getRuntime().maxMemory() >> 20, ScaleBenchmark.class.getName(),
+                args.length == 0 ? "--series 1000,2500,5000,10000 --backups 20 --concurrency " + concurrency
+                        + " --baseline-up-to " + baselineUpTo : String.join(" ", args));
+    }
+
+    private static void growth(String what, Measured<?> a, int va, Measured<?> b, int vb) {
+        double ma = a.nanos() / 1e6 / va;
+        double mb = b.nanos() / 1e6 / vb;
+        System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", what, ma, mb, mb / ma,
+                (double) a.counts().reads() / va, (double) b.counts().reads() / vb);
+    }
+
+    private static String row(String size, String what, Measured<?> m, long live, int volumes, double baselineSecs) {
+        RequestCounts c = m.counts();
+        double s = m.nanos() / 1e9;
+        return String.format(Locale.ROOT, "| %s | %s | %.2f (%d LIST, %d GET, %d HEAD) | %.2f s | %.2f | %.0f MiB "
+                        + "| %.0f MiB | %s |", size, what, (double) c.reads() / volumes, c.list(), c.get(), c.head(), s,
+                s * 1000 / volumes, m.peakHeap() / 1048576.0, live / 1048576.0, Double.isNaN(baselineSecs) ? "-" : s >= baselineSecs * 0.999
+                        && s <= baselineSecs * 1.001 ? "1.0x (baseline)"
+                        : String.format(Locale.ROOT, "%.1fx faster", baselineSecs / s));
+    }
+
+    private static String stringArg(String[] args, String name, String def) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return def;
+    }
+}

@@ -1,0 +1,31 @@
+package io.drkit.examples.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the scale benchmark runnable: a toy-sized growth series (its figures are not asserted). */
+class ScaleBenchmarkSmokeTest {
+
+    @Test
+    void aTinyGrowthSeriesPrintsItsTables() throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            ScaleBenchmark.main("--series", "4,8", "--backups", "3", "--concurrency", "4");
+        } finally {
+            System.setOut(old);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("| 4 x 3 | newest complete backup of every volume |")
+                .contains("| 8 x 3 | full scan of 24 backups |")
+                .contains("| 8 x 3 | `dr plan --all --offline`")
+                .contains("| 8 x 3 | baseline: full scan as Longhorn's manager does it (sequential) |")
+                .contains("Growth from 4 to 8 volumes")
+                .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr.jar io.drkit.examples.bench.ScaleBenchmark");
+    }
+}
