@@ -12,7 +12,7 @@ import io.drkit.core.catalog.ChangeRate;
 import io.drkit.core.catalog.ChangeRateSource;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
-import io.drkit.core.catalog.SyncWait;
+import io.drkit.core.catalog.SyncedView;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
@@ -76,22 +76,18 @@ public final class LonghornCrdCatalog implements BackupCatalog, ChangeRateSource
     private final String namespace;
     private final String backupTarget;
     private final Map<String, SkippedEntry> skipped = new LinkedHashMap<>();
-    private final Duration syncWait;
-    private final Duration pollInterval;
     private final CatalogListener listener;
-    private final CrdViewCheck viewCheck;
-    private volatile boolean knownComplete;
+    private final SyncedView view;
 
     private LonghornCrdCatalog(Builder b) {
         this.namespace = b.namespace;
         this.backupTarget = b.backupTarget;
         this.handle = ClientHandle.of(b.client, b.requestTimeout);
-        this.syncWait = b.syncWait;
-        this.pollInterval = b.pollInterval;
         this.listener = b.listener;
         Instant since = b.syncedSince != null ? b.syncedSince : Instant.now();
-        this.viewCheck = new CrdViewCheck(handle.client(), namespace, backupTarget, since, b.requestSync,
+        CrdViewCheck viewCheck = new CrdViewCheck(handle.client(), namespace, backupTarget, since, b.requestSync,
                 RESYNC_INTERVAL, Clock.systemUTC());
+        this.view = new SyncedView("Longhorn's view in " + namespace, viewCheck::check, b.syncWait, b.pollInterval);
     }
 
     /** How often a sync request for the same object is repeated while the catalog waits. */
@@ -183,21 +179,7 @@ public final class LonghornCrdCatalog implements BackupCatalog, ChangeRateSource
     }
 
     private CatalogCompleteness completeness(CatalogListener l, Cancellation cancellation) {
-        if (knownComplete) {
-            return CatalogCompleteness.complete();
-        }
-        CatalogCompleteness c = SyncWait.await(viewCheck::check, syncWait, pollInterval, l, Clock.systemUTC(), cancellation);
-        synchronized (this) {
-            skipped.values().removeIf(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED);
-            c.volumes().forEach((v, gap) -> skipped.put("backup volume " + v, new SkippedEntry("backup volume " + v,
-                    SkippedEntry.Reason.NOT_SYNCED, gap)));
-        }
-        if (c.isComplete()) {
-            knownComplete = true;
-        } else {
-            LOG.warn("Longhorn's view in {} is not synced after waiting {}: {}", namespace, syncWait, c.summary());
-        }
-        return c;
+        return view.completeness(l, cancellation);
     }
 
     @Override
@@ -234,8 +216,13 @@ public final class LonghornCrdCatalog implements BackupCatalog, ChangeRateSource
     }
 
     @Override
-    public synchronized List<SkippedEntry> skippedEntries() {
-        return List.copyOf(skipped.values());
+    public List<SkippedEntry> skippedEntries() {
+        List<SkippedEntry> all;
+        synchronized (this) {
+            all = new ArrayList<>(skipped.values());
+        }
+        all.addAll(view.notSyncedEntries());
+        return List.copyOf(all);
     }
 
     /** Closes the client if this catalog built it; idempotent. */

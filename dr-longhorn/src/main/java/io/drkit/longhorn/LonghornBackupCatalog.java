@@ -12,12 +12,11 @@ import io.drkit.core.catalog.ChangeRate;
 import io.drkit.core.catalog.ChangeRateSource;
 import io.drkit.core.catalog.NewestBackupRule;
 import io.drkit.core.catalog.SkippedEntry;
-import io.drkit.core.catalog.SyncWait;
+import io.drkit.core.catalog.SyncedView;
 import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
 import io.drkit.longhorn.internal.Parsed;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,12 +69,8 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
     private final boolean closeClient;
     private final Map<String, SkippedEntry> skipped = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Duration syncWait;
-    private final Duration pollInterval;
-    private final boolean requestSync;
     private final CatalogListener listener;
-    private final LonghornViewCheck viewCheck;
-    private volatile boolean knownComplete;
+    private final SyncedView view;
 
     /** The default of {@link Builder#syncWait}. */
     public static final Duration DEFAULT_SYNC_WAIT = Duration.ofMinutes(5);
@@ -85,11 +80,11 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
         this.targetName = b.targetName;
         this.io = Parallel.of("drkit-longhorn-catalog", b.parallelism);
         this.closeClient = b.closeClient;
-        this.syncWait = b.syncWait;
-        this.pollInterval = b.pollInterval;
-        this.requestSync = b.requestSync;
         this.listener = b.listener;
-        this.viewCheck = new LonghornViewCheck(client, targetName, requestSync, this::backupVolumes, this::backupsOf);
+        LonghornViewCheck viewCheck = new LonghornViewCheck(client, targetName, b.requestSync, this::backupVolumes,
+                this::backupsOf);
+        this.view = new SyncedView("Longhorn's view at " + client.baseUrl(), viewCheck::check, b.syncWait,
+                b.pollInterval);
     }
 
     /** A catalog of the {@code default} backup target, listing with up to 4 requests at once; the client stays open. */
@@ -182,21 +177,7 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
     }
 
     private CatalogCompleteness completeness(CatalogListener l, Cancellation cancellation) {
-        if (knownComplete) {
-            return CatalogCompleteness.complete();
-        }
-        CatalogCompleteness c = SyncWait.await(viewCheck::check, syncWait, pollInterval, l, Clock.systemUTC(), cancellation);
-        synchronized (skipped) {
-            skipped.values().removeIf(e -> e.reason() == SkippedEntry.Reason.NOT_SYNCED);
-            c.volumes().forEach((v, gap) -> skipped.put("backup volume " + v, new SkippedEntry("backup volume " + v,
-                    SkippedEntry.Reason.NOT_SYNCED, gap)));
-        }
-        if (c.isComplete()) {
-            knownComplete = true;
-        } else {
-            LOG.warn("Longhorn's view at {} is not synced after waiting {}: {}", client.baseUrl(), syncWait, c.summary());
-        }
-        return c;
+        return view.completeness(l, cancellation);
     }
 
     @Override
@@ -232,9 +213,12 @@ public final class LonghornBackupCatalog implements BackupCatalog, ChangeRateSou
 
     @Override
     public List<SkippedEntry> skippedEntries() {
+        List<SkippedEntry> all;
         synchronized (skipped) {
-            return List.copyOf(skipped.values());
+            all = new ArrayList<>(skipped.values());
         }
+        all.addAll(view.notSyncedEntries());
+        return List.copyOf(all);
     }
 
     @Override

@@ -13,7 +13,8 @@ final class LogLevels {
     /** The loggers whose warnings a command reports itself: skipped catalog entries, unsynced views, failed steps. */
     static final List<String> REPORTED = List.of("io.drkit.s3.BackupstoreCatalog",
             "io.drkit.kubernetes.LonghornCrdCatalog", "io.drkit.longhorn.LonghornBackupCatalog", "io.drkit.longhorn.http",
-            "io.drkit.core.execute.RestoreExecutor");
+            "io.drkit.core.execute.RestoreExecutor",
+            "io.drkit.core.catalog.SyncedView");
 
     private static final String PREFIX = "org.slf4j.simpleLogger.";
 

@@ -3,7 +3,6 @@ package io.drkit.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drkit.core.Cancellation;
-import io.drkit.core.InvalidInputException;
 import io.drkit.core.util.Sizes;
 import io.drkit.examples.options.DrOption;
 import io.drkit.examples.options.DrOptions;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -68,15 +65,8 @@ final class RestoreToFileCommand implements Callable<Integer>, CliOptions.Takes 
     @Mixin
     FormatOptions format;
 
-    @Parameters(index = "0", paramLabel = "VOLUME", description = "The volume (its original name in the store).")
-    String volume;
-
-    @Option(names = "--backup", paramLabel = "NAME", description = "This backup (default: the newest complete one).")
-    String backup;
-
-    @Option(names = "--as-of", paramLabel = "TIME", converter = InstantConverter.class,
-            description = "The newest complete backup at or before this ISO-8601 time.")
-    Instant asOf;
+    @Mixin
+    BackupChoice choice;
 
     @Option(names = "--output", required = true, paramLabel = "FILE|DEVICE",
             description = "The image file to create, or a block device to write in place (needs --overwrite).")
@@ -103,11 +93,7 @@ final class RestoreToFileCommand implements Callable<Integer>, CliOptions.Takes 
     @Override
     public Integer call() throws Exception {
         CliContext ctx = parent.context();
-        if (backup != null && asOf != null) {
-            throw new InvalidInputException("give --backup or --as-of, not both");
-        }
-        BackupSelection which = backup != null ? BackupSelection.named(volume, backup)
-                : asOf != null ? BackupSelection.newestAtOrBefore(volume, asOf) : BackupSelection.newest(volume);
+        BackupSelection which = choice.selection();
         Cancellation cancel = Cancellation.create();
         CountDownLatch finished = new CountDownLatch(1);
         AtomicBoolean signalled = new AtomicBoolean();

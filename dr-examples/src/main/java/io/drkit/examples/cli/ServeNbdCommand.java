@@ -12,7 +12,6 @@ import io.drkit.s3.nbd.NbdServer;
 import io.drkit.s3.nbd.NbdStats;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -48,15 +46,8 @@ final class ServeNbdCommand implements Callable<Integer>, CliOptions.Takes {
     @Mixin
     FormatOptions format;
 
-    @Parameters(index = "0", paramLabel = "VOLUME", description = "The volume (its original name in the store).")
-    String volume;
-
-    @Option(names = "--backup", paramLabel = "NAME", description = "This backup (default: the newest complete one).")
-    String backup;
-
-    @Option(names = "--as-of", paramLabel = "TIME", converter = InstantConverter.class,
-            description = "The newest complete backup at or before this ISO-8601 time.")
-    Instant asOf;
+    @Mixin
+    BackupChoice choice;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:10809",
             description = "Address to listen on ([::1]:PORT for IPv6; port 0 picks a free one). Default: ${DEFAULT-VALUE}.")
@@ -89,11 +80,7 @@ final class ServeNbdCommand implements Callable<Integer>, CliOptions.Takes {
     @Override
     public Integer call() throws Exception {
         CliContext ctx = parent.context();
-        if (backup != null && asOf != null) {
-            throw new InvalidInputException("give --backup or --as-of, not both");
-        }
-        BackupSelection which = backup != null ? BackupSelection.named(volume, backup)
-                : asOf != null ? BackupSelection.newestAtOrBefore(volume, asOf) : BackupSelection.newest(volume);
+        BackupSelection which = choice.selection();
         InetSocketAddress address = parseListen(listen);
         if (!allowRemote && !address.getAddress().isLoopbackAddress()) {
             throw new InvalidInputException("--listen " + listen + " is not a loopback address; the export has no "
