@@ -249,8 +249,10 @@ class DrCliRestoreSetsTest {
         assertThat(table.out()).contains("CHANGE_RATE_ANOMALY: backup " + db(12));
 
         CliHarness.Result backupsJson = run("backups", "pvc-db", "-o", "json");
-        assertThat(backupsJson.out()).as("a JSON document ends its line").endsWith("]\n");
-        JsonNode backups = json(backupsJson);
+        assertThat(backupsJson.out()).as("a JSON document ends its line").endsWith("}\n");
+        JsonNode envelope = json(backupsJson);
+        assertThat(envelope.get("kind").asText()).isEqualTo("BackupList");
+        JsonNode backups = envelope.get("backups");
         JsonNode top = backups.get(0);
         assertThat(top.get("name").asText()).isEqualTo(db(12));
         assertThat(top.at("/changeRate/basis").asText()).isEqualTo("exact");
@@ -262,9 +264,10 @@ class DrCliRestoreSetsTest {
         assertThat(oldest.at("/changeRate/basis").asText()).isEqualTo("unknown");
         assertThat(oldest.at("/changeRate/fraction").isNull()).isTrue();
 
-        JsonNode none = json(run("backups", "pvc-db", "-o", "json", "--change-rates", "0"));
+        JsonNode none = json(run("backups", "pvc-db", "-o", "json", "--change-rates", "0")).get("backups");
         assertThat(none.get(0).get("changeRate").isNull()).isTrue();
-        JsonNode cache = json(run("backups", "pvc-cache", "-o", "json"));
+        JsonNode cache = json(run("backups", "pvc-cache", "-o", "json")).get("backups");
+        assertThat(cache).isNotEmpty();
         assertThat(cache).allSatisfy(b -> assertThat(b.at("/changeRate/verdict").asText()).isNotEqualTo("ANOMALY"));
     }
 
