@@ -168,14 +168,22 @@ public final class SimulatedLonghornRules {
     }
 
     /**
+     * Adds the {@code default} recurring-job group to {@code labels} when no recurring-job label is there, as Longhorn
+     * does for every new volume ({@code datastore.FixupRecurringJob}).
+     */
+    public static void addDefaultRecurringJobGroup(Map<String, String> labels) {
+        if (labels.keySet().stream().noneMatch(SimulatedLonghornRules::isRecurringJobLabel)) {
+            labels.put(DEFAULT_GROUP_LABEL, "enabled");
+        }
+    }
+
+    /**
      * Adds to {@code labels} what Longhorn puts on a volume restored from {@code sourceVolume}'s backup: the
      * {@code backup-volume} label, and the {@code default} recurring-job group when no recurring-job label is there.
      */
     public static void addRestoredVolumeLabels(Map<String, String> labels, String sourceVolume) {
         labels.put(LonghornLabels.BACKUP_VOLUME, sourceVolume);
-        if (labels.keySet().stream().noneMatch(SimulatedLonghornRules::isRecurringJobLabel)) {
-            labels.put(DEFAULT_GROUP_LABEL, "enabled");
-        }
+        addDefaultRecurringJobGroup(labels);
     }
 
     // ---------------------------------------------------------------- naming
