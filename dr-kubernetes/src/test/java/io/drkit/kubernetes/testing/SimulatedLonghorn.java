@@ -633,9 +633,8 @@ public final class SimulatedLonghorn implements AutoCloseable {
         writeSpec(Longhorn.VOLUMES, name, spec -> {
             spec.put("size", Long.toString(size));
             Object replicas = spec.get("numberOfReplicas");
-            if (!(replicas instanceof Number n) || n.intValue() == 0) {
-                spec.put("numberOfReplicas", SimulatedLonghornRules.replicas(0, defaultReplicas));
-            }
+            spec.put("numberOfReplicas", SimulatedLonghornRules.replicas(replicas instanceof Number n ? n.intValue() : 0,
+                    defaultReplicas));
             String mode = String.valueOf(spec.getOrDefault("accessMode", ""));
             if (mode.isEmpty()) {
                 spec.put("accessMode", SimulatedLonghornRules.restoredAccessMode(mode, backup.statusLabels()));
