@@ -17,9 +17,12 @@ import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.model.PvcRef;
 import io.drkit.core.plan.RestoreStep;
+import io.drkit.core.testing.SimulatedLonghornRules.BindDecision;
+import io.drkit.core.testing.SimulatedLonghornRules.ClaimView;
+import io.drkit.core.testing.SimulatedLonghornRules.PvView;
+import io.drkit.core.testing.SimulatedLonghornRules.VolumePhase;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +148,7 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
     public ClusterState clusterState() {
         ClusterState.Builder b = ClusterState.builder();
         volumes.values().forEach(v -> b.volume(new LonghornVolumeInfo(v.name(), v.fromBackup().map(BackupUrl::url), v.size(),
-                v.restored() ? "detached" : "attached", v.labels())));
+                phaseOf(v).state(), v.labels())));
         pvs.values().forEach(p -> b.pv(new PvInfo(p.name(), p.claimRef(), Optional.of("driver.longhorn.io"),
                 Optional.of(p.volumeHandle()), p.claimRef().map(c -> isBoundTo(c, p.name()) ? "Bound" : "Available")
                 .orElse("Available"), Optional.of(p.storageClassName()), p.size())));
@@ -153,6 +156,10 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
                 c.volumeName().filter(pvs::containsKey).isPresent() ? "Bound" : "Pending", Optional.ofNullable(c.storageClassName()),
                 c.requestedBytes(), List.of(AccessMode.READ_WRITE_ONCE.kubernetesName()), c.volumeName())));
         return b.build();
+    }
+
+    private static VolumePhase phaseOf(SimVolume v) {
+        return v.restored() ? VolumePhase.DETACHED : VolumePhase.RESTORING;
     }
 
     private boolean isBoundTo(PvcRef c, String pv) {
@@ -266,7 +273,7 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
         if (!v.restored()) {
             for (int i = 1; i <= restoreTicks; i++) {
                 ctx.sleep(tick, "restore of volume " + step.volumeName());
-                ctx.progress((double) i / restoreTicks, i * 100 / restoreTicks + "%");
+                ctx.progress((double) i / restoreTicks, SimulatedLonghornRules.percent(i, restoreTicks) + "%");
             }
         }
         checkInjected(step, BindPhase.RESTORING, ctx);
@@ -323,13 +330,22 @@ public final class InMemoryVolumeBinder implements StepOperations<Snapshot> {
         return Creation.createdNow();
     }
 
-    /** Plays the PV controller: an unbound claim binds to a PV whose claimRef names it. */
+    /**
+     * Plays the PV controller by {@link SimulatedLonghornRules#decideBinding} (without its fit check): an unbound
+     * claim binds to a PV whose claimRef names it.
+     */
     private synchronized void bindClaims() {
-        Map<PvcRef, String> reserved = new HashMap<>();
-        pvs.values().forEach(p -> p.claimRef().ifPresent(c -> reserved.put(c, p.name())));
-        pvcs.replaceAll((ref, c) -> c.volumeName().isEmpty() && reserved.containsKey(ref)
-                ? new SimPvc(ref, Optional.of(reserved.get(ref)), c.storageClassName(), c.requestedBytes(), c.labels())
-                : c);
+        for (SimPv p : pvs.values()) {
+            List<ClaimView> claims = pvcs.values().stream().map(c -> new ClaimView(c.ref(), "", c.volumeName(),
+                    c.volumeName().isPresent(), c.storageClassName(), c.requestedBytes(),
+                    List.of(AccessMode.READ_WRITE_ONCE.kubernetesName()), "Filesystem")).toList();
+            PvView view = new PvView(p.name(), p.claimRef(), "", p.storageClassName(), p.size(),
+                    List.of(AccessMode.READ_WRITE_ONCE.kubernetesName()), "Filesystem");
+            if (SimulatedLonghornRules.decideBinding(view, claims, false) instanceof BindDecision.Bind bind) {
+                pvcs.computeIfPresent(bind.claim().ref(), (ref, c) -> new SimPvc(ref, Optional.of(p.name()),
+                        c.storageClassName(), c.requestedBytes(), c.labels()));
+            }
+        }
     }
 
     /** A failure injected into {@code phase} (a hang needs a context: see {@link #checkInjected}). */

@@ -6,6 +6,13 @@ import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.LonghornLabels;
+import io.drkit.core.model.PvcRef;
+import io.drkit.core.testing.SimulatedLonghornRules;
+import io.drkit.core.testing.SimulatedLonghornRules.BindDecision;
+import io.drkit.core.testing.SimulatedLonghornRules.ClaimView;
+import io.drkit.core.testing.SimulatedLonghornRules.Condition;
+import io.drkit.core.testing.SimulatedLonghornRules.PvView;
+import io.drkit.core.testing.SimulatedLonghornRules.VolumePhase;
 import io.drkit.core.util.Times;
 import io.drkit.kubernetes.internal.BackupCr;
 import io.drkit.kubernetes.internal.BackupVolumeCr;
@@ -21,15 +28,11 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -266,7 +269,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
 
     /** Makes the restore of {@code volumeName} fail halfway (robustness faulted, {@code RestoreFailure}). */
     public SimulatedLonghorn failRestore(String volumeName, String message) {
-        failing.put(volumeName, message == null ? "All replica restore failed" : message);
+        failing.put(volumeName, message == null ? SimulatedLonghornRules.RESTORE_FAILURE_MESSAGE : message);
         return this;
     }
 
@@ -319,16 +322,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
 
     /** The BackupVolume CR name this simulation gives volume {@code volumeName}. */
     public String backupVolumeName(String volumeName) {
-        if (naming == Naming.V1_7) {
-            return volumeName;
-        }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((volumeName + "-" + target).trim()
-                    .getBytes(StandardCharsets.UTF_8));
-            return volumeName + "-" + HexFormat.of().formatHex(h).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing", e);
-        }
+        return SimulatedLonghornRules.backupVolumeName(volumeName, target, naming == Naming.V1_9);
     }
 
     /** Stops the background thread and restore workers; idempotent. Never closes the client. */
@@ -639,32 +633,27 @@ public final class SimulatedLonghorn implements AutoCloseable {
         writeSpec(Longhorn.VOLUMES, name, spec -> {
             spec.put("size", Long.toString(size));
             Object replicas = spec.get("numberOfReplicas");
-            if (!(replicas instanceof Number n) || n.intValue() == 0) {
-                spec.put("numberOfReplicas", defaultReplicas);
-            }
-            if (String.valueOf(spec.getOrDefault("accessMode", "")).isEmpty()) {
-                spec.put("accessMode", backup.statusLabels().getOrDefault(LonghornLabels.VOLUME_ACCESS_MODE, "rwo"));
+            spec.put("numberOfReplicas", SimulatedLonghornRules.replicas(replicas instanceof Number n ? n.intValue() : 0,
+                    defaultReplicas));
+            String mode = String.valueOf(spec.getOrDefault("accessMode", ""));
+            if (mode.isEmpty()) {
+                spec.put("accessMode", SimulatedLonghornRules.restoredAccessMode(mode, backup.statusLabels()));
             }
             if (naming == Naming.V1_9) {
                 spec.put("backupTargetName", target);
             }
         }, labels -> {
-            labels.put(LonghornLabels.BACKUP_VOLUME, url.volumeName());
+            SimulatedLonghornRules.addRestoredVolumeLabels(labels, url.volumeName());
             if (naming == Naming.V1_9) {
                 labels.put(LonghornLabels.BACKUP_TARGET, target);
-            }
-            boolean anyRecurring = labels.keySet().stream().anyMatch(k -> k.startsWith(LonghornLabels.RECURRING_JOB_PREFIX)
-                    || k.startsWith(LonghornLabels.RECURRING_JOB_GROUP_PREFIX));
-            if (!anyRecurring) {
-                labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + "default", Longhorn.ENABLED);
             }
         });
         note("volume " + name + ": restore of " + url.backupName() + " initiated");
         writeStatus(Longhorn.VOLUMES, name, st -> {
             st.put("ownerID", NODE);
-            st.put("state", "creating");
-            st.put("robustness", "unknown");
-            st.put("restoreRequired", true);
+            st.put("state", VolumePhase.CREATING.state());
+            st.put("robustness", VolumePhase.CREATING.robustness());
+            st.put("restoreRequired", VolumePhase.CREATING.restoreRequired());
             st.put("restoreInitiated", true);
             st.put("isStandby", false);
             st.put("actualSize", 0);
@@ -690,11 +679,11 @@ public final class SimulatedLonghorn implements AutoCloseable {
         writeEngine(name, url, replicas, 0, true, "in_progress", "");
         note("volume " + name + ": attached for restore of " + url.backupName());
         writeStatus(Longhorn.VOLUMES, name, st -> {
-            st.put("state", "attached");
-            st.put("robustness", "healthy");
+            st.put("state", VolumePhase.RESTORING.state());
+            st.put("robustness", VolumePhase.RESTORING.robustness());
             st.put("currentNodeID", NODE);
             st.put("frontendDisabled", true);
-            st.put("conditions", List.of(condition("Restore", "True", "RestoreInProgress", "")));
+            st.put("conditions", List.of(condition(VolumePhase.RESTORING.restoreCondition("").orElseThrow())));
         });
         Task task = new Task(url.backupName());
         tasks.put(name, task);
@@ -737,10 +726,10 @@ public final class SimulatedLonghorn implements AutoCloseable {
             // record before publishing: whoever sees the faulted status also finds the event
             note("volume " + name + ": restore of " + url.backupName() + " failed: " + msg);
             writeStatus(Longhorn.VOLUMES, name, st -> {
-                st.put("state", "detached");
-                st.put("robustness", "faulted");
+                st.put("state", VolumePhase.FAULTED.state());
+                st.put("robustness", VolumePhase.FAULTED.robustness());
                 st.put("currentNodeID", "");
-                st.put("conditions", List.of(condition("Restore", "False", "RestoreFailure", msg)));
+                st.put("conditions", List.of(condition(VolumePhase.FAULTED.restoreCondition(msg).orElseThrow())));
             });
             tasks.remove(name);
             return;
@@ -760,13 +749,13 @@ public final class SimulatedLonghorn implements AutoCloseable {
         restored.add(name);
         note("volume " + name + ": restore of " + url.backupName() + " finished");
         writeStatus(Longhorn.VOLUMES, name, st -> {
-            st.put("state", "detached");
-            st.put("robustness", "unknown");
-            st.put("restoreRequired", false);
+            st.put("state", VolumePhase.DETACHED.state());
+            st.put("robustness", VolumePhase.DETACHED.robustness());
+            st.put("restoreRequired", VolumePhase.DETACHED.restoreRequired());
             st.put("currentNodeID", "");
             st.put("frontendDisabled", false);
             st.put("actualSize", vol.size());
-            st.put("conditions", List.of(condition("Restore", "False", "", "")));
+            st.put("conditions", List.of(condition(VolumePhase.DETACHED.restoreCondition("").orElseThrow())));
         });
         tasks.remove(name);
     }
@@ -861,8 +850,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
     }
 
     private static boolean isRecurring(String key) {
-        return !key.equals(LonghornLabels.RECURRING_JOB_SOURCE)
-                && (key.startsWith(LonghornLabels.RECURRING_JOB_PREFIX) || key.startsWith(LonghornLabels.RECURRING_JOB_GROUP_PREFIX));
+        return !key.equals(LonghornLabels.RECURRING_JOB_SOURCE) && SimulatedLonghornRules.isRecurringJobLabel(key);
     }
 
     // ---------------------------------------------------------------- Kubernetes' PV controller
@@ -872,6 +860,7 @@ public final class SimulatedLonghorn implements AutoCloseable {
         List<PersistentVolumeClaim> claims = client.persistentVolumeClaims().inAnyNamespace().list().getItems();
         Map<String, PersistentVolumeClaim> byRef = new LinkedHashMap<>();
         claims.forEach(c -> byRef.put(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName(), c));
+        List<ClaimView> views = claims.stream().flatMap(c -> claimView(c).stream()).toList();
         for (PersistentVolume pv : pvs) {
             String pvName = pv.getMetadata().getName();
             String phase = pv.getStatus() == null ? null : pv.getStatus().getPhase();
@@ -889,31 +878,23 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 }
                 continue;
             }
-            PersistentVolumeClaim claim = null;
-            if (ref != null) {
-                claim = byRef.get(ref.getNamespace() + "/" + ref.getName());
-                if (claim != null && ref.getUid() != null && !ref.getUid().isEmpty()
-                        && !ref.getUid().equals(claim.getMetadata().getUid())) {
-                    noteOnce("PV " + pvName + " is reserved for an earlier claim " + ref.getNamespace() + "/" + ref.getName());
-                    continue;
-                }
-            } else {
-                claim = claims.stream().filter(c -> c.getSpec() != null && pvName.equals(c.getSpec().getVolumeName()))
-                        .findFirst().orElse(null);
-            }
-            if (claim == null || (claim.getStatus() != null && "Bound".equals(claim.getStatus().getPhase()))) {
+            if (ref != null && ref(ref.getNamespace(), ref.getName()).isEmpty()) {
                 continue;
             }
-            String wanted = claim.getSpec().getVolumeName();
-            if (wanted != null && !wanted.isEmpty() && !wanted.equals(pvName)) {
+            BindDecision decision = SimulatedLonghornRules.decideBinding(pvView(pv), views, true);
+            if (decision instanceof BindDecision.ReservedForEarlierClaim r) {
+                noteOnce("PV " + pvName + " is reserved for an earlier claim " + r.claim());
                 continue;
             }
-            Optional<String> misfit = misfit(pv, claim);
-            String claimId = claim.getMetadata().getNamespace() + "/" + claim.getMetadata().getName();
-            if (misfit.isPresent()) {
-                noteOnce("PV controller: PV " + pvName + " does not fit claim " + claimId + ": " + misfit.get());
+            if (decision instanceof BindDecision.Misfit m) {
+                noteOnce("PV controller: PV " + pvName + " does not fit claim " + m.claim().ref() + ": " + m.why());
                 continue;
             }
+            if (!(decision instanceof BindDecision.Bind b)) {
+                continue;
+            }
+            String claimId = b.claim().ref().toString();
+            PersistentVolumeClaim claim = byRef.get(claimId);
             note("PV controller: bound claim " + claimId + " to PV " + pvName);
             bind(pv, claim);
         }
@@ -924,28 +905,43 @@ public final class SimulatedLonghorn implements AutoCloseable {
      * equal storage class, enough capacity, every requested access mode offered, same volume mode.
      */
     public static Optional<String> misfit(PersistentVolume pv, PersistentVolumeClaim claim) {
-        String pvClass = Objects.requireNonNullElse(pv.getSpec().getStorageClassName(), "");
-        String claimClass = Objects.requireNonNullElse(claim.getSpec().getStorageClassName(), "");
-        if (!pvClass.equals(claimClass)) {
-            return Optional.of("storage class '" + pvClass + "' != claim's '" + claimClass + "'");
+        return claimView(claim).flatMap(c -> SimulatedLonghornRules.misfit(pvView(pv), c));
+    }
+
+    /** {@code pv} as {@link SimulatedLonghornRules} looks at it. */
+    private static PvView pvView(PersistentVolume pv) {
+        ObjectReference ref = pv.getSpec().getClaimRef();
+        return new PvView(pv.getMetadata().getName(),
+                ref == null ? Optional.empty() : ref(ref.getNamespace(), ref.getName()),
+                ref == null ? "" : Objects.requireNonNullElse(ref.getUid(), ""),
+                Objects.requireNonNullElse(pv.getSpec().getStorageClassName(), ""),
+                Quantities.storage(pv.getSpec().getCapacity()).orElse(0),
+                Objects.requireNonNullElse(pv.getSpec().getAccessModes(), List.of()),
+                Objects.requireNonNullElse(pv.getSpec().getVolumeMode(), "Filesystem"));
+    }
+
+    /** {@code claim} as {@link SimulatedLonghornRules} looks at it; empty for a claim without spec or valid name. */
+    private static Optional<ClaimView> claimView(PersistentVolumeClaim claim) {
+        var spec = claim.getSpec();
+        Optional<PvcRef> ref = ref(claim.getMetadata().getNamespace(), claim.getMetadata().getName());
+        if (spec == null || ref.isEmpty()) {
+            return Optional.empty();
         }
-        long capacity = Quantities.storage(pv.getSpec().getCapacity()).orElse(0);
-        long requested = claim.getSpec().getResources() == null ? 0
-                : Quantities.storage(claim.getSpec().getResources().getRequests()).orElse(0);
-        if (capacity < requested) {
-            return Optional.of("capacity " + capacity + " < requested " + requested);
+        return Optional.of(new ClaimView(ref.get(), Objects.requireNonNullElse(claim.getMetadata().getUid(), ""),
+                Optional.ofNullable(spec.getVolumeName()), claim.getStatus() != null
+                && "Bound".equals(claim.getStatus().getPhase()),
+                Objects.requireNonNullElse(spec.getStorageClassName(), ""),
+                spec.getResources() == null ? 0 : Quantities.storage(spec.getResources().getRequests()).orElse(0),
+                Objects.requireNonNullElse(spec.getAccessModes(), List.of()),
+                Objects.requireNonNullElse(spec.getVolumeMode(), "Filesystem")));
+    }
+
+    private static Optional<PvcRef> ref(String namespace, String name) {
+        try {
+            return Optional.of(PvcRef.of(namespace, name));
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
-        List<String> offered = Objects.requireNonNullElse(pv.getSpec().getAccessModes(), List.of());
-        List<String> wanted = Objects.requireNonNullElse(claim.getSpec().getAccessModes(), List.of());
-        if (!offered.containsAll(wanted)) {
-            return Optional.of("access modes " + offered + " do not include " + wanted);
-        }
-        String pvMode = Objects.requireNonNullElse(pv.getSpec().getVolumeMode(), "Filesystem");
-        String claimMode = Objects.requireNonNullElse(claim.getSpec().getVolumeMode(), "Filesystem");
-        if (!pvMode.equals(claimMode)) {
-            return Optional.of("volume mode " + pvMode + " != claim's " + claimMode);
-        }
-        return Optional.empty();
     }
 
     private void bind(PersistentVolume pv, PersistentVolumeClaim claim) {
@@ -1055,6 +1051,10 @@ public final class SimulatedLonghorn implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static Map<String, Object> condition(Condition c) {
+        return condition(c.type(), c.status(), c.reason(), c.message());
     }
 
     private static Map<String, Object> condition(String type, String status, String reason, String message) {

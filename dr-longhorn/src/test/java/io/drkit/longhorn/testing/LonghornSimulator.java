@@ -25,17 +25,19 @@ import io.drkit.core.model.CompressionMethod;
 import io.drkit.core.model.KubernetesStatus;
 import io.drkit.core.model.LonghornLabels;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.testing.SimulatedLonghornRules;
+import io.drkit.core.testing.SimulatedLonghornRules.BindDecision;
+import io.drkit.core.testing.SimulatedLonghornRules.ClaimView;
+import io.drkit.core.testing.SimulatedLonghornRules.PvView;
+import io.drkit.core.testing.SimulatedLonghornRules.VolumePhase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,8 +159,6 @@ public final class LonghornSimulator implements AutoCloseable {
         long hiddenUntil = -1;
     }
 
-    private enum Phase { NEW, CREATING, ATTACHING, RESTORING, DETACHING, DETACHED, FAULTED, IN_USE }
-
     private static final class SimVol {
         String name;
         String fromBackup = "";
@@ -167,12 +167,12 @@ public final class LonghornSimulator implements AutoCloseable {
         long size;
         int replicas = 3;
         int staleReplicaTimeout = 2880;
-        String accessMode = "rwo";
+        String accessMode = SimulatedLonghornRules.DEFAULT_ACCESS_MODE;
         String dataEngine = "v1";
         String target = "default";
         String created;
         Map<String, String> labels = new TreeMap<>();
-        Phase phase = Phase.DETACHED;
+        VolumePhase phase = VolumePhase.DETACHED;
         int restoreStep;
         boolean restoreFails;
         String pvName = "";
@@ -269,18 +269,10 @@ public final class LonghornSimulator implements AutoCloseable {
     }
 
     private String newBackupVolumeId(String volumeName, String target) {
-        if (!version.hasMultipleTargets()) {
-            return volumeName;
-        }
-        if (randomBackupVolumeNames) {
+        if (version.hasMultipleTargets() && randomBackupVolumeNames) {
             return volumeName + "-" + String.format("%08x", ThreadLocalRandom.current().nextInt() & 0x7fffffff);
         }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest((volumeName + "-" + target).getBytes(StandardCharsets.UTF_8));
-            return volumeName + "-" + HexFormat.of().formatHex(d).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SimulatedLonghornRules.backupVolumeName(volumeName, target, version.hasMultipleTargets());
     }
 
     /**
@@ -367,7 +359,7 @@ public final class LonghornSimulator implements AutoCloseable {
             v.name = name;
             v.size = size;
             v.created = goTime(Instant.parse("2026-05-04T12:00:00Z"));
-            v.labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + "default", "enabled");
+            v.labels.put(SimulatedLonghornRules.DEFAULT_GROUP_LABEL, "enabled");
             volumes.put(name, v);
         }
         return this;
@@ -401,12 +393,12 @@ public final class LonghornSimulator implements AutoCloseable {
             v.name = pvName;
             v.size = 1L << 30;
             v.created = goTime(Instant.parse("2026-05-04T12:00:00Z"));
-            v.phase = Phase.IN_USE;
+            v.phase = VolumePhase.IN_USE;
             v.pvName = pvName;
             v.pvStatus = "Bound";
             v.namespace = pvc.namespace();
             v.pvcName = pvc.name();
-            v.labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + "default", "enabled");
+            v.labels.put(SimulatedLonghornRules.DEFAULT_GROUP_LABEL, "enabled");
             volumes.put(pvName, v);
             pvs.put(pvName, new SimPv(pvName, pvName, "longhorn", "ext4", Optional.of(pvc), "Delete"));
             pvcs.put(pvc, new SimPvc(pvc, pvName, "longhorn"));
@@ -432,7 +424,7 @@ public final class LonghornSimulator implements AutoCloseable {
                 return Optional.empty();
             }
             return Optional.of(new SimVolume(v.name, v.fromBackup, v.size, state(v),
-                    v.phase == Phase.DETACHED || v.phase == Phase.IN_USE, v.phase == Phase.FAULTED,
+                    v.phase.ready(), v.phase == VolumePhase.FAULTED,
                     Map.copyOf(v.labels), v.replicas, v.staleReplicaTimeout, v.accessMode, v.dataEngine, v.createBody));
         }
     }
@@ -1089,29 +1081,26 @@ public final class LonghornSimulator implements AutoCloseable {
             v.backupVolume = u.volumeName();
             v.size = b.data.volumeSize();
             v.labels.put(LonghornLabels.BACKUP_VOLUME, u.volumeName());
-            v.phase = Phase.NEW;
+            v.phase = VolumePhase.NEW;
             v.restoreFails = failingRestores.remove(name);
-            String accessLabel = b.data.labels().getOrDefault(LonghornLabels.VOLUME_ACCESS_MODE, "rwo");
-            v.accessMode = in.path("accessMode").asText("").isEmpty() ? accessLabel : in.path("accessMode").asText();
+            v.accessMode = SimulatedLonghornRules.restoredAccessMode(in.path("accessMode").asText(""), b.data.labels());
         } else {
             v.size = parseSize(in.path("size").asText("0"));
-            v.accessMode = in.path("accessMode").asText("").isEmpty() ? "rwo" : in.path("accessMode").asText();
+            v.accessMode = in.path("accessMode").asText("").isEmpty() ? SimulatedLonghornRules.DEFAULT_ACCESS_MODE
+                    : in.path("accessMode").asText();
         }
-        v.replicas = in.path("numberOfReplicas").asInt(0) == 0 ? 3 : in.path("numberOfReplicas").asInt();
+        v.replicas = SimulatedLonghornRules.replicas(in.path("numberOfReplicas").asInt(0),
+                SimulatedLonghornRules.DEFAULT_REPLICAS);
         v.staleReplicaTimeout = in.path("staleReplicaTimeout").asInt(0);
         if (version.hasDataEngine()) {
             v.dataEngine = in.path("dataEngine").asText("").isEmpty() ? "v1" : in.path("dataEngine").asText();
         }
-        boolean anyJob = false;
         for (JsonNode s : in.path("recurringJobSelector")) {
             String p = s.path("isGroup").asBoolean(false) ? LonghornLabels.RECURRING_JOB_GROUP_PREFIX
                     : LonghornLabels.RECURRING_JOB_PREFIX;
             v.labels.put(p + s.path("name").asText(), "enabled");
-            anyJob = true;
         }
-        if (!anyJob) {
-            v.labels.put(LonghornLabels.RECURRING_JOB_GROUP_PREFIX + "default", "enabled");
-        }
+        SimulatedLonghornRules.addDefaultRecurringJobGroup(v.labels);
         volumes.put(name, v);
         return Reply.json(renderVolume(v));
     }
@@ -1179,11 +1168,15 @@ public final class LonghornSimulator implements AutoCloseable {
         return Reply.json(renderVolume(v));
     }
 
-    /** One GET moves the volume one step along its restore, and lets the PV controller act. */
+    /**
+     * One GET moves the volume one step along its restore ({@link VolumePhase#next}), and lets the PV controller act
+     * ({@link SimulatedLonghornRules#decideBinding}, without its fit check).
+     */
     private void advance(SimVol v) {
-        switch (v.phase) {
+        VolumePhase before = v.phase;
+        v.phase = before.next(v.restoreStep >= restorePolls, v.restoreFails);
+        switch (before) {
             case NEW -> {
-                v.phase = Phase.CREATING;
                 SimBackup b = backups.get(v.backupName);
                 if (b != null) {
                     String ks = b.data.labels().get(LonghornLabels.KUBERNETES_STATUS);
@@ -1195,71 +1188,51 @@ public final class LonghornSimulator implements AutoCloseable {
                     }
                 }
             }
-            case CREATING -> v.phase = Phase.ATTACHING;
-            case ATTACHING -> {
-                v.phase = Phase.RESTORING;
-                v.restoreStep = 1;
-            }
+            case ATTACHING -> v.restoreStep = 1;
             case RESTORING -> {
-                if (v.restoreFails) {
-                    v.phase = Phase.FAULTED;
-                } else if (v.restoreStep >= restorePolls) {
-                    v.phase = Phase.DETACHING;
-                } else {
+                if (v.phase == VolumePhase.RESTORING) {
                     v.restoreStep++;
                 }
             }
-            case DETACHING -> v.phase = Phase.DETACHED;
             default -> {
-                // stable
+                // nothing beyond the phase
             }
         }
         if (!v.pvName.isEmpty() && v.pvStatus.isEmpty()) {
-            v.pvStatus = "Available";
-        } else if (!v.pvName.isEmpty() && v.pvStatus.equals("Available")) {
-            for (SimPvc c : pvcs.values()) {
-                if (c.volumeName().equals(v.pvName)) {
-                    SimPv pv = pvs.get(v.pvName);
-                    pvs.put(pv.name(), new SimPv(pv.name(), pv.volumeHandle(), pv.storageClassName(), pv.fsType(),
-                            Optional.of(c.ref()), pv.reclaimPolicy()));
-                    v.pvStatus = "Bound";
-                    v.namespace = c.ref().namespace();
-                    v.pvcName = c.ref().name();
-                    v.lastPvcRefAt = "";
-                }
+            v.pvStatus = SimulatedLonghornRules.PV_AVAILABLE;
+        } else if (!v.pvName.isEmpty() && v.pvStatus.equals(SimulatedLonghornRules.PV_AVAILABLE)) {
+            SimPv pv = pvs.get(v.pvName);
+            List<ClaimView> claims = pvcs.values().stream().map(c -> new ClaimView(c.ref(), "",
+                    Optional.of(c.volumeName()), false, c.storageClassName(), 0, List.of(), "Filesystem")).toList();
+            PvView view = new PvView(pv.name(), pv.claimRef(), "", pv.storageClassName(), 0, List.of(), "Filesystem");
+            if (SimulatedLonghornRules.decideBinding(view, claims, false) instanceof BindDecision.Bind bind) {
+                PvcRef c = bind.claim().ref();
+                pvs.put(pv.name(), new SimPv(pv.name(), pv.volumeHandle(), pv.storageClassName(), pv.fsType(),
+                        Optional.of(c), pv.reclaimPolicy()));
+                v.pvStatus = SimulatedLonghornRules.BOUND;
+                v.namespace = c.namespace();
+                v.pvcName = c.name();
+                v.lastPvcRefAt = "";
             }
         }
     }
 
-    private String state(SimVol v) {
-        return switch (v.phase) {
-            case NEW -> "";
-            case CREATING -> "creating";
-            case ATTACHING -> "attaching";
-            case RESTORING, IN_USE -> "attached";
-            case DETACHING -> "detaching";
-            case DETACHED, FAULTED -> "detached";
-        };
+    private static String state(SimVol v) {
+        return v.phase.state();
     }
 
     private Map<String, Object> renderVolume(SimVol v) {
         boolean restore = !v.fromBackup.isEmpty();
-        boolean fresh = v.phase == Phase.NEW;
-        boolean restoring = v.phase == Phase.CREATING || v.phase == Phase.ATTACHING || v.phase == Phase.RESTORING;
-        boolean running = v.phase == Phase.RESTORING || v.phase == Phase.IN_USE;
-        String robustness = switch (v.phase) {
-            case NEW -> "";
-            case RESTORING, DETACHING, IN_USE -> "healthy";
-            case FAULTED -> "faulted";
-            default -> "unknown";
-        };
+        boolean fresh = v.phase == VolumePhase.NEW;
+        boolean restoring = v.phase.restoring();
+        boolean running = v.phase == VolumePhase.RESTORING || v.phase == VolumePhase.IN_USE;
+        String robustness = v.phase.robustness();
         Map<String, Object> conditions = new TreeMap<>();
         if (!fresh) {
-            conditions.put("Restore", v.phase == Phase.RESTORING
-                    ? condition("Restore", "True", "RestoreInProgress", "")
-                    : v.phase == Phase.FAULTED
-                    ? condition("Restore", "False", "RestoreFailure", "All replica restore failed and the volume became Faulted")
-                    : condition("Restore", "False", "", ""));
+            SimulatedLonghornRules.Condition restoreCondition = v.phase
+                    .restoreCondition(SimulatedLonghornRules.RESTORE_FAILURE_MESSAGE).orElseThrow();
+            conditions.put(restoreCondition.type(), condition(restoreCondition.type(), restoreCondition.status(),
+                    restoreCondition.reason(), restoreCondition.message()));
             conditions.put("Scheduled", condition("Scheduled", "True", "", ""));
             conditions.put("TooManySnapshots", condition("TooManySnapshots", "False", "", ""));
             conditions.put("WaitForBackingImage", condition("WaitForBackingImage", "False", "", ""));
@@ -1270,27 +1243,28 @@ public final class LonghornSimulator implements AutoCloseable {
         List<Object> replicaList = new ArrayList<>();
         List<Object> controllers = new ArrayList<>();
         List<Object> restoreStatus = new ArrayList<>();
-        if (!fresh && v.phase != Phase.CREATING) {
+        if (!fresh && v.phase != VolumePhase.CREATING) {
             for (int i = 0; i < v.replicas; i++) {
                 replicaList.add(shapes.replica(v.name, i, running));
             }
             controllers.add(shapes.controller(v.name, running,
-                    restore && (v.phase == Phase.DETACHING || v.phase == Phase.DETACHED) ? v.backupName : "",
+                    restore && (v.phase == VolumePhase.DETACHING || v.phase == VolumePhase.DETACHED) ? v.backupName : "",
                     restore ? v.backupName : "", v.size));
         }
-        if (v.phase == Phase.RESTORING || v.phase == Phase.DETACHING) {
-            int progress = v.phase == Phase.DETACHING ? 100 : v.restoreStep * 100 / (restorePolls + 1);
+        if (v.phase == VolumePhase.RESTORING || v.phase == VolumePhase.DETACHING) {
+            int progress = v.phase == VolumePhase.DETACHING ? 100
+                    : SimulatedLonghornRules.percent(v.restoreStep, restorePolls + 1);
             for (int i = 0; i < v.replicas; i++) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> r = (Map<String, Object>) replicaList.get(i);
                 restoreStatus.add(shapes.restoreStatus((String) r.get("name"), Math.min(100, progress + i),
-                        v.phase == Phase.DETACHING ? "complete" : "in_progress", "", v.fromBackup));
+                        v.phase == VolumePhase.DETACHING ? "complete" : "in_progress", "", v.fromBackup));
             }
         }
-        boolean restoreRequired = restore && (restoring || v.phase == Phase.FAULTED);
-        boolean ready = v.phase == Phase.DETACHED || v.phase == Phase.IN_USE;
-        List<String> actions = fresh ? List.of("attach", "detach") : restoring || v.phase == Phase.DETACHING
-                ? BUSY_ACTIONS : v.phase == Phase.FAULTED ? List.of("attach", "detach", "salvage") : DETACHED_ACTIONS;
+        boolean restoreRequired = restore && v.phase.restoreRequired();
+        boolean ready = v.phase.ready();
+        List<String> actions = fresh ? List.of("attach", "detach") : restoring || v.phase == VolumePhase.DETACHING
+                ? BUSY_ACTIONS : v.phase == VolumePhase.FAULTED ? List.of("attach", "detach", "salvage") : DETACHED_ACTIONS;
         return shapes.volume(new LonghornShapes.VolumeView(v.name, v.size, state(v), robustness, ready, restoreRequired,
                 restore && !fresh, v.fromBackup, v.staleReplicaTimeout, v.replicas, v.accessMode, v.dataEngine,
                 v.target, v.created, conditions, ks, replicaList, controllers, restoreStatus, actions));
