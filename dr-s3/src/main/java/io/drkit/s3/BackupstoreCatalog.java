@@ -94,7 +94,8 @@ public final class BackupstoreCatalog implements BackupCatalog {
         Parallel io = Parallel.of("drkit-s3-catalog", b.concurrency).shared().on(b.executor);
         this.skips = new SkipRegistry(b.listener);
         this.discovery = new StoreDiscovery(source, layout, skips, io, b.discovery == Discovery.LEVEL_BY_LEVEL);
-        this.cfgs = new CfgCache(source, layout, target, b.retry, b.metadataPrefixBytes, b.cache, skips);
+        this.cfgs = new CfgCache(source, layout, target, b.retry, b.metadataPrefixBytes, b.cache, b.cacheBudgetBytes,
+                skips);
         this.newest = new NewestBackupSearch(cfgs, discovery, io);
         this.scans = new StoreScan(layout, discovery, cfgs, newest, io);
     }
@@ -257,6 +258,9 @@ public final class BackupstoreCatalog implements BackupCatalog {
         return "BackupstoreCatalog[" + describe() + "]";
     }
 
+    /** Default estimated heap of the cache of parsed cfgs: 32 MiB ({@link Builder#cacheBudgetBytes}). */
+    public static final long DEFAULT_CACHE_BUDGET_BYTES = 32L << 20;
+
     /** Builds {@link BackupstoreCatalog}s. */
     public static final class Builder {
         private final ObjectSource source;
@@ -265,6 +269,7 @@ public final class BackupstoreCatalog implements BackupCatalog {
         private int metadataPrefixBytes = 16 << 10;
         private CatalogListener listener = CatalogListener.NONE;
         private boolean cache = true;
+        private long cacheBudgetBytes = DEFAULT_CACHE_BUDGET_BYTES;
         private Executor executor;
         private Discovery discovery = Discovery.AUTO;
         private ReadRetry retry = ReadRetry.DEFAULT;
@@ -301,6 +306,19 @@ public final class BackupstoreCatalog implements BackupCatalog {
         /** Whether parsed objects are kept and reused while their entity tag is unchanged (default true). */
         public Builder cache(boolean enabled) {
             this.cache = enabled;
+            return this;
+        }
+
+        /**
+         * Estimated heap the cache of parsed cfgs may take (default {@link #DEFAULT_CACHE_BUDGET_BYTES}, 32 MiB: about
+         * 40,000 backup cfgs); beyond it the least recently used are forgotten and read again when next needed, so
+         * memory stays bounded whatever the store's size. 0 keeps nothing, like {@code cache(false)}.
+         */
+        public Builder cacheBudgetBytes(long bytes) {
+            if (bytes < 0) {
+                throw new InvalidInputException("catalog cache budget must not be negative, not " + bytes);
+            }
+            this.cacheBudgetBytes = bytes;
             return this;
         }
 

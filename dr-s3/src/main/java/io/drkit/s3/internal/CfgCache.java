@@ -11,9 +11,7 @@ import io.drkit.s3.BackupstoreLayout;
 import io.drkit.s3.ObjectInfo;
 import io.drkit.s3.ObjectSource;
 import io.drkit.s3.ObjectStream;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a backupstore's {@code volume.cfg} files and backup cfg metadata, and keeps what it parsed with the entity tag
@@ -33,10 +31,50 @@ public final class CfgCache {
     private final int prefixBytes;
     private final boolean cacheEnabled;
     private final SkipRegistry skips;
-    private final Map<String, Cached<VolumeConfig>> volumeCache = new ConcurrentHashMap<>();
-    private final Map<String, Cached<BackupConfig>> backupCache = new ConcurrentHashMap<>();
+    private final CfgLru<Cached<?>> cache;
 
-    private record Cached<T>(ObjectInfo info, T value, SkippedEntry problem) {
+    /**
+     * What is kept of one read: the object's version as the store described it (size, entity tag, modification
+     * second: not its key, which is the cache's key) and the parsed value, or the problem that made it skipped.
+     */
+    private record Cached<T>(long size, String etag, long modifiedSecond, T value, SkippedEntry problem) {
+        Cached(ObjectInfo info, T value, SkippedEntry problem) {
+            this(info.size(), info.etag(), info.lastModified().getEpochSecond(), value, problem);
+        }
+
+        /** Whether {@code listed} is the version this was read from (entity tag, else size and modification time). */
+        boolean sameVersion(ObjectInfo listed) {
+            if (listed == null || listed.size() != size) {
+                return false;
+            }
+            if (!etag.isEmpty() && !listed.etag().isEmpty()) {
+                return etag.equals(listed.etag());
+            }
+            return listed.lastModified().getEpochSecond() == modifiedSecond;
+        }
+
+        long estimatedBytes() {
+            long n = CfgLru.MemoryEstimate.OBJECT + CfgLru.MemoryEstimate.string(etag);
+            if (problem != null) {
+                n += CfgLru.MemoryEstimate.OBJECT + CfgLru.MemoryEstimate.string(problem.location())
+                        + CfgLru.MemoryEstimate.string(problem.detail());
+            }
+            if (value instanceof BackupConfig b) {
+                n += CfgLru.MemoryEstimate.OBJECT + CfgLru.MemoryEstimate.string(b.name())
+                        + CfgLru.MemoryEstimate.string(b.volumeName()) + CfgLru.MemoryEstimate.string(b.snapshotName())
+                        + CfgLru.MemoryEstimate.string(b.snapshotCreatedAt())
+                        + CfgLru.MemoryEstimate.string(b.createdTime())
+                        + CfgLru.MemoryEstimate.string(b.compressionMethod())
+                        + CfgLru.MemoryEstimate.map(b.labels()) + CfgLru.MemoryEstimate.map(b.parameters());
+            } else if (value instanceof VolumeConfig v) {
+                n += 2 * CfgLru.MemoryEstimate.OBJECT + 9 * CfgLru.MemoryEstimate.string("") + CfgLru.MemoryEstimate.string(v.name())
+                        + CfgLru.MemoryEstimate.string(v.createdTime()) + CfgLru.MemoryEstimate.string(v.lastBackupName())
+                        + CfgLru.MemoryEstimate.string(v.lastBackupAt()) + CfgLru.MemoryEstimate.string(v.backingImageName())
+                        + CfgLru.MemoryEstimate.string(v.backingImageChecksum())
+                        + CfgLru.MemoryEstimate.string(v.storageClassName()) + CfgLru.MemoryEstimate.map(v.labels());
+            }
+            return n;
+        }
     }
 
     /**
@@ -45,16 +83,38 @@ public final class CfgCache {
      * @param target      names the backups' URLs
      * @param prefixBytes bytes of a backup cfg read by the first ranged GET
      * @param enabled     whether parsed objects are kept
+     * @param budgetBytes estimated heap the kept objects may take; beyond it the least recently used are forgotten
      */
     public CfgCache(ObjectSource source, BackupstoreLayout layout, BackupTarget target, ReadRetry retry, int prefixBytes,
-                    boolean enabled, SkipRegistry skips) {
+                    boolean enabled, long budgetBytes, SkipRegistry skips) {
         this.source = source;
         this.layout = layout;
         this.target = target;
         this.retry = retry;
         this.prefixBytes = prefixBytes;
-        this.cacheEnabled = enabled;
+        this.cacheEnabled = enabled && budgetBytes > 0;
+        this.cache = new CfgLru<>(cacheEnabled ? budgetBytes : 0, Cached::estimatedBytes);
         this.skips = skips;
+    }
+
+    /** Estimated heap held by the kept objects (never above the budget). */
+    public long estimatedBytes() {
+        return cache.estimatedBytes();
+    }
+
+    /** Objects kept. */
+    public int cachedObjects() {
+        return cache.size();
+    }
+
+    /** Objects forgotten so far to stay within the budget. */
+    public long evictions() {
+        return cache.evictions();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Cached<T> cached(String key) {
+        return (Cached<T>) cache.get(key);
     }
 
     /**
@@ -94,8 +154,8 @@ public final class CfgCache {
     /** Reads (or reuses) one volume.cfg; empty when missing or skipped ({@code named}: bad data and refusals throw). */
     private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed, SkipRegistry.Scan scan, boolean named) {
         String key = layout.volumeCfg(volume);
-        Cached<VolumeConfig> c = cacheEnabled && listed != null ? volumeCache.get(key) : null;
-        if (c != null && sameVersion(c.info(), listed)) {
+        Cached<VolumeConfig> c = cacheEnabled && listed != null ? cached(key) : null;
+        if (c != null && c.sameVersion(listed)) {
             if (c.problem() != null) {
                 skips.skip(c.problem(), scan);
                 return Optional.empty();
@@ -118,13 +178,13 @@ public final class CfgCache {
             v.compression();
             VolumeConfig withName = v.name().isEmpty() ? v.withName(volume) : v;
             withName.toBackupVolume(key); // validates times
-            cache(volumeCache, key, new Cached<>(info, withName, null));
+            cache(key, info, withName, null);
             return Optional.of(withName);
         } catch (NotFoundException e) {
-            volumeCache.remove(key);
+            cache.remove(key);
             return Optional.empty();
         } catch (InvalidBackupDataException e) {
-            invalid(volumeCache, key, info, e, scan);
+            invalid(key, info, e, scan);
             if (named) {
                 throw e;
             }
@@ -146,9 +206,9 @@ public final class CfgCache {
     public Optional<Backup> readBackup(VolumeRef v, String backupName, ObjectInfo listed, SkipRegistry.Scan scan,
                                        boolean named) {
         String key = layout.backupCfg(v.name(), backupName);
-        Cached<BackupConfig> c = cacheEnabled && listed != null ? backupCache.get(key) : null;
+        Cached<BackupConfig> c = cacheEnabled && listed != null ? cached(key) : null;
         BackupConfig cfg;
-        if (c != null && sameVersion(c.info(), listed)) {
+        if (c != null && c.sameVersion(listed)) {
             if (c.problem() != null) {
                 skips.skip(c.problem(), scan);
                 return Optional.empty();
@@ -158,14 +218,14 @@ public final class CfgCache {
             try {
                 ReadResult r = readBackupMetadata(key, backupName, v.name());
                 cfg = r.cfg();
-                cache(backupCache, key, new Cached<>(listed != null ? listed : r.info(), cfg, null));
+                cache(key, listed != null ? listed : r.info(), cfg, null);
             } catch (NotFoundException e) {
-                backupCache.remove(key);
+                cache.remove(key);
                 skips.skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, "vanished between listing and reading: "
                         + e.getMessage()), scan);
                 return Optional.empty();
             } catch (InvalidBackupDataException e) {
-                invalid(backupCache, key, listed, e, scan);
+                invalid(key, listed, e, scan);
                 return Optional.empty();
             } catch (UnavailableException e) {
                 return refused(key, e, named, scan);
@@ -229,10 +289,9 @@ public final class CfgCache {
     }
 
     /** Skips the cfg at {@code key} as invalid, and remembers that until the object changes. */
-    private <T> void invalid(Map<String, Cached<T>> cache, String key, ObjectInfo info, InvalidBackupDataException e,
-                             SkipRegistry.Scan scan) {
+    private void invalid(String key, ObjectInfo info, InvalidBackupDataException e, SkipRegistry.Scan scan) {
         SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.detail());
-        cache(cache, key, new Cached<>(info, null, s));
+        cache(key, info, null, s);
         skips.skip(s, scan);
     }
 
@@ -249,19 +308,9 @@ public final class CfgCache {
         return Optional.empty();
     }
 
-    private static boolean sameVersion(ObjectInfo a, ObjectInfo b) {
-        if (a == null || b == null || a.size() != b.size()) {
-            return false;
-        }
-        if (!a.etag().isEmpty() && !b.etag().isEmpty()) {
-            return a.etag().equals(b.etag());
-        }
-        return a.lastModified().getEpochSecond() == b.lastModified().getEpochSecond();
-    }
-
-    private <T> void cache(Map<String, Cached<T>> cache, String key, Cached<T> c) {
-        if (cacheEnabled && c.info() != null) {
-            cache.put(key, c);
+    private <T> void cache(String key, ObjectInfo info, T value, SkippedEntry problem) {
+        if (cacheEnabled && info != null) {
+            cache.put(key, new Cached<>(info, value, problem));
         }
     }
 }
