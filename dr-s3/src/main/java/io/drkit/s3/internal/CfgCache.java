@@ -32,6 +32,7 @@ public final class CfgCache {
     private final boolean cacheEnabled;
     private final SkipRegistry skips;
     private final CfgLru<Cached<?>> cache;
+    private final SharedMaps maps = new SharedMaps();
 
     /**
      * What is kept of one read: the object's version as the store described it (size, entity tag, modification
@@ -176,7 +177,7 @@ public final class CfgCache {
                         + volume + "'");
             }
             v.compression();
-            VolumeConfig withName = v.name().isEmpty() ? v.withName(volume) : v;
+            VolumeConfig withName = v.withName(volume); // the listed name, shared with the volume's backups
             withName.toBackupVolume(key); // validates times
             cache(key, info, withName, null);
             return Optional.of(withName);
@@ -278,12 +279,11 @@ public final class CfgCache {
             throw new InvalidBackupDataException(key, "cfg names volume '" + cfg.volumeName() + "' but lives under volume "
                     + volume);
         }
-        BackupConfig named = cfg;
-        if (cfg.name().isEmpty() || cfg.volumeName().isEmpty()) {
-            named = new BackupConfig(backupName, volume, cfg.snapshotName(), cfg.snapshotCreatedAt(), cfg.createdTime(),
-                    cfg.size(), cfg.labels(), cfg.parameters(), cfg.incremental(), cfg.compressionMethod(),
-                    cfg.newlyUploadedDataSize(), cfg.reUploadedDataSize(), cfg.hasBlocks());
-        }
+        // the listed names (the volume's shared with its other cfgs) and shared label and parameter maps: a cfg kept
+        // costs little more than what is unique to it
+        BackupConfig named = new BackupConfig(backupName, volume, cfg.snapshotName(), cfg.snapshotCreatedAt(),
+                cfg.createdTime(), cfg.size(), maps.share(cfg.labels()), maps.share(cfg.parameters()), cfg.incremental(),
+                cfg.compressionMethod(), cfg.newlyUploadedDataSize(), cfg.reUploadedDataSize(), cfg.hasBlocks());
         named.toBackup("", 0, key); // validates times, compression, block size
         return new ReadResult(named, info);
     }
