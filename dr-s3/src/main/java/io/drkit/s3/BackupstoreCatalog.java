@@ -311,8 +311,8 @@ public final class BackupstoreCatalog implements BackupCatalog {
 
         /**
          * Estimated heap the cache of parsed cfgs may take (default {@link #DEFAULT_CACHE_BUDGET_BYTES}, 32 MiB: about
-         * 19,000 backup cfgs with a PVC's labels); beyond it the least recently used are forgotten and read again when next needed, so
-         * memory stays bounded whatever the store's size. 0 keeps nothing, like {@code cache(false)}.
+         * 19,000 backup cfgs with a PVC's labels); beyond it the least recently used are forgotten and read again when
+         * next needed, so memory stays bounded whatever the store's size. 0 keeps nothing, like {@code cache(false)}.
          */
         public Builder cacheBudgetBytes(long bytes) {
             if (bytes < 0) {
