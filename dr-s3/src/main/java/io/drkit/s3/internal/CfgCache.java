@@ -55,26 +55,25 @@ public final class CfgCache {
         }
 
         long estimatedBytes() {
-            long n = CfgLru.MemoryEstimate.OBJECT + CfgLru.MemoryEstimate.string(etag);
+            long n = CfgLru.MemoryEstimate.OBJECT + str(etag);
             if (problem != null) {
-                n += CfgLru.MemoryEstimate.OBJECT + CfgLru.MemoryEstimate.string(problem.location())
-                        + CfgLru.MemoryEstimate.string(problem.detail());
+                n += CfgLru.MemoryEstimate.OBJECT + str(problem.location()) + str(problem.detail());
             }
             if (value instanceof BackupConfig b) {
-                n += CfgLru.MemoryEstimate.OBJECT + CfgLru.MemoryEstimate.string(b.name())
-                        + CfgLru.MemoryEstimate.string(b.volumeName()) + CfgLru.MemoryEstimate.string(b.snapshotName())
-                        + CfgLru.MemoryEstimate.string(b.snapshotCreatedAt())
-                        + CfgLru.MemoryEstimate.string(b.createdTime())
-                        + CfgLru.MemoryEstimate.string(b.compressionMethod())
+                n += CfgLru.MemoryEstimate.OBJECT + str(b.name()) + str(b.volumeName()) + str(b.snapshotName())
+                        + str(b.snapshotCreatedAt()) + str(b.createdTime()) + str(b.compressionMethod())
                         + CfgLru.MemoryEstimate.map(b.labels()) + CfgLru.MemoryEstimate.map(b.parameters());
             } else if (value instanceof VolumeConfig v) {
-                n += 2 * CfgLru.MemoryEstimate.OBJECT + 9 * CfgLru.MemoryEstimate.string("") + CfgLru.MemoryEstimate.string(v.name())
-                        + CfgLru.MemoryEstimate.string(v.createdTime()) + CfgLru.MemoryEstimate.string(v.lastBackupName())
-                        + CfgLru.MemoryEstimate.string(v.lastBackupAt()) + CfgLru.MemoryEstimate.string(v.backingImageName())
-                        + CfgLru.MemoryEstimate.string(v.backingImageChecksum())
-                        + CfgLru.MemoryEstimate.string(v.storageClassName()) + CfgLru.MemoryEstimate.map(v.labels());
+                n += 2 * CfgLru.MemoryEstimate.OBJECT + str(v.name()) + str(v.createdTime()) + str(v.lastBackupName())
+                        + str(v.lastBackupAt()) + str(v.backingImageName()) + str(v.backingImageChecksum())
+                        + str(v.compressionMethod()) + str(v.storageClassName()) + str(v.dataEngine())
+                        + CfgLru.MemoryEstimate.map(v.labels());
             }
             return n;
+        }
+
+        private static long str(String s) {
+            return CfgLru.MemoryEstimate.string(s);
         }
     }
 
@@ -282,8 +281,9 @@ public final class CfgCache {
         // the listed names (the volume's shared with its other cfgs) and shared label and parameter maps: a cfg kept
         // costs little more than what is unique to it
         BackupConfig named = new BackupConfig(backupName, volume, cfg.snapshotName(), cfg.snapshotCreatedAt(),
-                cfg.createdTime(), cfg.size(), maps.share(cfg.labels()), maps.share(cfg.parameters()), cfg.incremental(),
-                cfg.compressionMethod(), cfg.newlyUploadedDataSize(), cfg.reUploadedDataSize(), cfg.hasBlocks());
+                cfg.createdTime(), cfg.size(), maps.share(cfg.labels()), maps.share(cfg.parameters()),
+                cfg.incremental(), cfg.compressionMethod(), cfg.newlyUploadedDataSize(), cfg.reUploadedDataSize(),
+                cfg.hasBlocks());
         named.toBackup("", 0, key); // validates times, compression, block size
         return new ReadResult(named, info);
     }
