@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * parser that stops at {@code Blocks}; {@link #newestCompleteBackups()} answers by
  * {@link io.drkit.core.catalog.NewestBackupRule}, using each volume's last-backup pointer only as a hint (2 requests
  * per volume when it is right; cfgs listed as written after the pointer's, or all cfgs when it is empty, stale, in
- * progress or unreadable, are read too); work runs in parallel with bounded concurrency. Parsed objects are cached with their entity tags, so a
- * second {@link #scanAll(CatalogListener)} re-reads only objects that changed.
+ * progress or unreadable, are read too); work runs in parallel with bounded concurrency. Parsed objects are cached with
+ * their entity tags, within an estimated heap budget ({@link Builder#cacheBudgetBytes}), so a second
+ * {@link #scanAll(CatalogListener)} re-reads only objects that changed or that the budget made it forget.
  *
  * <p>Malformed entries never fail a scan: in-progress backups, unreadable or invalid cfgs, invalid names, temporary
  * files, directories without {@code volume.cfg}, system backups and backing images are reported through
