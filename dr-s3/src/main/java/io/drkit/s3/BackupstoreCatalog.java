@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * parser that stops at {@code Blocks}; {@link #newestCompleteBackups()} answers by
  * {@link io.drkit.core.catalog.NewestBackupRule}, using each volume's last-backup pointer only as a hint (2 requests
  * per volume when it is right; cfgs listed as written after the pointer's, or all cfgs when it is empty, stale, in
- * progress or unreadable, are read too); work runs in parallel with bounded concurrency. Parsed objects are cached with their entity tags, so a
- * second {@link #scanAll(CatalogListener)} re-reads only objects that changed.
+ * progress or unreadable, are read too); work runs in parallel with bounded concurrency. Parsed objects are cached with
+ * their entity tags, within an estimated heap budget ({@link Builder#cacheBudgetBytes}), so a second
+ * {@link #scanAll(CatalogListener)} re-reads only objects that changed or that the budget made it forget.
  *
  * <p>Malformed entries never fail a scan: in-progress backups, unreadable or invalid cfgs, invalid names, temporary
  * files, directories without {@code volume.cfg}, system backups and backing images are reported through
@@ -98,7 +99,8 @@ public final class BackupstoreCatalog implements BackupCatalog, ChangeRateSource
         Parallel io = Parallel.of("drkit-s3-catalog", b.concurrency).shared().on(b.executor);
         this.skips = new SkipRegistry(b.listener);
         this.discovery = new StoreDiscovery(source, layout, skips, io, b.discovery == Discovery.LEVEL_BY_LEVEL);
-        this.cfgs = new CfgCache(source, layout, target, b.retry, b.metadataPrefixBytes, b.cache, skips);
+        this.cfgs = new CfgCache(source, layout, target, b.retry, b.metadataPrefixBytes, b.cache, b.cacheBudgetBytes,
+                skips);
         this.newest = new NewestBackupSearch(cfgs, discovery, io);
         this.scans = new StoreScan(layout, discovery, cfgs, newest, io);
         this.changeRates = new BlockListChangeRates(this, source, layout, b.retry);
@@ -272,6 +274,9 @@ public final class BackupstoreCatalog implements BackupCatalog, ChangeRateSource
         return "BackupstoreCatalog[" + describe() + "]";
     }
 
+    /** Default estimated heap of the cache of parsed cfgs: 32 MiB ({@link Builder#cacheBudgetBytes}). */
+    public static final long DEFAULT_CACHE_BUDGET_BYTES = 32L << 20;
+
     /** Builds {@link BackupstoreCatalog}s. */
     public static final class Builder {
         private final ObjectSource source;
@@ -280,6 +285,7 @@ public final class BackupstoreCatalog implements BackupCatalog, ChangeRateSource
         private int metadataPrefixBytes = 16 << 10;
         private CatalogListener listener = CatalogListener.NONE;
         private boolean cache = true;
+        private long cacheBudgetBytes = DEFAULT_CACHE_BUDGET_BYTES;
         private Executor executor;
         private Discovery discovery = Discovery.AUTO;
         private ReadRetry retry = ReadRetry.DEFAULT;
@@ -316,6 +322,19 @@ public final class BackupstoreCatalog implements BackupCatalog, ChangeRateSource
         /** Whether parsed objects are kept and reused while their entity tag is unchanged (default true). */
         public Builder cache(boolean enabled) {
             this.cache = enabled;
+            return this;
+        }
+
+        /**
+         * Estimated heap the cache of parsed cfgs may take (default {@link #DEFAULT_CACHE_BUDGET_BYTES}, 32 MiB: about
+         * 19,000 backup cfgs with a PVC's labels); beyond it the least recently used are forgotten and read again when
+         * next needed, so memory stays bounded whatever the store's size. 0 keeps nothing, like {@code cache(false)}.
+         */
+        public Builder cacheBudgetBytes(long bytes) {
+            if (bytes < 0) {
+                throw new InvalidInputException("catalog cache budget must not be negative, not " + bytes);
+            }
+            this.cacheBudgetBytes = bytes;
             return this;
         }
 

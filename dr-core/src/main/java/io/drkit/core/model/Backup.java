@@ -1,7 +1,7 @@
 package io.drkit.core.model;
 
+import io.drkit.core.util.FrozenMap;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,12 +49,12 @@ public record Backup(String name, String volumeName, Optional<String> snapshotNa
         snapshotName = Objects.requireNonNullElse(snapshotName, Optional.<String>empty()).filter(s -> !s.isEmpty());
         snapshotCreatedAt = Objects.requireNonNullElse(snapshotCreatedAt, Optional.empty());
         completedAt = Objects.requireNonNullElse(completedAt, Optional.empty());
-        labels = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(labels, Map.of())));
+        labels = FrozenMap.copyOf(labels);
         state = Objects.requireNonNullElse(state, BackupState.UNKNOWN);
         compression = Objects.requireNonNullElse(compression, CompressionMethod.GZIP);
         blockSize = blockSize <= 0 ? DEFAULT_BLOCK_SIZE : blockSize;
         url = Objects.requireNonNullElse(url, Optional.empty());
-        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(parameters, Map.of())));
+        parameters = FrozenMap.copyOf(parameters);
         error = Objects.requireNonNullElse(error, Optional.<String>empty()).filter(s -> !s.isEmpty());
     }
 

@@ -1,7 +1,7 @@
 package io.drkit.core.model;
 
+import io.drkit.core.util.FrozenMap;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +37,7 @@ public record BackupVolume(String name, long size, Map<String, String> labels, O
     /** Validates and copies. */
     public BackupVolume {
         Objects.requireNonNull(name, "name");
-        labels = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(labels, Map.of())));
+        labels = FrozenMap.copyOf(labels);
         createdAt = Objects.requireNonNullElse(createdAt, Optional.empty());
         lastBackupName = Objects.requireNonNullElse(lastBackupName, Optional.<String>empty()).filter(s -> !s.isEmpty());
         lastBackupAt = Objects.requireNonNullElse(lastBackupAt, Optional.empty());

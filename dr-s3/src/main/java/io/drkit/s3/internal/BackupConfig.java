@@ -5,11 +5,11 @@ import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupState;
 import io.drkit.core.model.BackupUrl;
 import io.drkit.core.model.CompressionMethod;
+import io.drkit.core.util.FrozenMap;
 import io.drkit.core.util.Sizes;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The metadata of a {@code backup_<name>.cfg} (Longhorn's {@code backupstore.Backup} without {@code Blocks}), with
@@ -44,8 +44,8 @@ public record BackupConfig(String name, String volumeName, String snapshotName, 
         snapshotName = Objects.requireNonNullElse(snapshotName, "");
         snapshotCreatedAt = Objects.requireNonNullElse(snapshotCreatedAt, "");
         createdTime = Objects.requireNonNullElse(createdTime, "");
-        labels = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(labels, Map.of())));
-        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(parameters, Map.of())));
+        labels = FrozenMap.copyOf(labels);
+        parameters = FrozenMap.copyOf(parameters);
         compressionMethod = compressionMethod == null || compressionMethod.isEmpty() ? "gzip" : compressionMethod;
     }
 
@@ -89,13 +89,12 @@ public record BackupConfig(String name, String volumeName, String snapshotName, 
      * @throws InvalidBackupDataException when a time, the compression or the block size is malformed
      */
     public Backup toBackup(BackupUrl url, long volumeSize, String location) {
-        return Backup.builder(name, volumeName)
-                .snapshotName(snapshotName)
-                .snapshotCreatedAt(CfgParser.time(snapshotCreatedAt, "SnapshotCreatedAt", location).orElse(null))
-                .completedAt(CfgParser.time(createdTime, "CreatedTime", location).orElse(null))
-                .size(size).volumeSize(volumeSize).labels(labels)
-                .state(inProgress() ? BackupState.IN_PROGRESS : BackupState.COMPLETED)
-                .compression(compression()).blockSize(blockSize(location)).url(url).parameters(parameters)
-                .build();
+        // the canonical constructor, not the builder: it keeps (shares) these already immutable maps instead of
+        // copying them, so the backups of a volume hold one copy of their common labels
+        return new Backup(name, volumeName, Optional.of(snapshotName),
+                CfgParser.time(snapshotCreatedAt, "SnapshotCreatedAt", location),
+                CfgParser.time(createdTime, "CreatedTime", location), size, volumeSize, labels,
+                inProgress() ? BackupState.IN_PROGRESS : BackupState.COMPLETED, compression(), blockSize(location),
+                Optional.ofNullable(url), parameters, Optional.empty());
     }
 }

@@ -11,9 +11,7 @@ import io.drkit.s3.BackupstoreLayout;
 import io.drkit.s3.ObjectInfo;
 import io.drkit.s3.ObjectSource;
 import io.drkit.s3.ObjectStream;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a backupstore's {@code volume.cfg} files and backup cfg metadata, and keeps what it parsed with the entity tag
@@ -33,10 +31,50 @@ public final class CfgCache {
     private final int prefixBytes;
     private final boolean cacheEnabled;
     private final SkipRegistry skips;
-    private final Map<String, Cached<VolumeConfig>> volumeCache = new ConcurrentHashMap<>();
-    private final Map<String, Cached<BackupConfig>> backupCache = new ConcurrentHashMap<>();
+    private final CfgLru<Cached<?>> cache;
+    private final SharedMaps maps = new SharedMaps();
 
-    private record Cached<T>(ObjectInfo info, T value, SkippedEntry problem) {
+    /**
+     * What is kept of one read: the object's version as the store described it (size, entity tag, modification
+     * second: not its key, which is the cache's key) and the parsed value, or the problem that made it skipped.
+     */
+    private record Cached<T>(long size, String etag, long modifiedSecond, T value, SkippedEntry problem) {
+        Cached(ObjectInfo info, T value, SkippedEntry problem) {
+            this(info.size(), info.etag(), info.lastModified().getEpochSecond(), value, problem);
+        }
+
+        /** Whether {@code listed} is the version this was read from (entity tag, else size and modification time). */
+        boolean sameVersion(ObjectInfo listed) {
+            if (listed == null || listed.size() != size) {
+                return false;
+            }
+            if (!etag.isEmpty() && !listed.etag().isEmpty()) {
+                return etag.equals(listed.etag());
+            }
+            return listed.lastModified().getEpochSecond() == modifiedSecond;
+        }
+
+        long estimatedBytes() {
+            long n = CfgLru.MemoryEstimate.OBJECT + str(etag);
+            if (problem != null) {
+                n += CfgLru.MemoryEstimate.OBJECT + str(problem.location()) + str(problem.detail());
+            }
+            if (value instanceof BackupConfig b) {
+                n += CfgLru.MemoryEstimate.OBJECT + str(b.name()) + str(b.volumeName()) + str(b.snapshotName())
+                        + str(b.snapshotCreatedAt()) + str(b.createdTime()) + str(b.compressionMethod())
+                        + CfgLru.MemoryEstimate.map(b.labels()) + CfgLru.MemoryEstimate.map(b.parameters());
+            } else if (value instanceof VolumeConfig v) {
+                n += 2 * CfgLru.MemoryEstimate.OBJECT + str(v.name()) + str(v.createdTime()) + str(v.lastBackupName())
+                        + str(v.lastBackupAt()) + str(v.backingImageName()) + str(v.backingImageChecksum())
+                        + str(v.compressionMethod()) + str(v.storageClassName()) + str(v.dataEngine())
+                        + CfgLru.MemoryEstimate.map(v.labels());
+            }
+            return n;
+        }
+
+        private static long str(String s) {
+            return CfgLru.MemoryEstimate.string(s);
+        }
     }
 
     /**
@@ -45,16 +83,38 @@ public final class CfgCache {
      * @param target      names the backups' URLs
      * @param prefixBytes bytes of a backup cfg read by the first ranged GET
      * @param enabled     whether parsed objects are kept
+     * @param budgetBytes estimated heap the kept objects may take; beyond it the least recently used are forgotten
      */
     public CfgCache(ObjectSource source, BackupstoreLayout layout, BackupTarget target, ReadRetry retry, int prefixBytes,
-                    boolean enabled, SkipRegistry skips) {
+                    boolean enabled, long budgetBytes, SkipRegistry skips) {
         this.source = source;
         this.layout = layout;
         this.target = target;
         this.retry = retry;
         this.prefixBytes = prefixBytes;
-        this.cacheEnabled = enabled;
+        this.cacheEnabled = enabled && budgetBytes > 0;
+        this.cache = new CfgLru<>(cacheEnabled ? budgetBytes : 0, Cached::estimatedBytes);
         this.skips = skips;
+    }
+
+    /** Estimated heap held by the kept objects (never above the budget). */
+    public long estimatedBytes() {
+        return cache.estimatedBytes();
+    }
+
+    /** Objects kept. */
+    public int cachedObjects() {
+        return cache.size();
+    }
+
+    /** Objects forgotten so far to stay within the budget. */
+    public long evictions() {
+        return cache.evictions();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Cached<T> cached(String key) {
+        return (Cached<T>) cache.get(key);
     }
 
     /**
@@ -94,8 +154,8 @@ public final class CfgCache {
     /** Reads (or reuses) one volume.cfg; empty when missing or skipped ({@code named}: bad data and refusals throw). */
     private Optional<VolumeConfig> readVolume(String volume, ObjectInfo listed, SkipRegistry.Scan scan, boolean named) {
         String key = layout.volumeCfg(volume);
-        Cached<VolumeConfig> c = cacheEnabled && listed != null ? volumeCache.get(key) : null;
-        if (c != null && sameVersion(c.info(), listed)) {
+        Cached<VolumeConfig> c = cacheEnabled && listed != null ? cached(key) : null;
+        if (c != null && c.sameVersion(listed)) {
             if (c.problem() != null) {
                 skips.skip(c.problem(), scan);
                 return Optional.empty();
@@ -116,15 +176,15 @@ public final class CfgCache {
                         + volume + "'");
             }
             v.compression();
-            VolumeConfig withName = v.name().isEmpty() ? v.withName(volume) : v;
+            VolumeConfig withName = v.withName(volume); // the listed name, shared with the volume's backups
             withName.toBackupVolume(key); // validates times
-            cache(volumeCache, key, new Cached<>(info, withName, null));
+            cache(key, info, withName, null);
             return Optional.of(withName);
         } catch (NotFoundException e) {
-            volumeCache.remove(key);
+            cache.remove(key);
             return Optional.empty();
         } catch (InvalidBackupDataException e) {
-            invalid(volumeCache, key, info, e, scan);
+            invalid(key, info, e, scan);
             if (named) {
                 throw e;
             }
@@ -146,9 +206,9 @@ public final class CfgCache {
     public Optional<Backup> readBackup(VolumeRef v, String backupName, ObjectInfo listed, SkipRegistry.Scan scan,
                                        boolean named) {
         String key = layout.backupCfg(v.name(), backupName);
-        Cached<BackupConfig> c = cacheEnabled && listed != null ? backupCache.get(key) : null;
+        Cached<BackupConfig> c = cacheEnabled && listed != null ? cached(key) : null;
         BackupConfig cfg;
-        if (c != null && sameVersion(c.info(), listed)) {
+        if (c != null && c.sameVersion(listed)) {
             if (c.problem() != null) {
                 skips.skip(c.problem(), scan);
                 return Optional.empty();
@@ -158,14 +218,14 @@ public final class CfgCache {
             try {
                 ReadResult r = readBackupMetadata(key, backupName, v.name());
                 cfg = r.cfg();
-                cache(backupCache, key, new Cached<>(listed != null ? listed : r.info(), cfg, null));
+                cache(key, listed != null ? listed : r.info(), cfg, null);
             } catch (NotFoundException e) {
-                backupCache.remove(key);
+                cache.remove(key);
                 skips.skip(new SkippedEntry(key, SkippedEntry.Reason.UNREADABLE, "vanished between listing and reading: "
                         + e.getMessage()), scan);
                 return Optional.empty();
             } catch (InvalidBackupDataException e) {
-                invalid(backupCache, key, listed, e, scan);
+                invalid(key, listed, e, scan);
                 return Optional.empty();
             } catch (UnavailableException e) {
                 return refused(key, e, named, scan);
@@ -218,21 +278,20 @@ public final class CfgCache {
             throw new InvalidBackupDataException(key, "cfg names volume '" + cfg.volumeName() + "' but lives under volume "
                     + volume);
         }
-        BackupConfig named = cfg;
-        if (cfg.name().isEmpty() || cfg.volumeName().isEmpty()) {
-            named = new BackupConfig(backupName, volume, cfg.snapshotName(), cfg.snapshotCreatedAt(), cfg.createdTime(),
-                    cfg.size(), cfg.labels(), cfg.parameters(), cfg.incremental(), cfg.compressionMethod(),
-                    cfg.newlyUploadedDataSize(), cfg.reUploadedDataSize(), cfg.hasBlocks());
-        }
+        // the listed names (the volume's shared with its other cfgs) and shared label and parameter maps: a cfg kept
+        // costs little more than what is unique to it
+        BackupConfig named = new BackupConfig(backupName, volume, cfg.snapshotName(), cfg.snapshotCreatedAt(),
+                cfg.createdTime(), cfg.size(), maps.share(cfg.labels()), maps.share(cfg.parameters()),
+                cfg.incremental(), cfg.compressionMethod(), cfg.newlyUploadedDataSize(), cfg.reUploadedDataSize(),
+                cfg.hasBlocks());
         named.toBackup(null, 0, key); // validates times, compression, block size
         return new ReadResult(named, info);
     }
 
     /** Skips the cfg at {@code key} as invalid, and remembers that until the object changes. */
-    private <T> void invalid(Map<String, Cached<T>> cache, String key, ObjectInfo info, InvalidBackupDataException e,
-                             SkipRegistry.Scan scan) {
+    private void invalid(String key, ObjectInfo info, InvalidBackupDataException e, SkipRegistry.Scan scan) {
         SkippedEntry s = new SkippedEntry(key, SkippedEntry.Reason.INVALID_DATA, e.detail());
-        cache(cache, key, new Cached<>(info, null, s));
+        cache(key, info, null, s);
         skips.skip(s, scan);
     }
 
@@ -249,19 +308,9 @@ public final class CfgCache {
         return Optional.empty();
     }
 
-    private static boolean sameVersion(ObjectInfo a, ObjectInfo b) {
-        if (a == null || b == null || a.size() != b.size()) {
-            return false;
-        }
-        if (!a.etag().isEmpty() && !b.etag().isEmpty()) {
-            return a.etag().equals(b.etag());
-        }
-        return a.lastModified().getEpochSecond() == b.lastModified().getEpochSecond();
-    }
-
-    private <T> void cache(Map<String, Cached<T>> cache, String key, Cached<T> c) {
-        if (cacheEnabled && c.info() != null) {
-            cache.put(key, c);
+    private <T> void cache(String key, ObjectInfo info, T value, SkippedEntry problem) {
+        if (cacheEnabled && info != null) {
+            cache.put(key, new Cached<>(info, value, problem));
         }
     }
 }

@@ -2,8 +2,7 @@ package io.drkit.s3.internal;
 
 import io.drkit.core.model.BackupVolume;
 import io.drkit.core.model.CompressionMethod;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.drkit.core.util.FrozenMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,7 +30,7 @@ public record VolumeConfig(String name, long size, Map<String, String> labels, S
     /** Replaces nulls with Longhorn's defaults and copies the labels. */
     public VolumeConfig {
         name = Objects.requireNonNullElse(name, "");
-        labels = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNullElse(labels, Map.of())));
+        labels = FrozenMap.copyOf(labels);
         createdTime = Objects.requireNonNullElse(createdTime, "");
         lastBackupName = Objects.requireNonNullElse(lastBackupName, "");
         lastBackupAt = Objects.requireNonNullElse(lastBackupAt, "");
