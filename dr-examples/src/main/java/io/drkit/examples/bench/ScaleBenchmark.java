@@ -23,6 +23,7 @@ import io.drkit.s3.testing.EmbeddedS3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -199,8 +200,15 @@ public final class ScaleBenchmark {
         return files;
     }
 
-    /** Writes {@code volumes} copies of the template volume into S3Proxy's directory of a bucket; returns the files. */
+    /**
+     * Writes {@code volumes} copies of the template volume into S3Proxy's directory of a bucket; returns the files.
+     * Each file gets the last-modified time Longhorn's writes would have given it (a backup cfg when its backup
+     * completed, {@code volume.cfg} after the newest backup): S3 listings carry it and the newest-backup search uses
+     * it, so files copied within one second would make every backup cfg a candidate and measure a copied bucket's
+     * worst case instead of a store Longhorn wrote.
+     */
     private static long populate(Path bucketDir, int volumes, Map<String, byte[]> template) {
+        int backups = (int) template.keySet().stream().filter(k -> k.endsWith(".cfg") && k.contains("backup_")).count();
         BackupstoreLayout layout = BackupstoreLayout.of(BackupTarget.parse("s3://x@us-east-1/"));
         List<Integer> indexes = IntStream.range(0, volumes).boxed().toList();
         Parallel.of("bench-populate", 4).map("writing the scale benchmark store", indexes, Cancellation.none(),
@@ -214,10 +222,24 @@ public final class ScaleBenchmark {
                                 .replace(TEMPLATE_BACKUP_PREFIX, prefix);
                         Files.createDirectories(file.getParent());
                         Files.writeString(file, text);
+                        Files.setLastModifiedTime(file, FileTime.from(writtenAt(f.getKey(), backups)));
                     }
                     return null;
                 });
         return (long) volumes * template.size();
+    }
+
+    /** When Longhorn would have written the template file {@code relative} of a volume with {@code backups} backups. */
+    private static Instant writtenAt(String relative, int backups) {
+        String file = relative.substring(relative.lastIndexOf('/') + 1);
+        if (file.startsWith("backup_" + TEMPLATE_BACKUP_PREFIX) && file.endsWith(".cfg")) {
+            long b = Long.parseLong(file.substring(("backup_" + TEMPLATE_BACKUP_PREFIX).length(), file.length() - 4), 16);
+            return T0.plusSeconds(86_400L * b + 60);
+        }
+        if (file.equals("volume.cfg")) {
+            return T0.plusSeconds(86_400L * backups + 120);
+        }
+        return T0;
     }
 
     private static String volumeName(int i) {
