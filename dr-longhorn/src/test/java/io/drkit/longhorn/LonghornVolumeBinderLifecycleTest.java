@@ -214,7 +214,9 @@ class LonghornVolumeBinderLifecycleTest {
         volumeStep(Scenario.STARTED, ok(v, "volume-restoring.json"), null);
         RestoreStep s = step(false);
 
-        assertThatThrownBy(() -> binder.bind(s, ctx(s, Duration.ofMillis(300), BindListener.NONE)))
+        // the deadline covers the reads and the create too: long enough that a loaded machine still reaches the wait
+        // (300 ms once ran out while creating the volume, at load average 24 on 2 cores), and the wait never ends
+        assertThatThrownBy(() -> binder.bind(s, ctx(s, Duration.ofSeconds(3), BindListener.NONE)))
                 .isInstanceOf(DrTimeoutException.class).hasMessageContaining("restore of Longhorn volume restored-db");
         wm.verify(0, postRequestedFor(urlEqualTo(VOLUME + "?action=pvCreate")));
     }

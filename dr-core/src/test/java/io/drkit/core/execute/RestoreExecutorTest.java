@@ -32,6 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RestoreExecutorTest {
+    /**
+     * The step timeout of the tests where one step hangs: the other steps must finish within it, so it leaves room for
+     * a loaded machine (300 ms once failed a healthy first step while classes loaded at load average 24 on 2 cores).
+     */
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(2);
+
     private static final PvcRef A = PvcRef.of("apps", "a");
     private static final PvcRef B = PvcRef.of("apps", "b");
     private static final PvcRef C = PvcRef.of("apps", "c");
@@ -152,7 +158,7 @@ class RestoreExecutorTest {
     @Test
     void aStepThatExceedsItsTimeoutFailsWithATimeoutAndOthersGoOn() {
         InMemoryVolumeBinder binder = new InMemoryVolumeBinder().hangAt(B, BindPhase.RESTORING);
-        ExecutionReport report = RestoreExecutor.builder().binder(binder).stepTimeout(Duration.ofMillis(300)).build()
+        ExecutionReport report = RestoreExecutor.builder().binder(binder).stepTimeout(STEP_TIMEOUT).build()
                 .execute(plan());
         assertThat(outcomes(report)).containsEntry(A, StepOutcome.RESTORED).containsEntry(B, StepOutcome.FAILED)
                 .containsEntry(C, StepOutcome.RESTORED);
@@ -199,7 +205,7 @@ class RestoreExecutorTest {
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
         InMemoryVolumeBinder memory = new InMemoryVolumeBinder();
         ExecutionReport report = RestoreExecutor.builder().binder(blockingOutsideTheContext(memory, A, threads))
-                .parallelism(1).stepTimeout(Duration.ofMillis(300)).build().execute(plan());
+                .parallelism(1).stepTimeout(STEP_TIMEOUT).build().execute(plan());
         assertThat(threads).as("parallelism 1 on Parallel: the caller runs every step")
                 .containsOnly(Thread.currentThread().getName()).hasSize(3);
         assertThat(outcomes(report)).containsEntry(A, StepOutcome.FAILED).containsEntry(B, StepOutcome.RESTORED)
