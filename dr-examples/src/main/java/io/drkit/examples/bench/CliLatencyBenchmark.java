@@ -90,7 +90,7 @@ public final class CliLatencyBenchmark {
                             median(t) / base, classes[0], classes[1]);
                 }
             }
-            System.out.printf(Locale.ROOT, "%nRerun: java -cp %s %s --jar %s --jsa %s --runs %d%n", jar,
+            System.out.printf(Locale.ROOT, "%nRerun: java -cp dr-examples/target/dr-examples.jar %s --jar %s --jsa %s --runs %d%n",
                     CliLatencyBenchmark.class.getName(), jar, jsa, runs);
         } finally {
             Trees.delete(work);

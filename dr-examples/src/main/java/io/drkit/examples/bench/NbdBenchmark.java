@@ -124,7 +124,7 @@ public final class NbdBenchmark {
                 Trees.delete(out);
             }
             print(loop, linkMbit > 0 ? link : null, linkMbit, cli, size, blockSize, concurrency, nbdcopy);
-            System.out.printf(Locale.ROOT, "%nRerun: java -Xmx256m -cp dr-examples/target/dr.jar %s --size-mib %d "
+            System.out.printf(Locale.ROOT, "%nRerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar %s --size-mib %d "
                     + "--block-mib %d --codec %s --concurrency %d --rounds %d --link-mbit %d%n", NbdBenchmark.class.getName(),
                     sizeMib, blockMib, codec.wireName(), concurrency, rounds, linkMbit);
         } finally {

@@ -102,7 +102,7 @@ public final class RestoreBenchmark {
                     + "included | largest live heap after a GC |");
             System.out.println("|---|---|---|---|");
             heapRows.forEach(System.out::println);
-            System.out.printf(Locale.ROOT, "%nRerun: java -Xmx256m -cp dr-examples/target/dr.jar %s --size-mib %d "
+            System.out.printf(Locale.ROOT, "%nRerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar %s --size-mib %d "
                     + "--block-mib %d --concurrency %d --codecs %s --rounds %d --link-mbit %d%n", RestoreBenchmark.class.getName(),
                     sizeMib, blockMib, concurrency, codecs, rounds, linkMbit);
         } finally {

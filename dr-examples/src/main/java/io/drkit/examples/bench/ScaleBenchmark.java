@@ -282,7 +282,7 @@ public final class ScaleBenchmark {
             growth("full scan", first.scan(), first.volumes(), last.scan(), last.volumes());
             growth("plan --all", first.plan(), first.volumes(), last.plan(), last.volumes());
         }
-        System.out.printf(Locale.ROOT, "%nMax heap %d MiB. Rerun: java -Xmx256m -cp dr-examples/target/dr.jar %s %s%n",
+        System.out.printf(Locale.ROOT, "%nMax heap %d MiB. Rerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar %s %s%n",
                 Runtime.getRuntime().maxMemory() >> 20, ScaleBenchmark.class.getName(),
                 args.length == 0 ? "--series 1000,2500,5000,10000 --backups 20 --concurrency " + concurrency
                         + " --baseline-up-to " + baselineUpTo : String.join(" ", args));

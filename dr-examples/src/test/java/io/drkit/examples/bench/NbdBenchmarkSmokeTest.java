@@ -26,6 +26,6 @@ class NbdBenchmarkSmokeTest {
                 .contains("| **full restore to a file** (2 workers")
                 .contains("| full verification (`dr verify --level full`), image MiB/s |")
                 .containsPattern("\\| `dr serve-nbd` in a new JVM to the first 4 KiB read [^|]*\\| \\d+\\.\\d+ s \\|")
-                .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr.jar io.drkit.examples.bench.NbdBenchmark");
+                .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar io.drkit.examples.bench.NbdBenchmark");
     }
 }

@@ -26,6 +26,6 @@ class RestoreBenchmarkSmokeTest {
                 .contains("| gzip | loopback: **dr-s3 restore to a file, 2 workers**")
                 .contains("800 Mbit/s link: (a) plain parallel download").contains("largest live heap after a GC")
                 .contains("cores busy ((user+sys)/wall)").contains("CPU-bound ceiling on")
-                .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr.jar io.drkit.examples.bench.RestoreBenchmark");
+                .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar io.drkit.examples.bench.RestoreBenchmark");
     }
 }

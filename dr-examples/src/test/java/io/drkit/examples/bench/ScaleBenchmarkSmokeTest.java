@@ -26,6 +26,6 @@ class ScaleBenchmarkSmokeTest {
                 .contains("| 8 x 3 | `dr plan --all --offline`")
                 .contains("| 8 x 3 | baseline: full scan as Longhorn's manager does it (sequential) |")
                 .contains("Growth from 4 to 8 volumes")
-                .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr.jar io.drkit.examples.bench.ScaleBenchmark");
+                .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar io.drkit.examples.bench.ScaleBenchmark");
     }
 }
