@@ -61,16 +61,18 @@ final class LonghornReadiness {
                 }
                 return;
             }
-            if (waited.compareTo(config.startupWait()) >= 0) {
-                throw new UnavailableException("gave up waiting for " + missing.get() + " after "
-                        + ProgressLog.seconds(waited) + " (" + DrOptions.STARTUP_WAIT.key().orElseThrow() + "="
-                        + config.startupWait() + "); Longhorn is not ready in this cluster yet");
-            }
+            // What is missing is said before the wait can end, so that even a first check that outlasts a short wait
+            // (a slow API server) leaves the line an operator looks for in the Job's log.
             if (!missing.get().equals(last) || !now.isBefore(lastLine.plus(LINE_EVERY))) {
                 log.line("startup: waiting for " + missing.get() + " (" + ProgressLog.seconds(waited) + " of at most "
                         + config.startupWait() + ")");
                 last = missing.get();
                 lastLine = now;
+            }
+            if (waited.compareTo(config.startupWait()) >= 0) {
+                throw new UnavailableException("gave up waiting for " + missing.get() + " after "
+                        + ProgressLog.seconds(waited) + " (" + DrOptions.STARTUP_WAIT.key().orElseThrow() + "="
+                        + config.startupWait() + "); Longhorn is not ready in this cluster yet");
             }
             cancellation.throwIfCancelled("wait for Longhorn");
             Duration left = config.startupWait().minus(waited);
