@@ -81,11 +81,27 @@ public final class DrCli implements Callable<Integer> {
     public static int run(CliContext context, String... args) {
         PrintStream out = Terminal.safe(context.out());
         PrintStream err = Terminal.safe(context.err());
+        try {
+            return commandLine(context, out, err).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * The whole command tree on {@code context}, writing to {@code out} and {@code err} (already {@link Terminal#safe}),
+     * with the error handlers of {@link #run}. Help is plain text without ANSI colours, 80 columns wide, whether or not
+     * there is a terminal: both streams escape control characters, so colour codes would show as {@code \u001b[1m};
+     * and {@link DrMain} prints help pages recorded at build time ({@link HelpPages}), which must read the same.
+     */
+    static CommandLine commandLine(CliContext context, PrintStream out, PrintStream err) {
         CliContext safe = new CliContext(out, err, context.env(), context.kubernetes(), context.terminal(),
                 context.clock());
         DrCli cli = new DrCli(safe, context.err());
         CommandLine cmd = new CommandLine(cli);
         CliOptions.install(cmd);
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -102,12 +118,7 @@ public final class DrCli implements Callable<Integer> {
             e.getCommandLine().usage(err);
             return ExitCodes.USAGE;
         });
-        try {
-            return cmd.execute(args);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return cmd;
     }
 
     /**
@@ -123,7 +134,7 @@ public final class DrCli implements Callable<Integer> {
         return run(system, args);
     }
 
-    /** Entry point of {@code java -jar dr.jar}. */
+    /** Entry point without the help pages of {@link DrMain} (which starts {@code java -jar dr.jar}). */
     public static void main(String... args) {
         System.exit(runProcess(args));
     }
