@@ -6,6 +6,7 @@ import io.drkit.core.DrException;
 import io.drkit.core.bind.BindResult;
 import io.drkit.core.bind.StepOutcome;
 import io.drkit.core.model.PvcRef;
+import io.drkit.core.util.Errors;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -130,10 +131,10 @@ public sealed interface StepResult permits StepResult.Succeeded, StepResult.Skip
             return StepOutcome.FAILED;
         }
 
-        /** The error's message (its class name when it has none). */
+        /** The error's message; when it has none, the kind of error in words ({@link Errors#describe}). */
         @Override
         public String detail() {
-            return cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+            return Errors.describe(cause);
         }
 
         /** The dr-core exception's simple name, or {@code UnexpectedError} for anything else. */

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Benchmark of the {@code dr} CLI's latency as an operator sees it: whole-process wall time of {@code dr --help} and
- * {@code dr volumes} on the drill's store ({@link HomelabStore}, a directory store), each run as a fresh JVM, N runs
+ * Benchmark of the {@code dr} CLI's latency as an operator sees it: whole-process wall time of {@code dr --help},
+ * {@code dr volumes --help} (both printed by {@code DrMain} from the pages recorded at build time, through the jar's
+ * Main-Class as the {@code dr} launcher runs it) and {@code dr volumes} on the drill's store ({@link HomelabStore}, a directory store), each run as a fresh JVM, N runs
  * per variant after a warm-up, variants interleaved run by run (A B C A B C ...) so that a drifting machine affects
  * them alike; median, minimum and maximum, and the classes each command loads (total, and how many came from a
  * class-data-sharing archive), counted with {@code -Xlog:class+load}. Variants:
@@ -60,6 +61,7 @@ public final class CliLatencyBenchmark {
             HomelabStore.writeDirectory(store);
             Map<String, List<String>> commands = new LinkedHashMap<>();
             commands.put("dr --help", List.of("--help"));
+            commands.put("dr volumes --help", List.of("volumes", "--help"));
             commands.put("dr volumes (the drill's store)", List.of("volumes", "--backupstore", store.toString()));
             System.out.printf(Locale.ROOT, "# dr CLI latency: %d runs per variant after 1 warm-up, %d cores, Java %s, "
                             + "jar %d MB%n%n", runs, Runtime.getRuntime().availableProcessors(),

@@ -8,6 +8,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,12 +25,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dr", mixinStandardHelpOptions = true, version = "dr (drkit) 0.1.0",
         description = "Disaster recovery for Kubernetes clusters that keep their data on Longhorn.",
-        subcommands = {VolumesCommand.class, BackupsCommand.class, PlanCommand.class, ApplyCommand.class,
-            RestoreCommand.class, VerifyCommand.class, RestoreToFileCommand.class, ServeNbdCommand.class,
-            AuditCommand.class, PolicyCommand.class, LintCommand.class, DrillCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class DrCli implements Callable<Integer> {
+    /** The commands, in the order help lists them (added by {@link #commandLine}, not by the annotation). */
+    static final List<Class<?>> COMMANDS = List.of(VolumesCommand.class, BackupsCommand.class, PlanCommand.class,
+            ApplyCommand.class, RestoreCommand.class, VerifyCommand.class, RestoreToFileCommand.class,
+            ServeNbdCommand.class, AuditCommand.class, PolicyCommand.class, LintCommand.class, DrillCommand.class,
+            CompletionCommand.class, CommandLine.HelpCommand.class);
+    /** Commands that read the whole tree: help lists or describes the others, completion writes all of them. */
+    private static final Set<Class<?>> WHOLE_TREE = Set.of(CompletionCommand.class, CommandLine.HelpCommand.class);
+
     private final CliContext context;
     private final PrintStream terminal;
 
@@ -81,11 +88,33 @@ public final class DrCli implements Callable<Integer> {
     public static int run(CliContext context, String... args) {
         PrintStream out = Terminal.safe(context.out());
         PrintStream err = Terminal.safe(context.err());
+        try {
+            return commandLine(context, out, err, args).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * The command tree for {@code args} on {@code context}, writing to {@code out} and {@code err} (already
+     * {@link Terminal#safe}), with the error handlers of {@link #run}: the root with only the command {@code args}
+     * name when they name one ({@link #commandsFor}), else with all of them. Building a command's model reflects on its
+     * classes and adds its options from the table, a quarter of a second for all of them on 2 cores; a command needs
+     * its own only. Help is plain text without ANSI colours, 80 columns wide, whether or not there is a terminal: both
+     * streams escape control characters, so colour codes would show as {@code \u001b[1m}; and {@link DrMain} prints
+     * help pages recorded at build time ({@link HelpPages}), which must read the same.
+     */
+    static CommandLine commandLine(CliContext context, PrintStream out, PrintStream err, String... args) {
         CliContext safe = new CliContext(out, err, context.env(), context.kubernetes(), context.terminal(),
                 context.clock());
         DrCli cli = new DrCli(safe, context.err());
         CommandLine cmd = new CommandLine(cli);
+        for (Class<?> command : commandsFor(args)) {
+            cmd.addSubcommand(command);
+        }
         CliOptions.install(cmd);
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -102,12 +131,33 @@ public final class DrCli implements Callable<Integer> {
             e.getCommandLine().usage(err);
             return ExitCodes.USAGE;
         });
-        try {
-            return cmd.execute(args);
-        } finally {
-            out.flush();
-            err.flush();
+        return cmd;
+    }
+
+    /**
+     * The commands the tree for {@code args} needs: the one command they name, after the root's own options
+     * ({@code --debug}, {@code --connect-timeout}), unless it reads the whole tree ({@code help}, {@code completion});
+     * all of them when they name none (root help, a typo the error lists the commands for, an option picocli would
+     * reject). Arguments after the command are that command's: picocli parses them without its siblings.
+     */
+    static List<Class<?>> commandsFor(String... args) {
+        int i = 0;
+        while (i < args.length && (args[i].equals("--debug") || args[i].startsWith("--connect-timeout="))) {
+            i++;
         }
+        if (i < args.length && args[i].equals("--connect-timeout")) {
+            return commandsFor(Arrays.copyOfRange(args, Math.min(i + 2, args.length), args.length));
+        }
+        if (i == args.length) {
+            return COMMANDS;
+        }
+        for (Class<?> command : COMMANDS) {
+            Command c = command.getAnnotation(Command.class);
+            if (!WHOLE_TREE.contains(command) && (c.name().equals(args[i]) || List.of(c.aliases()).contains(args[i]))) {
+                return List.of(command);
+            }
+        }
+        return COMMANDS;
     }
 
     /**
@@ -123,7 +173,7 @@ public final class DrCli implements Callable<Integer> {
         return run(system, args);
     }
 
-    /** Entry point of {@code java -jar dr.jar}. */
+    /** Entry point without the help pages of {@link DrMain} (which starts {@code java -jar dr.jar}). */
     public static void main(String... args) {
         System.exit(runProcess(args));
     }

@@ -22,7 +22,17 @@ public final class FormatOptions {
     public static final String API_VERSION = "drkit.io/v1";
 
     private static final ObjectMapper PLAIN = new ObjectMapper();
-    private static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLWriteFeature.WRITE_DOC_START_MARKER).build();
+
+    /**
+     * The YAML mapper, made on the first {@code -o yaml}: Jackson 3 and its YAML module are 450 classes that every
+     * command would otherwise load when its options are built (dr volumes in a table loads none of them).
+     */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = YAMLMapper.builder().disable(YAMLWriteFeature.WRITE_DOC_START_MARKER).build();
+
+        private Yaml() {
+        }
+    }
 
     @Option(names = {"-o", "--format"}, paramLabel = "table|json|jsonl|yaml", defaultValue = "table",
             description = "Output format: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
@@ -70,7 +80,7 @@ public final class FormatOptions {
         }
         try {
             return switch (format) {
-                case yaml -> YAML.writeValueAsString(PLAIN.convertValue(envelope, Object.class));
+                case yaml -> Yaml.MAPPER.writeValueAsString(PLAIN.convertValue(envelope, Object.class));
                 case jsonl -> PLAIN.writeValueAsString(envelope) + "\n";
                 default -> PLAIN.writerWithDefaultPrettyPrinter().writeValueAsString(envelope) + "\n";
             };

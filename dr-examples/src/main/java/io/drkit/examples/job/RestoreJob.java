@@ -15,6 +15,7 @@ import io.drkit.core.plan.PlanSkip;
 import io.drkit.core.plan.PlanWarning;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
+import io.drkit.core.util.Errors;
 import io.drkit.core.util.Redaction;
 import io.drkit.core.util.Terminal;
 import io.drkit.examples.cli.ExitCodes;
@@ -291,7 +292,7 @@ public final class RestoreJob {
     }
 
     /** Prints one line for an error that ended the Job and returns its exit code. */
-    private static int fail(PrintStream out, RuntimeException e) {
+    static int fail(PrintStream out, RuntimeException e) {
         int code;
         String kind;
         if (e instanceof InvalidInputException) {
@@ -308,7 +309,7 @@ public final class RestoreJob {
             kind = "unexpected error: ";
             LOG.error("the restore job failed unexpectedly", e);
         }
-        String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        String msg = Errors.describe(e); // no message: the kind of error in words, not a class name
         out.println(NAME + ": " + kind + Terminal.oneLine(Redaction.text(msg)));
         return code;
     }

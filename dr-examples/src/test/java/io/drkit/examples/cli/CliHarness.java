@@ -35,6 +35,12 @@ final class CliHarness {
         });
     }
 
+    /** A context writing nowhere, with this harness's environment, Kubernetes client factory and clock. */
+    CliContext context() {
+        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), true);
+        return new CliContext(nowhere, nowhere, env, kubernetes, false, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

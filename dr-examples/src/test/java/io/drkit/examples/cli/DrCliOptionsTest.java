@@ -42,7 +42,7 @@ class DrCliOptionsTest {
         CliContext ctx = new CliContext(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of(), () -> null, false,
                 Clock.systemUTC());
-        CommandLine root = new CommandLine(new DrCli(ctx));
+        CommandLine root = DrCli.commandLine(ctx, ctx.out(), ctx.err()); // no arguments: the whole tree
         Map<List<String>, List<DrOption<?>>> found = new java.util.LinkedHashMap<>();
         collect(root, new ArrayList<>(), found);
         return found;

@@ -106,14 +106,14 @@ class DrLauncherTest {
         assertThat(help.out()).startsWith("Usage: dr").contains("completion");
     }
 
-    /** A jar that starts {@link DrCli} with the test class path (what the shaded {@code dr.jar} holds itself). */
+    /** A jar that starts {@link DrMain} with the test class path (what the shaded {@code dr.jar} holds itself). */
     private static void writeLauncherJar(Path jar) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String classPath = List.of(cp.split(File.pathSeparator)).stream().filter(s -> !s.isBlank())
                 .map(s -> Path.of(s).toUri().toString()).collect(Collectors.joining(" "));
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, DrCli.class.getName());
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, DrMain.class.getName());
         m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath);
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
             j.flush();

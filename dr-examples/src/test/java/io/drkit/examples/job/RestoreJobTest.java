@@ -37,6 +37,23 @@ class RestoreJobTest {
     }
 
     @Test
+    void anErrorWithoutAMessageIsDescribedInWordsNotByItsClassName() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream kube = new ByteArrayOutputStream();
+
+        int code = RestoreJob.fail(new PrintStream(bytes, true, StandardCharsets.UTF_8), new IllegalStateException());
+        int kubeCode = RestoreJob.fail(new PrintStream(kube, true, StandardCharsets.UTF_8),
+                new io.fabric8.kubernetes.client.KubernetesClientException((String) null));
+
+        assertThat(code).isEqualTo(ExitCodes.FAILED);
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("restore-job: unexpected error: illegal state exception\n");
+        assertThat(kubeCode).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(kube.toString(StandardCharsets.UTF_8))
+                .isEqualTo("restore-job: Kubernetes API error: kubernetes client exception\n");
+    }
+
+    @Test
     void helpListsEveryKeyWithTheTablesDefaultAndTheExitCodes() {
         String help = RestoreJob.help();
 

@@ -53,7 +53,8 @@ class ProductionJarIT {
     void theProductionJarCarriesNoTestServerSimulatorOrFixture() {
         List<String> entries = JarEntries.of(jar("drkit.productionJar"));
 
-        assertThat(entries).contains("io/drkit/examples/cli/DrCli.class", "io/drkit/examples/job/RestoreJob.class",
+        assertThat(entries).contains("io/drkit/examples/cli/DrCli.class", "io/drkit/examples/cli/DrMain.class",
+                "io/drkit/examples/cli/help/index.tsv", "io/drkit/examples/job/RestoreJob.class",
                 "io/drkit/s3/BackupstoreLayout.class", "io/drkit/kubernetes/KubernetesVolumeBinder.class",
                 "io/drkit/longhorn/LonghornBackupCatalog.class", "io/drkit/core/DrException.class");
         assertThat(JarEntries.matching(entries, TEST_SERVER_PREFIXES, FIXTURE_PARTS)).as("test code in dr.jar").isEmpty();
@@ -62,7 +63,7 @@ class ProductionJarIT {
     @Test
     void theProductionJarRunsTheCliAndNamesTheExamplesJarForTheDrill(@TempDir Path work) throws Exception {
         Path jar = jar("drkit.productionJar");
-        assertThat(mainClass(jar)).isEqualTo("io.drkit.examples.cli.DrCli");
+        assertThat(mainClass(jar)).isEqualTo("io.drkit.examples.cli.DrMain");
 
         Run help = java(work, "-jar", jar.toString(), "--help");
         Run drill = java(work, "-jar", jar.toString(), "drill");
@@ -74,11 +75,50 @@ class ProductionJarIT {
     }
 
     @Test
+    void helpFromTheJarsRecordedPagesReadsExactlyLikeTheCliBuildingItsCommandTree(@TempDir Path work) throws Exception {
+        Path jar = jar("drkit.productionJar");
+        List<List<String>> requests = List.of(List.of(), List.of("--help"), List.of("help", "volumes"),
+                List.of("policy", "apply", "-h"), List.of("--version"));
+
+        for (List<String> request : requests) {
+            List<String> fast = new ArrayList<>(List.of("-jar", jar.toString()));
+            fast.addAll(request);
+            List<String> full = new ArrayList<>(List.of("-cp", jar.toString(), "io.drkit.examples.cli.DrCli"));
+            full.addAll(request);
+            // a picocli.* system property makes DrMain leave the request to the CLI (it could print differently)
+            List<String> fallback = new ArrayList<>(List.of("-Dpicocli.usage.width=80", "-jar", jar.toString()));
+            fallback.addAll(request);
+
+            Run page = java(work, fast.toArray(String[]::new));
+            Run cli = java(work, full.toArray(String[]::new));
+            Run left = java(work, fallback.toArray(String[]::new));
+
+            assertThat(page.output()).as("dr " + request).isNotBlank().isEqualTo(cli.output()).isEqualTo(left.output());
+            assertThat(page.exit()).as("dr " + request).isEqualTo(cli.exit()).isEqualTo(left.exit());
+        }
+    }
+
+    @Test
+    void helpFromTheJarLoadsNeitherPicocliNorTheCommandTree(@TempDir Path work) throws Exception {
+        Path jar = jar("drkit.productionJar");
+        Path log = work.resolve("classes.log");
+
+        Run help = java(work, "-Xlog:class+load=info:file=" + log, "-jar", jar.toString(), "volumes", "--help");
+
+        assertThat(help.exit()).as(help.output()).isZero();
+        assertThat(help.output()).contains("Usage: dr volumes");
+        List<String> loaded = Files.readAllLines(log);
+        assertThat(loaded).anyMatch(l -> l.contains("io.drkit.examples.cli.DrMain "))
+                .noneMatch(l -> l.contains(" picocli.") || l.contains("io.drkit.examples.cli.DrCli ")
+                        || l.contains("io.drkit.examples.options.") || l.contains("org.slf4j."));
+    }
+
+    @Test
     void theExamplesJarCarriesTheDrillAndWhatItRuns() throws IOException {
         Path jar = jar("drkit.examplesJar");
         List<String> entries = JarEntries.of(jar);
 
-        assertThat(mainClass(jar)).isEqualTo("io.drkit.examples.cli.DrCli");
+        assertThat(mainClass(jar)).isEqualTo("io.drkit.examples.cli.DrMain");
         assertThat(entries).contains("io/drkit/examples/drill/Drill.class", "io/drkit/examples/bench/RestoreBenchmark.class",
                 "io/drkit/examples/support/InProcessKubernetes.class", "io/drkit/s3/testing/EmbeddedS3Server.class",
                 "io/drkit/s3/testing/BackupstoreWriter.class", "io/drkit/kubernetes/testing/SimulatedLonghorn.class",
