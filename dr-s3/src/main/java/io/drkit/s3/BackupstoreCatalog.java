@@ -188,6 +188,13 @@ public final class BackupstoreCatalog implements BackupCatalog, ChangeRateSource
         return changeRates.rates(volumeName, newestBackup, count, cancellation);
     }
 
+    /** Compares {@code backups} (the volume's, as this catalog listed them) without listing them again. */
+    @Override
+    public List<ChangeRate> changeRates(String volumeName, List<Backup> backups, String newestBackup, int count,
+                                        Cancellation cancellation) {
+        return changeRates.rates(volumeName, backups, newestBackup, count, cancellation);
+    }
+
     // ------------------------------------------------------------------------------------------------ cheap path
 
     /**

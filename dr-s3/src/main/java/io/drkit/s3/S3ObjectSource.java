@@ -6,6 +6,7 @@ import io.drkit.s3.internal.ReadWatchdog;
 import io.drkit.s3.internal.S3Body;
 import io.drkit.s3.internal.S3Errors;
 import io.drkit.s3.internal.S3Settings;
+import io.drkit.s3.internal.TimeoutScheduler;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -63,11 +66,13 @@ public final class S3ObjectSource implements WritableObjectSource {
     private final LongAdder attempts;
     private final Duration timeout;
     private final ReadWatchdog watchdog;
+    private final ScheduledThreadPoolExecutor timeouts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private S3ObjectSource(S3Client client, boolean ownsClient, String bucket, String description, LongAdder attempts,
-                           Duration timeout, Duration readProgressTimeout) {
+                           Duration timeout, Duration readProgressTimeout, ScheduledThreadPoolExecutor timeouts) {
         this.timeout = timeout;
+        this.timeouts = timeouts;
         this.watchdog = new ReadWatchdog(readProgressTimeout);
         this.client = client;
         this.ownsClient = ownsClient;
@@ -155,7 +160,9 @@ public final class S3ObjectSource implements WritableObjectSource {
         ResponseInputStream<GetObjectResponse> in;
         try {
             LOG.debug("GET s3://{}/{}{}", bucket, key, length > 0 ? " bytes=" + offset + "+" + length : "");
-            in = client.getObject(rb.build());
+            // no SDK timer on the body: ResponseInputStream's default one queues a task per GET on a static
+            // executor that keeps it queued, cancelled, for 60 s; the read watchdog aborts unread bodies instead
+            in = client.getObject(rb.build(), ResponseTransformer.toInputStream(Duration.ZERO));
         } catch (S3Exception e) {
             if (e.statusCode() == 416) {
                 ObjectInfo info = head(key).orElseThrow(() -> S3Errors.notFound(bucket, key));
@@ -265,6 +272,14 @@ public final class S3ObjectSource implements WritableObjectSource {
         }
     }
 
+    /**
+     * Timeout tasks queued in the scheduler of a client this source built: the requests in flight (two tasks each),
+     * never the cancelled tasks of finished ones. Zero for a caller-supplied client.
+     */
+    int queuedTimeoutTasks() {
+        return timeouts == null ? 0 : timeouts.getQueue().size();
+    }
+
     @Override
     public String describe() {
         return description;
@@ -281,6 +296,9 @@ public final class S3ObjectSource implements WritableObjectSource {
             watchdog.close();
             if (ownsClient) {
                 client.close();
+            }
+            if (timeouts != null) {
+                timeouts.shutdownNow();
             }
         }
     }
@@ -459,10 +477,16 @@ public final class S3ObjectSource implements WritableObjectSource {
             LongAdder attempts = new LongAdder();
             if (client != null) {
                 return new S3ObjectSource(client, false, settings.bucket(), settings.describe() + " (caller's client)", attempts,
-                        null, readProgressTimeout);
+                        null, readProgressTimeout, null);
             }
-            return new S3ObjectSource(settings.buildClient(attempts), true, settings.bucket(), settings.describe(), attempts,
-                    settings.apiCallTimeout(), readProgressTimeout);
+            ScheduledThreadPoolExecutor timeouts = TimeoutScheduler.create();
+            try {
+                return new S3ObjectSource(settings.buildClient(attempts, timeouts), true, settings.bucket(),
+                        settings.describe(), attempts, settings.apiCallTimeout(), readProgressTimeout, timeouts);
+            } catch (RuntimeException e) {
+                timeouts.shutdownNow();
+                throw e;
+            }
         }
     }
 }

@@ -216,6 +216,33 @@ class ChangeRateTest {
     }
 
     @Test
+    void thePlannersGuardComparesTheBackupsItListedWithoutListingThemAgain() {
+        try (Stores.Store s = Stores.DIRECTORY.create()) {
+            write(s.source(), s.target(), true);
+            RecordingObjectSource rec = new RecordingObjectSource(s.source());
+            // no cfg cache: every cfg asked for twice would be read twice, as on a store larger than the cache budget
+            try (BackupstoreCatalog c = BackupstoreCatalog.builder(rec, s.target()).concurrency(2).cacheBudgetBytes(0)
+                    .build()) {
+                RestorePlan off = plan(RestoreRequest.builder().namespace("shop").onAnomaly(AnomalyPolicy.OFF).build(), c);
+                List<String> withoutGuard = rec.calls();
+                RestorePlan guarded = plan(RestoreRequest.builder().namespace("shop").build(), c);
+                List<String> withGuard = rec.calls().subList(withoutGuard.size(), rec.calls().size());
+
+                assertThat(guarded.steps()).hasSize(2);
+                assertThat(off.steps()).hasSize(2);
+                // the guard adds the block-list reads it needs and nothing else: no second listing of a volume's
+                // backups, no second metadata read of its cfgs
+                assertThat(withGuard.stream().filter(x -> x.startsWith("LIST ")).toList())
+                        .containsExactlyInAnyOrderElementsOf(withoutGuard.stream().filter(x -> x.startsWith("LIST ")).toList());
+                // per volume: the 12 cfgs of its 11 rates streamed for their block lists, and its volume.cfg (for its
+                // size; read again only because this catalog caches nothing). Listing again would add a LIST and 13
+                // metadata reads per volume.
+                assertThat(withGuard.size() - withoutGuard.size()).isEqualTo(2 * (12 + 1));
+            }
+        }
+    }
+
+    @Test
     void aMalformedBlockListMakesTheRatesThatNeedItUnknown() {
         try (Stores.Store s = Stores.DIRECTORY.create(); BackupstoreCatalog c = catalog(s)) {
             BackupstoreWriter w = write(s.source(), s.target(), true);

@@ -261,6 +261,85 @@ class S3ObjectSourceTest {
     }
 
     @Test
+    void manyRequestsLeaveNoCancelledTimeoutTaskQueued() throws Exception {
+        int before = sdkBodyTimerQueue();
+        for (int i = 0; i < 300; i++) {
+            String key = String.format("many/obj-%05d", i);
+            assertThat(source.head(key)).isPresent();
+            try (ObjectStream in = source.get(key)) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(key);
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            source.list("tree/", "/", new ListingVisitor() {
+                @Override
+                public void object(ObjectInfo info) {
+                }
+
+                @Override
+                public void commonPrefix(String prefix) {
+                }
+            });
+        }
+        // 620 calls with a 5 min call and 2 min attempt timeout each: a scheduler that kept cancelled tasks would
+        // hold 1,240 of them now
+        assertThat(source.queuedTimeoutTasks()).isZero();
+        // the SDK's static body timer keeps a cancelled task 60 s per ResponseInputStream with the default timeout:
+        // the embedded S3Proxy (same JVM) makes one per GET it serves; our GETs (300 more) make none
+        assertThat(sdkBodyTimerQueue() - before).isLessThanOrEqualTo(300);
+    }
+
+    @Test
+    void callTimeoutsRunOnTheSourcesOwnScheduler() throws Exception {
+        try (java.net.ServerSocket blackhole = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             S3ObjectSource s = S3ObjectSource.builder().bucket("objects").region("us-east-1")
+                     .endpoint(URI.create("http://127.0.0.1:" + blackhole.getLocalPort())).credentials("a", "b")
+                     .apiCallTimeout(Duration.ofSeconds(2)).apiCallAttemptTimeout(Duration.ofSeconds(1)).maxAttempts(1)
+                     .build()) {
+            Thread acceptor = new Thread(() -> {
+                List<java.net.Socket> held = new ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(blackhole.accept()); // accept, never answer
+                    }
+                } catch (IOException e) {
+                    held.forEach(h -> {
+                        try {
+                            h.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    });
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> head = caller.submit(() -> s.head("k"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (s.queuedTimeoutTasks() < 2 && !head.isDone() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(s.queuedTimeoutTasks()).as("the call's and the attempt's timeout, queued while it hangs")
+                        .isEqualTo(2);
+                assertThatThrownBy(head::get).hasCauseInstanceOf(io.drkit.core.DrTimeoutException.class);
+                assertThat(s.queuedTimeoutTasks()).isZero();
+            } finally {
+                caller.shutdownNow();
+            }
+        }
+    }
+
+    /** Tasks queued in the SDK's static scheduler of response-body timeouts (shared by every client in the JVM). */
+    private static int sdkBodyTimerQueue() throws ReflectiveOperationException {
+        java.lang.reflect.Field f = Class.forName("software.amazon.awssdk.core.ResponseInputStream$TimeoutScheduler")
+                .getDeclaredField("INSTANCE");
+        f.setAccessible(true);
+        return ((java.util.concurrent.ScheduledThreadPoolExecutor) f.get(null)).getQueue().size();
+    }
+
+    @Test
     void aCallerSuppliedClientIsNeverClosed() {
         S3Client client = S3Client.builder().endpointOverride(server.endpoint()).region(Region.US_EAST_1)
                 .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(

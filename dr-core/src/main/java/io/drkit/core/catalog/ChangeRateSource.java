@@ -37,6 +37,19 @@ public interface ChangeRateSource {
      */
     List<ChangeRate> changeRates(String volumeName, String newestBackup, int count, Cancellation cancellation);
 
+    /**
+     * {@link #changeRates(String, String, int, Cancellation)} for a caller that already holds the volume's backups
+     * ({@code backups}, as {@link BackupCatalog#listBackups} gave them, e.g. a planner that just chose among them): an
+     * implementation may compare those instead of asking its backend for the list again, which, on a catalog whose
+     * cache cannot hold a whole store, would read every cfg of the volume a second time. The default ignores them.
+     *
+     * @throws NotFoundException when the volume or the backup does not exist
+     */
+    default List<ChangeRate> changeRates(String volumeName, List<Backup> backups, String newestBackup, int count,
+                                         Cancellation cancellation) {
+        return changeRates(volumeName, newestBackup, count, cancellation);
+    }
+
     /** {@link #changeRates(String, String, int, Cancellation)} without cancellation. */
     default List<ChangeRate> changeRates(String volumeName, String newestBackup, int count) {
         return changeRates(volumeName, newestBackup, count, Cancellation.none());

@@ -407,8 +407,11 @@ final class DefaultRestorePlanner implements RestorePlanner {
             List<List<ChangeRate>> rates = RATE_READERS.map("reading change rates", claims, Cancellation.none(),
                     (c, cancel) -> {
                         Backup head = c.head();
+                        // the backups resolve() listed: asking the catalog again re-reads them when its cache is full
+                        List<Backup> listed = c.allPerVolume.get(head.volumeName());
                         try {
-                            return source.changeRates(head.volumeName(), head.name(), count, cancel);
+                            return listed == null ? source.changeRates(head.volumeName(), head.name(), count, cancel)
+                                    : source.changeRates(head.volumeName(), listed, head.name(), count, cancel);
                         } catch (NotFoundException e) {
                             return List.of(ChangeRate.unknown(head.volumeName(), head.name(), null, e.getMessage()));
                         }

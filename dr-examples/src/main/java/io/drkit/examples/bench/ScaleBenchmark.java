@@ -4,7 +4,6 @@ import io.drkit.core.Cancellation;
 import io.drkit.core.Parallel;
 import io.drkit.core.catalog.CatalogScan;
 import io.drkit.core.cluster.ClusterState;
-import io.drkit.core.model.Backup;
 import io.drkit.core.model.BackupTarget;
 import io.drkit.core.plan.RestorePlan;
 import io.drkit.core.plan.RestorePlanner;
@@ -27,12 +26,17 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -48,14 +52,18 @@ import java.util.stream.Stream;
  *   <li>the baseline from the same run: the full scan as Longhorn's manager does it ({@link LonghornStyleScanner},
  *       sequential, one engine call per volume and per backup).</li>
  * </ol>
- * Each reports wall time, requests per volume and the peak heap above the heap live before it (run with
- * {@code -Xmx256m} to show the catalog fits in 256 MiB). The store is generated fast: one volume is written with
- * {@link BackupstoreWriter} as a template, then its cfgs are copied for every volume straight into S3Proxy's directory.
+ * Each reports wall time, requests per volume, the peak heap above the heap live before it, the heap live after a GC
+ * with its result still held, and GC time (run with {@code -Xmx256m} to show the catalog fits in 256 MiB). Each
+ * phase's result is dropped before the next phase runs (only its figures are kept), so a phase's heap is its own,
+ * and each row is printed as soon as it is measured. The store is generated fast: one volume is written with
+ * {@link BackupstoreWriter} as a template, then its cfgs are copied for every volume straight into S3Proxy's
+ * directory, each volume recording its own PVC (so {@code plan --all} plans one claim per volume).
  *
  * <p>Not a test: prints Markdown tables. Usage (defaults in brackets): {@code ScaleBenchmark
- * [--series 1000,2500,5000,10000] [--backups 20] [--concurrency 16] [--baseline-up-to 10000] [--store s3]}; the
- * baseline runs only for stores of at most {@code --baseline-up-to} volumes (it is sequential and slow);
- * {@code --store directory} reads the same store as a mounted directory instead of through S3Proxy.
+ * [--series 1000,2500,5000,10000] [--backups 20] [--concurrency 16] [--baseline-up-to 10000] [--store s3]}
+ * ({@code --help} prints it); the baseline runs only for stores of at most {@code --baseline-up-to} volumes (it is
+ * sequential and slow); {@code --store directory} reads the same store as a mounted directory instead of through
+ * S3Proxy.
  */
 public final class ScaleBenchmark {
     private static final Instant T0 = Instant.parse("2026-01-01T03:00:00Z");
@@ -65,14 +73,43 @@ public final class ScaleBenchmark {
     private ScaleBenchmark() {
     }
 
-    /** One store size's figures. */
-    private record Row(int volumes, int backups, Measured<Map<String, Backup>> newest, Measured<CatalogScan> scan,
-                       Measured<RestorePlan> plan, Measured<LonghornStyleScanner.Result> baseline,
-                       Map<String, Long> liveHeap) {
+    /**
+     * One measurement's figures, without its result: a phase's result (200,000 {@code Backup}s for a full scan of
+     * 10,000 x 20) is dropped before the next phase runs, so each phase's heap is its own.
+     *
+     * @param counts    requests sent
+     * @param nanos     wall time
+     * @param peakHeap  peak heap above what was live before the phase (garbage included; the sum of each pool's
+     *                  peak, which may exceed the maximum heap as the pools peak at different times)
+     * @param peakLive  the most heap left after any collection during the phase: the phase's live set at its largest
+     * @param liveHeap  heap live after a GC at the end of the phase, its result still referenced
+     * @param gcMillis  time the JVM spent collecting during the phase
+     */
+    private record Figures(RequestCounts counts, long nanos, long peakHeap, long peakLive, long liveHeap,
+                           long gcMillis) {
     }
+
+    /** One store size's figures; {@code baseline} is null when the baseline did not run at this size. */
+    private record Row(int volumes, int backups, Figures newest, Figures scan, Figures plan, Figures baseline) {
+    }
+
+    private static final String USAGE = """
+            Usage: ScaleBenchmark [options]   (run with -Xmx256m to show the catalog fits in 256 MiB)
+              --series N,N,...       store sizes in volumes (default 1000,2500,5000,10000)
+              --backups N            backups per volume (default 20)
+              --concurrency N        catalog concurrency (default 16)
+              --baseline-up-to N     run the sequential Longhorn-style baseline only for stores of at most N volumes
+                                     (default 10000; 0: never)
+              --store s3|directory   read the store through S3Proxy (default) or as a mounted directory
+              --help                 this text
+            Each row is printed as soon as it is measured; store creation times go to standard error.""";
 
     /** Entry point. */
     public static void main(String... args) throws Exception {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
         int[] series = Arrays.stream(stringArg(args, "--series", "1000,2500,5000,10000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         int backups = Integer.parseInt(stringArg(args, "--backups", "20"));
@@ -85,13 +122,19 @@ public final class ScaleBenchmark {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
         List<Row> rows = new ArrayList<>();
+        dropCancelledServerTimers();
         try (EmbeddedS3Server server = EmbeddedS3Server.startFilesystem(base)) {
             Map<String, byte[]> template = template(base.resolve("template"), backups);
             measureOne(server, base, "warmup", Math.min(200, series[0]), backups, concurrency, template, true,
-                    directory);
+                    directory, false);
+            System.out.println();
+            System.out.println("| volumes x backups | measurement | requests per volume | wall time | ms per volume "
+                    + "| peak heap (pool peaks summed, garbage included) | largest heap left after a GC "
+                    + "| live heap after a GC (this result held) | GC time | vs baseline (same run) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (int volumes : series) {
                 rows.add(measureOne(server, base, "scale-" + volumes, volumes, backups, concurrency, template,
-                        volumes <= baselineUpTo, directory));
+                        volumes <= baselineUpTo, directory, true));
             }
         } finally {
             Trees.delete(base);
@@ -99,80 +142,139 @@ public final class ScaleBenchmark {
         print(rows, concurrency, baselineUpTo, args);
     }
 
+    /**
+     * The embedded S3Proxy runs in this JVM and wraps every object it serves in the AWS SDK's
+     * {@code ResponseInputStream}, which queues a 60 s timer task on a static SDK executor that keeps it, cancelled,
+     * until its delay passes: 150,000 tasks (11 MB) at the full scan's GET rate, heap a store on another host would
+     * not cost. The benchmark makes that executor drop cancelled tasks (dr-s3's own GETs queue none); if the SDK's
+     * internals change, nothing is done.
+     */
+    private static void dropCancelledServerTimers() {
+        try {
+            java.lang.reflect.Field f = Class.forName("software.amazon.awssdk.core.ResponseInputStream$TimeoutScheduler")
+                    .getDeclaredField("INSTANCE");
+            f.setAccessible(true);
+            if (f.get(null) instanceof java.util.concurrent.ScheduledThreadPoolExecutor e) {
+                e.setRemoveOnCancelPolicy(true);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("# could not make the SDK's body timer drop cancelled tasks: " + e);
+        }
+    }
+
+    /** Runs one phase: its figures, with the live heap measured while its result is still held. */
+    private static <T> Figures phase(Supplier<Measured<T>> work, Consumer<T> check) {
+        try (HeapWatch watch = new HeapWatch()) {
+            watch.reset();
+            long gc0 = gcMillis();
+            Measured<T> m = CatalogBenchmark.measure(work);
+            long gc = gcMillis() - gc0;
+            long peakLive = watch.peakLiveAfterGc();
+            check.accept(m.value());
+            long live = liveHeap();
+            // m (and its value) is dropped when this returns
+            return new Figures(m.counts(), m.nanos(), m.peakHeap(), peakLive, live, gc);
+        }
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
+    }
+
     private static Row measureOne(EmbeddedS3Server server, Path base, String bucket, int volumes, int backups,
-                                  int concurrency, Map<String, byte[]> template, boolean baseline, boolean directory)
-            throws Exception {
+                                  int concurrency, Map<String, byte[]> template, boolean baseline, boolean directory,
+                                  boolean printRows) throws Exception {
         long t = System.nanoTime();
         try (S3ObjectSource bucketSource = server.createBucket(bucket)) {
             long files = populate(base.resolve(bucket), volumes, template);
-            if (!bucket.equals("warmup")) {
-                System.out.printf(Locale.ROOT, "%d volumes: %d cfgs written in %.1f s%n", volumes, files,
+            if (printRows) {
+                System.err.printf(Locale.ROOT, "# %d volumes: %d files written in %.1f s%n", volumes, files,
                         (System.nanoTime() - t) / 1e9);
             }
             ObjectSource s3 = directory ? DirectoryObjectSource.of(base.resolve(bucket)) : bucketSource;
             BackupTarget target = directory ? BackupTarget.directory(base.resolve(bucket))
                     : BackupTarget.parse("s3://" + bucket + "@us-east-1/");
-            Measured<Map<String, Backup>> newest = CatalogBenchmark.measure(() -> {
+            String size = String.format(Locale.ROOT, "%,d x %d", volumes, backups);
+            // only the newest backup's name per volume is kept, for the baseline's check
+            Map<String, String> newestNames = new HashMap<>();
+            Figures newest = phase(() -> {
                 try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
                     return new Measured<>(c.newestCompleteBackups(), c.requestCounts(), 0, 0);
                 }
+            }, m -> {
+                if (m.size() != volumes) {
+                    throw new IllegalStateException("newest of " + m.size() + " volumes, expected " + volumes);
+                }
+                if (baseline) {
+                    m.forEach((v, b) -> newestNames.put(v, b.name()));
+                }
             });
-            Map<String, Long> live = new LinkedHashMap<>();
-            live.put("newest", liveHeap(newest));
-            Measured<CatalogScan> scan = CatalogBenchmark.measure(() -> {
+            printRow(printRows, size, "newest complete backup of every volume", newest, volumes, null);
+            Figures scan = phase(() -> {
                 try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
                     return new Measured<>(c.scanAll(), c.requestCounts(), 0, 0);
                 }
-            });
-            live.put("scan", liveHeap(scan));
-            Measured<RestorePlan> plan = CatalogBenchmark.measure(() -> {
+            }, sc -> checkScan(volumes, backups, sc));
+            printRow(printRows, size, "full scan of " + String.format(Locale.ROOT, "%,d", (long) volumes * backups)
+                    + " backups", scan, volumes, null);
+            Figures plan = phase(() -> {
                 try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
                     RestorePlan p = RestorePlanner.withClock(Clock.fixed(T0.plusSeconds(86_400L * (backups + 1)),
                             ZoneOffset.UTC)).plan(RestoreRequest.all(), c, ClusterState.offline());
                     return new Measured<>(p, c.requestCounts(), 0, 0);
                 }
+            }, p -> {
+                if (printRows) {
+                    System.err.printf(Locale.ROOT, "# plan --all of %d volumes: %d steps, %d skips%n", volumes,
+                            p.steps().size(), p.skips().size());
+                }
             });
-            live.put("plan", liveHeap(plan));
-            Measured<LonghornStyleScanner.Result> longhorn = !baseline ? null : CatalogBenchmark.measure(() -> {
+            printRow(printRows, size, "`dr plan --all --offline` (planner over the catalog)", plan, volumes, null);
+            Figures longhorn = !baseline ? null : phase(() -> {
                 CountingObjectSource counting = CountingObjectSource.wrap(s3);
                 LonghornStyleScanner.Result res = new LonghornStyleScanner(counting, BackupstoreLayout.of(target),
                         LonghornStyleScanner.Mode.LONGHORN).scan();
                 return new Measured<>(res, counting.counts(), 0, 0);
-            });
-            check(volumes, backups, newest.value(), scan.value(), longhorn == null ? null : longhorn.value());
+            }, res -> checkBaseline(newestNames, res));
             if (longhorn != null) {
-                live.put("baseline", liveHeap(longhorn));
+                printRow(printRows, size, "baseline: full scan as Longhorn's manager does it (sequential)", longhorn,
+                        volumes, longhorn);
+                double baseSecs = longhorn.nanos() / 1e9;
+                if (printRows) {
+                    System.out.printf(Locale.ROOT, "| %s | same run, vs baseline | newest %.1fx, scan %.1fx, plan %.1fx "
+                                    + "faster | | | | | | | |%n", size, baseSecs / (newest.nanos() / 1e9),
+                            baseSecs / (scan.nanos() / 1e9), baseSecs / (plan.nanos() / 1e9));
+                }
             }
-            return new Row(volumes, backups, newest, scan, plan, longhorn, live);
+            return new Row(volumes, backups, newest, scan, plan, longhorn);
         } finally {
             Trees.delete(base.resolve(bucket));
         }
     }
 
-    /** Heap still live after a GC while {@code held} (the measured call's result) is referenced. */
-    private static long liveHeap(Object held) {
+    /** Heap still live after a GC (the caller still references the measured call's result). */
+    private static long liveHeap() {
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
-        return held == null ? 0 : used;
+        return rt.totalMemory() - rt.freeMemory();
     }
 
-    private static void check(int volumes, int backups, Map<String, Backup> newest, CatalogScan scan,
-                              LonghornStyleScanner.Result baseline) {
-        if (newest.size() != volumes || scan.volumes().size() != volumes || scan.backupCount() != (long) volumes * backups
+    private static void checkScan(int volumes, int backups, CatalogScan scan) {
+        if (scan.volumes().size() != volumes || scan.backupCount() != (long) volumes * backups
                 || !scan.skipped().isEmpty()) {
-            throw new IllegalStateException("incomplete view: newest of " + newest.size() + " volumes, scan of "
-                    + scan.volumes().size() + " volumes / " + scan.backupCount() + " backups, " + scan.skipped().size()
-                    + " skipped; expected " + volumes + " x " + backups);
+            throw new IllegalStateException("incomplete view: scan of " + scan.volumes().size() + " volumes / "
+                    + scan.backupCount() + " backups, " + scan.skipped().size() + " skipped; expected " + volumes
+                    + " x " + backups);
         }
-        if (baseline != null) {
-            baseline.newestComplete().forEach((v, b) -> {
-                if (!newest.get(v).name().equals(b)) {
-                    throw new IllegalStateException("newest backup of " + v + ": dr-s3 " + newest.get(v).name()
-                            + ", baseline " + b);
-                }
-            });
-        }
+    }
+
+    private static void checkBaseline(Map<String, String> newest, LonghornStyleScanner.Result baseline) {
+        baseline.newestComplete().forEach((v, b) -> {
+            if (!b.equals(newest.get(v))) {
+                throw new IllegalStateException("newest backup of " + v + ": dr-s3 " + newest.get(v) + ", baseline " + b);
+            }
+        });
     }
 
     /**
@@ -184,7 +286,7 @@ public final class ScaleBenchmark {
         BackupstoreWriter w = BackupstoreWriter.create(DirectoryObjectSource.of(dir), target, 2026);
         long slots = 64;
         BackupstoreWriter.VolumeWriter v = w.volume(TEMPLATE).size(slots * (2 << 20)).metadataOnly()
-                .pvc("team/data-template").storageClass("longhorn");
+                .pvc("team/" + TEMPLATE).storageClass("longhorn"); // renamed per volume: one claim each
         for (int b = 0; b < backups; b++) {
             v.backup(String.format(Locale.ROOT, "%s%012x", TEMPLATE_BACKUP_PREFIX, b), T0.plusSeconds(86_400L * b),
                     c -> c.spread(2, slots * (2 << 20), 2 << 20));
@@ -247,25 +349,6 @@ public final class ScaleBenchmark {
     }
 
     private static void print(List<Row> rows, int concurrency, int baselineUpTo, String[] args) {
-        System.out.println();
-        System.out.println("| volumes x backups | measurement | requests per volume | wall time | ms per volume "
-                + "| peak heap (garbage included) | live heap after a GC (results so far held) | vs baseline (same run) |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        for (Row r : rows) {
-            String size = String.format(Locale.ROOT, "%,d x %d", r.volumes(), r.backups());
-            double baseSecs = r.baseline() == null ? Double.NaN : r.baseline().nanos() / 1e9;
-            Map<String, Long> live = r.liveHeap();
-            System.out.println(row(size, "newest complete backup of every volume", r.newest(), live.get("newest"),
-                    r.volumes(), baseSecs));
-            System.out.println(row(size, "full scan of " + String.format(Locale.ROOT, "%,d", (long) r.volumes()
-                    * r.backups()) + " backups", r.scan(), live.get("scan"), r.volumes(), baseSecs));
-            System.out.println(row(size, "`dr plan --all --offline` (planner over the catalog)", r.plan(),
-                    live.get("plan"), r.volumes(), baseSecs));
-            if (r.baseline() != null) {
-                System.out.println(row(size, "baseline: full scan as Longhorn's manager does it (sequential)",
-                        r.baseline(), live.get("baseline"), r.volumes(), baseSecs));
-            }
-        }
         if (rows.size() > 1) {
             Row first = rows.get(0);
             Row last = rows.get(rows.size() - 1);
@@ -288,21 +371,26 @@ public final class ScaleBenchmark {
                         + " --baseline-up-to " + baselineUpTo : String.join(" ", args));
     }
 
-    private static void growth(String what, Measured<?> a, int va, Measured<?> b, int vb) {
+    private static void growth(String what, Figures a, int va, Figures b, int vb) {
         double ma = a.nanos() / 1e6 / va;
         double mb = b.nanos() / 1e6 / vb;
         System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", what, ma, mb, mb / ma,
                 (double) a.counts().reads() / va, (double) b.counts().reads() / vb);
     }
 
-    private static String row(String size, String what, Measured<?> m, long live, int volumes, double baselineSecs) {
-        RequestCounts c = m.counts();
-        double s = m.nanos() / 1e9;
-        return String.format(Locale.ROOT, "| %s | %s | %.2f (%d LIST, %d GET, %d HEAD) | %.2f s | %.2f | %.0f MiB "
-                        + "| %.0f MiB | %s |", size, what, (double) c.reads() / volumes, c.list(), c.get(), c.head(), s,
-                s * 1000 / volumes, m.peakHeap() / 1048576.0, live / 1048576.0, Double.isNaN(baselineSecs) ? "-" : s >= baselineSecs * 0.999
-                        && s <= baselineSecs * 1.001 ? "1.0x (baseline)"
-                        : String.format(Locale.ROOT, "%.1fx faster", baselineSecs / s));
+    /** Prints one measurement's row at once (and flushes), so a later phase that hangs loses nothing. */
+    private static void printRow(boolean print, String size, String what, Figures f, int volumes, Figures baseline) {
+        if (!print) {
+            return;
+        }
+        RequestCounts c = f.counts();
+        double s = f.nanos() / 1e9;
+        System.out.printf(Locale.ROOT, "| %s | %s | %.2f (%d LIST, %d GET, %d HEAD) | %.2f s | %.2f | %.0f MiB "
+                        + "| %.0f MiB | %.0f MiB | %.1f s | %s |%n", size, what, (double) c.reads() / volumes, c.list(),
+                c.get(), c.head(), s, s * 1000 / volumes, f.peakHeap() / 1048576.0, f.peakLive() / 1048576.0,
+                f.liveHeap() / 1048576.0,
+                f.gcMillis() / 1000.0, baseline == f ? "1.0x (baseline)" : "");
+        System.out.flush();
     }
 
     private static String stringArg(String[] args, String name, String def) {

@@ -16,7 +16,7 @@ class ScaleBenchmarkSmokeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
-            ScaleBenchmark.main("--series", "4,8", "--backups", "3", "--concurrency", "4");
+            ScaleBenchmark.main("--series", "4,8", "--backups", "3", "--concurrency", "4", "--baseline-up-to", "4");
         } finally {
             System.setOut(old);
         }
@@ -24,8 +24,23 @@ class ScaleBenchmarkSmokeTest {
         assertThat(text).contains("| 4 x 3 | newest complete backup of every volume |")
                 .contains("| 8 x 3 | full scan of 24 backups |")
                 .contains("| 8 x 3 | `dr plan --all --offline`")
-                .contains("| 8 x 3 | baseline: full scan as Longhorn's manager does it (sequential) |")
+                .contains("| 4 x 3 | baseline: full scan as Longhorn's manager does it (sequential) |")
+                .doesNotContain("| 8 x 3 | baseline")
                 .contains("Growth from 4 to 8 volumes")
                 .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar io.drkit.examples.bench.ScaleBenchmark");
+    }
+
+    @Test
+    void helpListsTheOptions() throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            ScaleBenchmark.main("--help");
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--series").contains("--backups")
+                .contains("--concurrency").contains("--baseline-up-to").contains("--store");
     }
 }

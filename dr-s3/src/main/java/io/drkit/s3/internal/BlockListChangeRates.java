@@ -51,8 +51,18 @@ public final class BlockListChangeRates {
 
     /** See {@link ChangeRateSource#changeRates(String, String, int, Cancellation)}. */
     public List<ChangeRate> rates(String volumeName, String newestBackup, int count, Cancellation cancel) {
+        return rates(volumeName, null, newestBackup, count, cancel);
+    }
+
+    /**
+     * See {@link ChangeRateSource#changeRates(String, List, String, int, Cancellation)}: {@code backups} (the
+     * volume's, as the catalog listed them) instead of listing them again; null lists them.
+     */
+    public List<ChangeRate> rates(String volumeName, List<Backup> backups, String newestBackup, int count,
+                                  Cancellation cancel) {
         BackupVolume volume = catalog.getBackupVolume(volumeName);
-        List<Backup> chain = ChangeRateSource.chain(volumeName, catalog.listBackups(volumeName), newestBackup, count);
+        List<Backup> chain = ChangeRateSource.chain(volumeName, backups != null ? backups
+                : catalog.listBackups(volumeName), newestBackup, count);
         Spools spools = new Spools(volume, cancel);
         try {
             return ChangeRateSource.pairwise(volumeName, chain, count, (b, prev) -> rate(volume, b, prev, spools, cancel));

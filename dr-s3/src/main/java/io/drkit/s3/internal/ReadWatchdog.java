@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * aborted, and its read fails with a {@link DrTimeoutException} naming the object and the bound, which
  * {@link ReadRetry} retries like any transient read failure. It catches both a body that stops (no bytes at all)
  * and one that trickles (one byte every 20 s keeps a socket timeout from ever firing). Only time spent blocked in a
- * read counts: a slow consumer (a restore writing to a slow disk) is not the store's fault.
+ * read counts: a slow consumer (a restore writing to a slow disk) is not the store's fault. A body nobody has started
+ * to read within {@link #DEFAULT_UNREAD_TIMEOUT} (a stream its caller forgot) is aborted too, so its pooled
+ * connection is not held forever (the SDK's own timer for this, one queued task per GET, is turned off).
  *
  * <p>One daemon thread per source checks the bodies being read, a tenth of the window apart (at most every second);
  * it starts with the first body and stops on {@link #close()}. Thread-safe.
@@ -28,21 +30,37 @@ public final class ReadWatchdog implements AutoCloseable {
     public static final long MIN_BYTES = 64 << 10;
     /** The default window: 30 s. */
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
+    /** A body not read at all this long after its response arrived is aborted: 60 s, as the SDK does. */
+    public static final Duration DEFAULT_UNREAD_TIMEOUT = Duration.ofSeconds(60);
 
     private final long windowNanos;
     private final Duration window;
+    private final long unreadNanos;
     private final Set<Watch> active = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService timer;
     private boolean closed;
 
-    /** A watchdog with a progress window of {@code window} (positive). */
+    /** A watchdog with a progress window of {@code window} (positive) and the default unread timeout. */
     public ReadWatchdog(Duration window) {
+        this(window, DEFAULT_UNREAD_TIMEOUT);
+    }
+
+    /**
+     * A watchdog with a progress window of {@code window} and an unread timeout of {@code unreadTimeout} (both
+     * positive).
+     */
+    public ReadWatchdog(Duration window, Duration unreadTimeout) {
         Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(unreadTimeout, "unreadTimeout");
         if (window.isNegative() || window.isZero()) {
             throw new io.drkit.core.InvalidInputException("read progress timeout must be positive, not " + window);
         }
+        if (unreadTimeout.isNegative() || unreadTimeout.isZero()) {
+            throw new io.drkit.core.InvalidInputException("unread timeout must be positive, not " + unreadTimeout);
+        }
         this.window = window;
         this.windowNanos = window.toNanos();
+        this.unreadNanos = unreadTimeout.toNanos();
     }
 
     /** The progress window. */
@@ -106,6 +124,9 @@ public final class ReadWatchdog implements AutoCloseable {
         private final String where;
         private final long expected;
         private final Runnable abort;
+        private final long openedAt = System.nanoTime();
+        private volatile boolean everRead;
+        private volatile boolean unread;
         private volatile long enteredAt = -1;
         private volatile long blockedInWindow;
         private volatile long bytesInWindow;
@@ -126,6 +147,7 @@ public final class ReadWatchdog implements AutoCloseable {
 
         /** Before a read blocks. */
         public void enter() {
+            everRead = true;
             enteredAt = System.nanoTime();
         }
 
@@ -163,6 +185,10 @@ public final class ReadWatchdog implements AutoCloseable {
 
         /** The error for a stalled body (its read failed because the watchdog aborted it). */
         public DrTimeoutException timeout(Throwable cause) {
+            if (unread) {
+                return new DrTimeoutException(where + " was not read within " + (unreadNanos / 1_000_000)
+                        + " ms of its response: its connection was aborted", Duration.ofNanos(unreadNanos), cause);
+            }
             return new DrTimeoutException("no progress reading " + where + ": fewer than " + required + " bytes arrived in "
                     + window.toMillis() + " ms of waiting for the store (read progress timeout)", window, cause);
         }
@@ -174,7 +200,17 @@ public final class ReadWatchdog implements AutoCloseable {
 
         private void check(long now) {
             long started = enteredAt;
-            if (started < 0 || stalled) {
+            if (stalled) {
+                return;
+            }
+            if (!everRead && now - openedAt >= unreadNanos) {
+                LOG.debug("read watchdog: {} not read within {} ms of its response; aborting it", where,
+                        unreadNanos / 1_000_000);
+                unread = true;
+                stall();
+                return;
+            }
+            if (started < 0) {
                 return;
             }
             if (blockedInWindow + (now - started) >= windowNanos && bytesInWindow < required) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -105,8 +106,12 @@ public record S3Settings(String bucket, String region, URI endpoint, boolean pat
                 + ", customCa=" + (caPem != null) + ", maxAttempts=" + maxAttempts + "]";
     }
 
-    /** Builds an SDK client with these settings; {@code attempts} counts HTTP attempts. */
-    public S3Client buildClient(LongAdder attempts) {
+    /**
+     * Builds an SDK client with these settings; {@code attempts} counts HTTP attempts, and the call and attempt
+     * timeouts are scheduled on {@code timeouts} (see {@link TimeoutScheduler}), which the caller owns and shuts down
+     * after closing the client (the SDK never shuts down an executor it was given).
+     */
+    public S3Client buildClient(LongAdder attempts, ScheduledExecutorService timeouts) {
         Apache5HttpClient.Builder http = Apache5HttpClient.builder()
                 .connectionTimeout(connectTimeout)
                 .socketTimeout(socketTimeout)
@@ -139,6 +144,7 @@ public record S3Settings(String bucket, String region, URI endpoint, boolean pat
                         .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(backoffBase.multipliedBy(2), backoffMax))
                         .build())
                 .addExecutionInterceptor(counter)
+                .scheduledExecutorService(timeouts)
                 .build();
         S3ClientBuilder b = S3Client.builder()
                 .httpClientBuilder(http)
