@@ -6,8 +6,8 @@
 # 5 % holes) per codec (RestoreStore in dr-examples.jar), checks that both jars restore it byte for byte, then runs
 # old and new in turn (old first on odd runs, new first on even runs) to each destination directory. Prints, per
 # codec, destination and jar: median whole-process wall time, image MiB/s over that wall time, MiB/s of the restore
-# itself (the time dr prints, JVM start excluded), cores busy ((user+sys)/wall) and peak RSS; and the new/old ratios,
-# the median of the run-by-run ratios.
+# itself (the time dr prints, JVM start excluded), CPU seconds (user+sys: on a shared machine the steadiest figure),
+# cores busy ((user+sys)/wall) and peak RSS; and the new/old ratios, the median of the run-by-run ratios.
 #
 # Usage (from the repository root, after ./mvnw -B -q package -DskipTests):
 #   dr-examples/bench/restore-ab.sh [--runs 5] [--size-mib 1024] [--codecs lz4,gzip] [--dests /dev/shm,/var/tmp]
@@ -98,8 +98,8 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+
 printf '# old %s (%s) vs new %s; %d MiB volume, %d runs each, JVM options: %s; %d cores; load average at start:%s\n' \
     "$old_jar" "$base" "$new_jar" "$size_mib" "$runs" "$java_opts" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
 echo
-echo "| codec | destination | jar | median wall (s) | image MiB/s (wall) | restore MiB/s (dr's own time) | cores busy ((user+sys)/wall) | peak RSS (MiB) |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| codec | destination | jar | median wall (s) | image MiB/s (wall) | restore MiB/s (dr's own time) | CPU s (user+sys) | cores busy ((user+sys)/wall) | peak RSS (MiB) |"
+echo "|---|---|---|---|---|---|---|---|---|"
 ratios=()
 IFS=, read -ra cs <<< "$codecs"
 IFS=, read -ra ds <<< "$dests"
@@ -131,25 +131,27 @@ for codec in "${cs[@]}"; do
             wall=$(awk '{print $1}' "$f" | median)
             mibs=$(awk -v s="$size_mib" '{print s / $1}' "$f" | median)
             own=$(awk -v s="$size_mib" '$5 > 0 {print s / $5}' "$f" | median)
+            cpu=$(awk '{print $2 + $3}' "$f" | median)
             busy=$(awk '{print ($2 + $3) / $1}' "$f" | median)
             rss=$(awk '{print $4 / 1024}' "$f" | median)
-            printf '| %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %.0f |\n' "$codec" "$dest" "$which" "$wall" "$mibs" \
-                "${own:-0}" "$busy" "$rss"
+            printf '| %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %.2f | %.0f |\n' "$codec" "$dest" "$which" "$wall" "$mibs" \
+                "${own:-0}" "$cpu" "$busy" "$rss"
         done
         wr=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $1 / $6}' | median)
         wmin=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $1 / $6}' | sort -g | head -1)
         wmax=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $1 / $6}' | sort -g | tail -1)
         orr=$(paste "$work/new.txt" "$work/old.txt" | awk '$5 > 0 && $10 > 0 {print $10 / $5}' | median)
+        cr=$(paste "$work/new.txt" "$work/old.txt" | awk '{print ($2 + $3) / ($7 + $8)}' | median)
         br=$(paste "$work/new.txt" "$work/old.txt" | awk '{print (($2 + $3) / $1) / (($7 + $8) / $6)}' | median)
         rr=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $4 / $9}' | median)
-        ratios+=("$(printf '| %s | %s | %.2f (%.2f-%.2f) | %.2f | %.2f | %.2f |' "$codec" "$dest" "$wr" "$wmin" "$wmax" \
-            "$(awk -v w="$wr" 'BEGIN {print 1 / w}')" "${orr:-0}" "$br")")
+        ratios+=("$(printf '| %s | %s | %.2f (%.2f-%.2f) | %.2f | %.2f | %.2f | %.2f |' "$codec" "$dest" "$wr" "$wmin" \
+            "$wmax" "$(awk -v w="$wr" 'BEGIN {print 1 / w}')" "${orr:-0}" "$cr" "$br")")
         ratios[-1]+=" $(printf '%.2f |' "$rr")"
     done
     rm -rf "$store"
 done
 echo
-echo "| codec | destination | wall new/old, median of run-by-run ratios (range) | MiB/s new/old (wall) | MiB/s new/old (dr's own time) | cores busy new/old | peak RSS new/old |"
-echo "|---|---|---|---|---|---|---|"
+echo "| codec | destination | wall new/old, median of run-by-run ratios (range) | MiB/s new/old (wall) | MiB/s new/old (dr's own time) | CPU s new/old | cores busy new/old | peak RSS new/old |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ratios[@]}"
 printf '\nload average at the end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
