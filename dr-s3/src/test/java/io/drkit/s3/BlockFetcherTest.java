@@ -119,4 +119,40 @@ class BlockFetcherTest {
             }
         }
     }
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Encoding.class)
+    void aBufferIsAskedForOnlyOnceTheBlockIsDownloadedAndHandedOverWithTheBlockInIt(Encoding e) {
+        DirectoryObjectSource source = DirectoryObjectSource.of(dir);
+        byte[] data = BlockContent.mixed(5).bytes(SIZE);
+        String hex = BlockCodec.checksum(data);
+        source.put("b.blk", e.encode.apply(data));
+        BlockFetcher fetcher = new BlockFetcher(source, 1, Duration.ofMillis(1));
+        java.util.List<byte[]> handedOut = new java.util.ArrayList<>();
+        try (BlockFetcher.Workspace ws = new BlockFetcher.Workspace()) {
+            ws.decodeInto(() -> {
+                byte[] b = new byte[SIZE + 1];
+                handedOut.add(b);
+                return b;
+            });
+            BlockFetcher.Outcome missing = fetcher.fetch("gone.blk", hex, Checksums.parse(hex), e.recorded, SIZE, ws,
+                    Cancellation.none());
+            assertThat(missing.status()).isEqualTo(BlockFetcher.Status.MISSING);
+            assertThat(handedOut).isEmpty(); // nothing downloaded: no buffer taken
+            assertThat(ws.takeBuffer()).isNull();
+            for (int round = 0; round < 2; round++) {
+                BlockFetcher.Outcome o = fetcher.fetch("b.blk", hex, Checksums.parse(hex), e.recorded, SIZE, ws,
+                        Cancellation.none());
+                assertThat(o.status()).isEqualTo(BlockFetcher.Status.OK);
+                assertThat(handedOut).hasSize(round + 1);
+                byte[] decoded = Arrays.copyOf(ws.data(), SIZE);
+                byte[] buf = ws.takeBuffer();
+                assertThat(buf).isSameAs(handedOut.get(round));
+                assertThat(ws.takeBuffer()).isNull(); // handed over once
+                assertThat(decoded).isEqualTo(data);
+                if (e.recorded != CompressionMethod.NONE && !e.fallback) {
+                    assertThat(Arrays.copyOf(buf, SIZE)).isEqualTo(data); // decoded straight into the buffer
+                }
+            }
+        }
+    }
 }

@@ -46,9 +46,13 @@ import java.util.function.LongSupplier;
  *
  * <p>The baselines are in {@link PlainDownload}, the heap measurement in {@link HeapWatch}.
  *
+ * <p>Restores to a file go to the default temporary directory (usually on the machine's disk); {@code --dest-dir DIR}
+ * adds the same restore and the plain download-and-write reference with the file in {@code DIR} (say
+ * {@code /dev/shm}, a tmpfs), so the pipeline is also measured where the disk is not the bound.
+ *
  * <p>Not a test: prints a Markdown table. Usage (defaults in brackets): {@code RestoreBenchmark [--size-mib 1024]
- * [--block-mib 2] [--concurrency 8] [--codecs lz4,gzip,none] [--rounds 3] [--link-mbit 1000]}. Loopback rows are the
- * median of the rounds; link rows are one run each.
+ * [--block-mib 2] [--concurrency 8] [--codecs lz4,gzip,none] [--rounds 3] [--link-mbit 1000] [--dest-dir DIR]}.
+ * Loopback rows are the median of the rounds; link rows are one run each.
  */
 public final class RestoreBenchmark {
     private static final Instant T0 = Instant.parse("2026-11-01T03:00:00Z");
@@ -67,6 +71,11 @@ public final class RestoreBenchmark {
         int rounds = (int) longArg(args, "--rounds", 3);
         String codecs = stringArg(args, "--codecs", "lz4,gzip,none");
         long linkMbit = longArg(args, "--link-mbit", 1000);
+        String destDir = stringArg(args, "--dest-dir", null);
+        Path extraDir = destDir == null ? null : Path.of(destDir).toAbsolutePath();
+        if (extraDir != null && !Files.isDirectory(extraDir)) {
+            throw new IllegalArgumentException("--dest-dir " + extraDir + " is not a directory");
+        }
         Path base = Files.createTempDirectory("drkit-restore-bench");
         HeapWatch heap = new HeapWatch();
         try (EmbeddedS3Server server = EmbeddedS3Server.startFilesystem(base)) {
@@ -80,8 +89,8 @@ public final class RestoreBenchmark {
             for (String name : codecs.split(",")) {
                 CompressionMethod codec = CompressionMethod.parse(name)
                         .orElseThrow(() -> new IllegalArgumentException("unknown codec " + name));
-                run(server, base, codec, sizeMib << 20, blockMib << 20, concurrency, rounds, linkMbit, heap, rows, heapRows,
-                        ceilingRows);
+                run(server, base, codec, sizeMib << 20, blockMib << 20, concurrency, rounds, linkMbit, extraDir, heap, rows,
+                        heapRows, ceilingRows);
             }
             System.out.println();
             System.out.println("| codec | measurement | wall time | image MiB/s | stored MiB/s | CPU s per GiB | cores busy "
@@ -103,8 +112,9 @@ public final class RestoreBenchmark {
             System.out.println("|---|---|---|---|");
             heapRows.forEach(System.out::println);
             System.out.printf(Locale.ROOT, "%nRerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar %s --size-mib %d "
-                    + "--block-mib %d --concurrency %d --codecs %s --rounds %d --link-mbit %d%n", RestoreBenchmark.class.getName(),
-                    sizeMib, blockMib, concurrency, codecs, rounds, linkMbit);
+                    + "--block-mib %d --concurrency %d --codecs %s --rounds %d --link-mbit %d%s%n",
+                    RestoreBenchmark.class.getName(), sizeMib, blockMib, concurrency, codecs, rounds, linkMbit,
+                    extraDir == null ? "" : " --dest-dir " + extraDir);
         } finally {
             heap.close();
             Trees.delete(base);
@@ -112,7 +122,7 @@ public final class RestoreBenchmark {
     }
 
     private static void run(EmbeddedS3Server server, Path base, CompressionMethod codec, long size, int blockSize,
-                            int concurrency, int rounds, long linkMbit, HeapWatch heap, List<String> rows,
+                            int concurrency, int rounds, long linkMbit, Path extraDir, HeapWatch heap, List<String> rows,
                             List<String> heapRows, List<String> ceilingRows)
             throws Exception {
         String bucket = "bench-" + codec.wireName();
@@ -143,6 +153,7 @@ public final class RestoreBenchmark {
         System.out.printf(Locale.ROOT, "%s: %d blocks written in %.1f s, %.0f MiB stored (%.0f%% of the image)%n", codec,
                 keys.size(), (System.nanoTime() - t) / 1e9, stored / MIB, 100.0 * stored / size);
         Path out = Files.createTempDirectory("drkit-restore-bench-out");
+        Path extra = extraDir == null ? null : Files.createTempDirectory(extraDir, "drkit-restore-bench-out");
         try (S3ObjectSource s3 = server.source(bucket);
              ThrottledProxy proxy = linkMbit > 0 ? new ThrottledProxy(server.endpoint(), linkMbit * 1_000_000L / 8) : null;
              S3ObjectSource linked = proxy == null ? null : S3ObjectSource.builder().bucket(bucket).region("us-east-1")
@@ -161,6 +172,8 @@ public final class RestoreBenchmark {
             List<Measured> written = new ArrayList<>();
             List<Measured> parallel = new ArrayList<>();
             List<Measured> nowhere = new ArrayList<>();
+            List<Measured> extraWritten = new ArrayList<>();
+            List<Measured> extraParallel = new ArrayList<>();
             long peakUsed = 0;
             long peakLive = 0;
             for (int r = 0; r < rounds; r++) {
@@ -175,6 +188,20 @@ public final class RestoreBenchmark {
                 peakLive = Math.max(peakLive, heap.peakLiveAfterGc());
                 Files.delete(img);
                 nowhere.add(measure(() -> restoreToNowhere(s3, target, concurrency)));
+                if (extra != null) {
+                    Path xraw = extra.resolve("raw" + r + ".img");
+                    extraWritten.add(measure(() -> PlainDownload.download(s3, keys, concurrency, xraw, blockSize)));
+                    Files.delete(xraw);
+                    Path ximg = extra.resolve("r" + r + ".img");
+                    heap.reset();
+                    extraParallel.add(measure(() -> restore(s3, target, concurrency, ximg).elapsed().toNanos()));
+                    peakUsed = Math.max(peakUsed, heap.peakUsed());
+                    peakLive = Math.max(peakLive, heap.peakLiveAfterGc());
+                    if (r == 0 && !sha256(ximg).equals(expected)) {
+                        throw new IllegalStateException("image restored to " + extra + " differs from the backup");
+                    }
+                    Files.delete(ximg);
+                }
             }
             Measured single = measure(() -> restore(s3, target, 1, out.resolve("single.img")).elapsed().toNanos());
             Files.delete(out.resolve("single.img"));
@@ -195,6 +222,15 @@ public final class RestoreBenchmark {
             Measured n = median(nowhere);
             rows.add(row(codec, loop + "reference: dr-s3 restore into a channel that discards the data (no disk)", n,
                     size, stored, String.format(Locale.ROOT, "%.2f", a.nanos() / n.nanos())));
+            if (extra != null) {
+                Measured xw = median(extraWritten);
+                Measured xc = median(extraParallel);
+                rows.add(row(codec, loop + "**dr-s3 restore to a file in " + extraDir + ", " + first.workers()
+                        + " workers**", xc, size, stored, String.format(Locale.ROOT, "**%.2f**", a.nanos() / xc.nanos())));
+                rows.add(row(codec, loop + "reference: plain parallel download written per object to a file in " + extraDir
+                        + ", fsync", xw, size, stored, String.format(Locale.ROOT, "%.2f (restore reaches %.2f of it)",
+                        a.nanos() / xw.nanos(), xw.nanos() / xc.nanos())));
+            }
             ceilingRows.add(ceiling(codec, c, single, size));
             heapRows.add(String.format(Locale.ROOT, "| %s | %d MiB image, %d blocks of %d MiB | %.0f MiB | %.0f MiB |",
                     codec, size >> 20, keys.size(), blockSize >> 20, peakUsed / MIB, peakLive / MIB));
@@ -217,6 +253,9 @@ public final class RestoreBenchmark {
             }
         } finally {
             Trees.delete(out);
+            if (extra != null) {
+                Trees.delete(extra);
+            }
             Trees.delete(base.resolve(bucket));
         }
     }

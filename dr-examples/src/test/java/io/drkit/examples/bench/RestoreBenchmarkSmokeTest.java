@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Keeps the restore benchmark runnable: a toy-sized run on the embedded defaults (its figures are not asserted). */
 class RestoreBenchmarkSmokeTest {
@@ -27,5 +30,27 @@ class RestoreBenchmarkSmokeTest {
                 .contains("800 Mbit/s link: (a) plain parallel download").contains("largest live heap after a GC")
                 .contains("cores busy ((user+sys)/wall)").contains("CPU-bound ceiling on")
                 .contains("Rerun: java -Xmx256m -cp dr-examples/target/dr-examples.jar io.drkit.examples.bench.RestoreBenchmark");
+    }
+
+    @Test
+    void aDestinationDirectoryAddsItsRowsAndIsLeftEmpty(@TempDir Path dest) throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            RestoreBenchmark.main("--size-mib", "8", "--rounds", "1", "--concurrency", "2", "--codecs", "lz4",
+                    "--link-mbit", "0", "--dest-dir", dest.toString());
+        } finally {
+            System.setOut(old);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("| lz4 | loopback: **dr-s3 restore to a file in " + dest.toAbsolutePath() + ", 2 workers**")
+                .contains("| lz4 | loopback: reference: plain parallel download written per object to a file in "
+                        + dest.toAbsolutePath())
+                .contains("| lz4 | loopback: **dr-s3 restore to a file, 2 workers**")
+                .contains("--dest-dir " + dest.toAbsolutePath());
+        try (var left = Files.list(dest)) {
+            assertThat(left).as("the benchmark's files in the destination directory are removed").isEmpty();
+        }
     }
 }

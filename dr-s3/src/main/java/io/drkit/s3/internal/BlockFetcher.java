@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import net.jpountz.lz4.LZ4Exception;
@@ -180,6 +181,7 @@ public final class BlockFetcher {
             return new Outcome(Status.CORRUPT, BlockProblem.WRONG_SIZE, "block " + checksumHex + " is an empty object", 0,
                     null, false);
         }
+        ws.acquire(blockSize); // downloaded: only now is a buffer to decode into needed
         return decode(checksumHex, checksum, recorded, blockSize, stored, ws);
     }
 
@@ -395,6 +397,8 @@ public final class BlockFetcher {
         private byte[] data = new byte[0];
         private byte[] result;
         private boolean external;
+        private Supplier<byte[]> buffers;
+        private byte[] taken;
         private final byte[] scratch = new byte[1];
         private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         private long reportedSize;
@@ -417,7 +421,7 @@ public final class BlockFetcher {
          */
         void ensure(int blockSize) {
             int stores = maxStoredBytes(blockSize);
-            boolean dataTooSmall = data.length < blockSize + 1;
+            boolean dataTooSmall = data.length < blockSize + 1 && buffers == null;
             if (dataTooSmall && external) {
                 throw new IllegalStateException("decode buffer of " + data.length + " bytes for blocks of " + blockSize);
             }
@@ -447,6 +451,56 @@ public final class BlockFetcher {
             external = buffer != null;
             data = buffer != null ? buffer : new byte[0];
             result = null;
+            buffers = null;
+            taken = null;
+        }
+
+        /**
+         * Decodes the next blocks into buffers asked of {@code buffers} (a {@link BlockPool}'s), one per block, asked
+         * for only once the block's stored bytes are downloaded: so a worker holds no buffer while it waits for the
+         * store, and a worker waiting for a free buffer has its next block downloaded already. The buffer a block
+         * was decoded into is handed over by {@link #takeBuffer()}; {@link #data()} after an {@link Status#OK}
+         * outcome is that buffer, except for a block stored uncompressed or recovered by the slow path (then the
+         * caller copies, as with {@link #decodeInto(byte[])}). {@link #decodeInto(byte[])} with null ends this mode.
+         */
+        public void decodeInto(Supplier<byte[]> buffers) {
+            external = true;
+            data = new byte[0];
+            result = null;
+            taken = null;
+            this.buffers = buffers;
+        }
+
+        /**
+         * The buffer asked of {@link #decodeInto(Supplier)}'s supplier for the last block, now the caller's; null when
+         * none was asked for (the object was missing or too large, or the download failed).
+         */
+        public byte[] takeBuffer() {
+            byte[] b = taken;
+            taken = null;
+            if (buffers != null) {
+                data = new byte[0];
+                result = null;
+            }
+            return b;
+        }
+
+        /** The buffer {@link #takeBuffer()} would hand over, still this workspace's. */
+        byte[] peekBuffer() {
+            return taken;
+        }
+
+        /** Asks the supplier for the buffer of the block about to be decoded (see {@link #decodeInto(Supplier)}). */
+        void acquire(int blockSize) {
+            if (buffers == null || taken != null) {
+                return;
+            }
+            byte[] b = buffers.get();
+            if (b.length < blockSize + 1) {
+                throw new IllegalStateException("decode buffer of " + b.length + " bytes for blocks of " + blockSize);
+            }
+            taken = b;
+            data = b;
         }
 
         /** Bytes of block buffers this workspace holds (at most {@link #workspaceBytes} minus the decoders' share). */

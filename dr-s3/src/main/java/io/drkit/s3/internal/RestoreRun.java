@@ -146,8 +146,9 @@ public final class RestoreRun {
             BlockPool pool = new BlockPool(poolCapacity(workers, s.memoryLimit(), blockSize), blockSize + 1);
             BlockWriter w = new BlockWriter(dest, pool, blockSize, writers(workers));
             writer = w;
+            byte[] zero = Checksums.zeroBlock(blockSize); // once, before the workers would all wait for the first
             Parallel.of("drkit-restore", workers).on(s.executor()).workers(what, workers, cancel,
-                    (index, c) -> restoreBlocks(blocks, held, tracker, w, c));
+                    (index, c) -> restoreBlocks(blocks, held, tracker, w, zero, c));
             cancel.throwIfCancelled(what);
             w.flush();
             dest.commit();
@@ -200,10 +201,11 @@ public final class RestoreRun {
     }
 
     private void restoreBlocks(BlockListSpool spool, BackupstoreLock lock, Tracker tracker, BlockWriter writer,
-                               Cancellation c) {
-        byte[] zero = Checksums.zeroBlock(blockSize);
+                               byte[] zero, Cancellation c) {
         byte[] sum = new byte[Checksums.LENGTH];
         try (BlockFetcher.Workspace ws = new BlockFetcher.Workspace()) {
+            // a pool buffer is taken once the block is downloaded: no buffer is held while waiting for the store
+            ws.decodeInto(() -> writer.take(c, what));
             while (!c.isCancelled()) {
                 long offset = spool.next(sum);
                 if (offset < 0) {
@@ -216,20 +218,19 @@ public final class RestoreRun {
                 }
                 String hex = Checksums.hex(sum, 0);
                 String key = s.layout().blockKey(volume.name(), hex);
-                byte[] buf = writer.take(c, what);
                 BlockFetcher.Outcome out;
+                byte[] buf;
                 try {
-                    ws.decodeInto(buf);
                     out = s.fetcher().fetch(key, hex, sum, compression, blockSize, ws, c);
-                    if (out.status() == BlockFetcher.Status.OK && ws.data() != buf) {
-                        System.arraycopy(ws.data(), 0, buf, 0, blockSize); // stored uncompressed, or the slow path
+                    if (out.status() == BlockFetcher.Status.OK && ws.data() != ws.peekBuffer()) {
+                        // stored uncompressed, or the slow path: into the block's pool buffer
+                        System.arraycopy(ws.data(), 0, ws.peekBuffer(), 0, blockSize);
                     }
                 } catch (RuntimeException | Error e) {
-                    writer.giveBack(buf);
+                    writer.giveBack(ws.takeBuffer());
                     throw e;
-                } finally {
-                    ws.decodeInto(null);
                 }
+                buf = ws.takeBuffer();
                 if (out.status() == BlockFetcher.Status.OK) {
                     tracker.restored(out.storedBytes(), false, out.fallback());
                     writer.submit(offset, buf); // decoded in place: the buffer itself is written
