@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * Fault injection as a fake: wraps a source and fails chosen calls (by operation and key) with a chosen exception,
- * a given number of times or forever.
+ * a given number of times or forever, or makes them slow.
  */
 final class FaultyObjectSource implements ObjectSource {
     private final ObjectSource delegate;
@@ -27,7 +27,28 @@ final class FaultyObjectSource implements ObjectSource {
         return this;
     }
 
+    private record Delay(RequestKind kind, Predicate<String> key, java.time.Duration delay) {
+    }
+
+    private final List<Delay> delays = new CopyOnWriteArrayList<>();
+
+    /** Makes every {@code kind} call on keys matching {@code key} take {@code delay} longer (a slow store). */
+    FaultyObjectSource delay(RequestKind kind, Predicate<String> key, java.time.Duration delay) {
+        delays.add(new Delay(kind, key, delay));
+        return this;
+    }
+
     private void check(RequestKind kind, String key) {
+        for (Delay d : delays) {
+            if (d.kind() == kind && d.key().test(key)) {
+                try {
+                    Thread.sleep(d.delay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.drkit.core.CancelledException("slow call interrupted");
+                }
+            }
+        }
         for (Fault f : faults) {
             if (f.kind() == kind && f.key().test(key)) {
                 synchronized (f.remaining()) {

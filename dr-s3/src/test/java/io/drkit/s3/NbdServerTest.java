@@ -606,6 +606,19 @@ class NbdServerTest {
         }
     }
 
+    @Test
+    void aClientWaitingForAReplyIsNotIdle() throws Exception {
+        Fixture f = fixture(Stores.DIRECTORY, 2 * MIB);
+        FaultyObjectSource slow = new FaultyObjectSource(f.store().source())
+                .delay(RequestKind.GET, key -> key.endsWith(".blk"), Duration.ofMillis(700));
+        NbdServer server = serve(slow, f, b -> b.idleTimeout(Duration.ofMillis(200)));
+        try (NbdClient c = NbdClient.connect(server.address())) {
+            assertThat(c.read(f.offset(0), 16)).as("a reply that takes longer than the idle timeout")
+                    .isEqualTo(Images.read(f.image(), f.offset(0), 16));
+            assertThat(c.serverClosed()).as("silent after its reply: idle").isTrue();
+        }
+    }
+
     private static Socket socketOf(NbdClient c) throws Exception {
         java.lang.reflect.Field f = NbdClient.class.getDeclaredField("socket");
         f.setAccessible(true);

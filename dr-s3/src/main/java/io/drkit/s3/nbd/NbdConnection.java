@@ -39,6 +39,7 @@ final class NbdConnection implements Runnable {
     private final Semaphore inFlight;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final long handshakeDeadline;
+    private volatile boolean waitingForRequest; // the pending read is the wait for the next request (idle timeout)
     private volatile long readDeadline;   // System.nanoTime() by which the pending read must finish; 0 = none
     private volatile long writeDeadline;  // the same for the pending write
     private volatile boolean shuttingDown;
@@ -98,8 +99,10 @@ final class NbdConnection implements Runnable {
         ByteBuffer h = ByteBuffer.wrap(header);
         while (true) {
             long idle = server.limits().idleTimeout().toNanos();
+            waitingForRequest = idle > 0;
             readDeadline = idle > 0 ? System.nanoTime() + idle : 0;
             int first = in.read();
+            waitingForRequest = false;
             if (first < 0) {
                 LOG.debug("{} closed the connection", client);
                 return;
@@ -319,6 +322,12 @@ final class NbdConnection implements Runnable {
         long r = readDeadline;
         long w = writeDeadline;
         if (r != 0 && now - r > 0) {
+            if (waitingForRequest && inFlight.availablePermits() < server.limits().requestsPerClient()) {
+                // A client waiting for a reply is not idle (a block fetch from a slow store can outlast the idle
+                // timeout): its idle time starts again while any of its requests is still being answered.
+                readDeadline = now + server.limits().idleTimeout().toNanos();
+                return false;
+            }
             closeReason = readDeadline == handshakeDeadline ? "the handshake did not finish within "
                     + server.limits().handshakeTimeout().toMillis() + " ms" : "no complete request within the time limit";
             return true;

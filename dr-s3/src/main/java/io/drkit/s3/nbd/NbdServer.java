@@ -557,6 +557,7 @@ public final class NbdServer implements AutoCloseable {
         /**
          * Time a client may stay silent between requests before it is disconnected (default {@link Duration#ZERO}:
          * no limit, since a mounted file system may be idle for hours; TCP keep-alive still finds vanished clients).
+         * A client with a request still being answered is not idle, however long the store takes.
          */
         public Builder idleTimeout(Duration d) {
             Objects.requireNonNull(d, "idle timeout");
