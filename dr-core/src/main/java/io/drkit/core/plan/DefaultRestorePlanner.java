@@ -83,6 +83,11 @@ final class DefaultRestorePlanner implements RestorePlanner {
     static final int MAX_ANOMALY_WALK = 3;
     /** Reads the change rates of several claims at once. */
     private static final Parallel RATE_READERS = Parallel.of("drkit-plan-rates", 4);
+    /**
+     * Lists the backups of several claims' volumes at once: one claim's listing is a round trip to the store (a
+     * listing, then its cfgs), and claims resolved one after another left the store's latency unused between them.
+     */
+    private static final Parallel LISTERS = Parallel.of("drkit-plan-listings", 4);
     static final String DEFAULT_STATIC_STORAGE_CLASS = "longhorn-static";
 
     private final Clock clock;
@@ -114,6 +119,12 @@ final class DefaultRestorePlanner implements RestorePlanner {
         private CatalogCompleteness completeness = CatalogCompleteness.complete();
         /** Whether an unsynced volume could not be mapped to a claim (it may belong to any claim). */
         private boolean unmappedUnsynced;
+        /** Each claim volume's backups, read before the claims are resolved (see {@link #listAll}). */
+        private Map<String, Listing> listed = Map.of();
+
+        /** A volume's backups as the planner read them, or the failure that makes the claim skip the volume. */
+        private record Listing(List<Backup> backups, RuntimeException failure) {
+        }
 
         Run(RestoreRequest req, BackupCatalog catalog, ClusterState cluster, Instant now) {
             this.req = req;
@@ -153,12 +164,14 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 }
             }
             List<Claim> claims = new ArrayList<>();
+            listed = listAll(candidates);
             for (Map.Entry<PvcRef, List<BackupVolume>> e : candidates.entrySet()) {
                 Claim c = resolve(e.getKey(), e.getValue());
                 if (c != null) {
                     claims.add(c);
                 }
             }
+            listed = Map.of();
             guardChangeRates(claims);
             List<SetWork> sets = assignPicks(candidates, claims);
             for (Claim c : claims) {
@@ -298,6 +311,35 @@ final class DefaultRestorePlanner implements RestorePlanner {
         }
 
         /**
+         * Reads the backups of every volume that {@link #resolve} will read (those of claims whose volumes are all
+         * synced, in a view that lists every volume), several volumes at once; each volume's result is its list or the
+         * failure that {@code resolve} turns into a skip. Other failures (an unavailable store) end the plan as before.
+         */
+        private Map<String, Listing> listAll(Map<PvcRef, List<BackupVolume>> candidates) {
+            if (!completeness.listsEveryVolume()) {
+                return Map.of();
+            }
+            List<String> names = candidates.values().stream()
+                    .filter(sources -> sources.stream().allMatch(v -> completeness.volumeGap(v.name()).isEmpty()))
+                    .flatMap(List::stream).map(BackupVolume::name).distinct().toList();
+            List<Listing> results = LISTERS.map("listing the backups of each claim's volumes", names,
+                    Cancellation.none(), (name, cancel) -> listing(name));
+            Map<String, Listing> byName = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                byName.put(names.get(i), results.get(i));
+            }
+            return byName;
+        }
+
+        private Listing listing(String volume) {
+            try {
+                return new Listing(catalog.listBackups(volume), null);
+            } catch (NotFoundException | InvalidBackupDataException e) {
+                return new Listing(List.of(), e);
+            }
+        }
+
+        /**
          * Reads a claim's backups and applies asOf and the data-loss guard; null (with a skip) when it cannot be
          * restored at all.
          */
@@ -317,17 +359,21 @@ final class DefaultRestorePlanner implements RestorePlanner {
             Claim c = new Claim(pvc, sources);
             List<Backup> timeline = new ArrayList<>();
             for (BackupVolume v : sources) {
-                List<Backup> backups;
-                try {
-                    backups = catalog.listBackups(v.name());
-                } catch (NotFoundException e) {
+                Listing read = listed.get(v.name());
+                if (read == null) {
+                    read = listing(v.name());
+                }
+                if (read.failure() instanceof NotFoundException e) {
                     skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.NO_BACKUP,
                             "backup volume vanished while planning: " + e.getMessage()));
                     continue;
-                } catch (InvalidBackupDataException e) {
-                    skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.INVALID_BACKUP_DATA, e.getMessage()));
+                }
+                if (read.failure() != null) {
+                    skips.add(new PlanSkip(Optional.of(pvc), v.name(), SkipReason.INVALID_BACKUP_DATA,
+                            read.failure().getMessage()));
                     continue;
                 }
+                List<Backup> backups = read.backups();
                 c.allPerVolume.put(v.name(), backups);
                 List<Backup> mine = new ArrayList<>();
                 for (Backup b : NewestBackupRule.completeNewestFirst(backups)) {

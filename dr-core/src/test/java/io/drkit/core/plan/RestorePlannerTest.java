@@ -2,7 +2,12 @@ package io.drkit.core.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drkit.core.InvalidBackupDataException;
+import io.drkit.core.NotFoundException;
 import io.drkit.core.catalog.BackupCatalog;
+import io.drkit.core.catalog.SkippedEntry;
+import io.drkit.core.model.Backup;
+import io.drkit.core.model.BackupVolume;
 import io.drkit.core.catalog.CatalogCompleteness;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LonghornVolumeInfo;
@@ -21,6 +26,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class RestorePlannerTest {
@@ -70,6 +80,88 @@ class RestorePlannerTest {
         assertThat(s.reclaimPolicy()).isEqualTo(ReclaimPolicy.RETAIN);
         assertThat(p.steps()).hasSize(1);
         assertThat(p.warnings(Kind.STALE_POINTER)).isEmpty();
+    }
+
+    /** A catalog that answers as {@code delegate}, but lists each volume's backups through {@code lister}. */
+    private static BackupCatalog listingThrough(BackupCatalog delegate, Function<String, List<Backup>> lister) {
+        return new BackupCatalog() {
+            @Override
+            public String describe() {
+                return delegate.describe();
+            }
+
+            @Override
+            public List<BackupVolume> listBackupVolumes() {
+                return delegate.listBackupVolumes();
+            }
+
+            @Override
+            public List<Backup> listBackups(String volumeName) {
+                return lister.apply(volumeName);
+            }
+
+            @Override
+            public Map<String, Backup> newestCompleteBackupsOf(List<BackupVolume> volumes) {
+                return delegate.newestCompleteBackupsOf(volumes);
+            }
+
+            @Override
+            public Map<String, Backup> newestCompleteBackups() {
+                return delegate.newestCompleteBackups();
+            }
+
+            @Override
+            public List<SkippedEntry> skippedEntries() {
+                return delegate.skippedEntries();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
+    void claimsAreListedConcurrentlyNotOneRoundTripAfterAnother() {
+        InMemoryBackupCatalog shop = shop();
+        // Each listing waits until the three claims' listings are all in progress: listed one after another, the
+        // first would wait alone and fail after 30 s.
+        CyclicBarrier allThree = new CyclicBarrier(3);
+        BackupCatalog c = listingThrough(shop, name -> {
+            try {
+                allThree.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+                throw new AssertionError("listing of " + name + " was not concurrent with the others", e);
+            }
+            return shop.listBackups(name);
+        });
+
+        RestorePlan p = plan(RestoreRequest.all(), c);
+
+        assertThat(p.steps()).extracting(st -> st.backup().name()).containsExactly("backup-db00000000000003",
+                "backup-up00000000000002", "backup-wk00000000000002");
+        assertThat(p.skips()).isEmpty();
+    }
+
+    @Test
+    void aVolumeThatVanishesOrIsUnreadableWhileListedSkipsOnlyItsClaim() {
+        InMemoryBackupCatalog shop = shop();
+        BackupCatalog c = listingThrough(shop, name -> switch (name) {
+            case "pvc-db" -> throw new NotFoundException("backup volume pvc-db is gone");
+            case "pvc-up" -> throw new InvalidBackupDataException("backupstore/volumes/pvc-up/volume.cfg", "truncated");
+            default -> shop.listBackups(name);
+        });
+
+        RestorePlan p = plan(RestoreRequest.all(), c);
+
+        assertThat(p.steps()).extracting(RestoreStep::pvc).containsExactly(WIKI);
+        assertThat(p.skips()).extracting(PlanSkip::subject, PlanSkip::reason).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("pvc-db", SkipReason.NO_BACKUP),
+                org.assertj.core.groups.Tuple.tuple("pvc-up", SkipReason.INVALID_BACKUP_DATA),
+                org.assertj.core.groups.Tuple.tuple(DB.toString(), SkipReason.NO_BACKUP),
+                org.assertj.core.groups.Tuple.tuple(UPLOADS.toString(), SkipReason.NO_BACKUP));
+        assertThat(p.skips()).filteredOn(k -> k.subject().equals("pvc-db")).singleElement()
+                .satisfies(k -> assertThat(k.detail()).contains("vanished while planning").contains("is gone"));
     }
 
     @Test
