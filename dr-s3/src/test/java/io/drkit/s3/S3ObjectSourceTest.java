@@ -229,27 +229,32 @@ class S3ObjectSourceTest {
         }
     }
 
+    /** Accepts every connection to {@code blackhole} and never answers (closed when the socket closes). */
+    private static void acceptAndNeverAnswer(java.net.ServerSocket blackhole) {
+        Thread acceptor = new Thread(() -> {
+            List<java.net.Socket> held = new ArrayList<>();
+            try {
+                while (true) {
+                    held.add(blackhole.accept());
+                }
+            } catch (IOException e) {
+                held.forEach(h -> {
+                    try {
+                        h.close();
+                    } catch (IOException ignored) {
+                        // closing
+                    }
+                });
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
     @Test
     void aStoreThatNeverAnswersTimesOutWithTheConfiguredTimeout() throws Exception {
         try (java.net.ServerSocket blackhole = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                List<java.net.Socket> held = new ArrayList<>();
-                try {
-                    while (true) {
-                        held.add(blackhole.accept()); // accept, never answer
-                    }
-                } catch (IOException e) {
-                    held.forEach(h -> {
-                        try {
-                            h.close();
-                        } catch (IOException ignored) {
-                            // closing
-                        }
-                    });
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+            acceptAndNeverAnswer(blackhole);
             try (S3ObjectSource s = S3ObjectSource.builder().bucket("objects").region("us-east-1")
                     .endpoint(URI.create("http://127.0.0.1:" + blackhole.getLocalPort())).credentials("a", "b")
                     .apiCallTimeout(Duration.ofMillis(600)).apiCallAttemptTimeout(Duration.ofMillis(300)).maxAttempts(2)
@@ -296,24 +301,7 @@ class S3ObjectSourceTest {
                      .endpoint(URI.create("http://127.0.0.1:" + blackhole.getLocalPort())).credentials("a", "b")
                      .apiCallTimeout(Duration.ofSeconds(2)).apiCallAttemptTimeout(Duration.ofSeconds(1)).maxAttempts(1)
                      .build()) {
-            Thread acceptor = new Thread(() -> {
-                List<java.net.Socket> held = new ArrayList<>();
-                try {
-                    while (true) {
-                        held.add(blackhole.accept()); // accept, never answer
-                    }
-                } catch (IOException e) {
-                    held.forEach(h -> {
-                        try {
-                            h.close();
-                        } catch (IOException ignored) {
-                            // closing
-                        }
-                    });
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+            acceptAndNeverAnswer(blackhole);
             ExecutorService caller = Executors.newSingleThreadExecutor();
             try {
                 Future<?> head = caller.submit(() -> s.head("k"));

@@ -2,9 +2,6 @@ package io.drkit.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the NBD benchmark runnable: a toy-sized run on the embedded defaults (its figures are not asserted). */
@@ -12,15 +9,8 @@ class NbdBenchmarkSmokeTest {
 
     @Test
     void aTinyBenchmarkRunPrintsItsTable() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            NbdBenchmark.main("--size-mib", "8", "--rounds", "1", "--concurrency", "2", "--link-mbit", "800");
-        } finally {
-            System.setOut(old);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = Stdout.of(() -> NbdBenchmark.main(
+                "--size-mib", "8", "--rounds", "1", "--concurrency", "2", "--link-mbit", "800"));
         assertThat(text).contains("| measurement | loopback | 800 Mbit/s link |")
                 .contains("| **time to first byte through NBD**")
                 .contains("| **full restore to a file** (2 workers")

@@ -2,9 +2,6 @@ package io.drkit.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,16 +12,9 @@ class RestoreBenchmarkSmokeTest {
 
     @Test
     void aTinyBenchmarkRunPrintsItsTables() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            RestoreBenchmark.main("--size-mib", "8", "--rounds", "1", "--concurrency", "2", "--codecs", "lz4,gzip",
-                    "--link-mbit", "800");
-        } finally {
-            System.setOut(old);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = Stdout.of(() -> RestoreBenchmark.main(
+                "--size-mib", "8", "--rounds", "1", "--concurrency", "2", "--codecs", "lz4,gzip",
+                "--link-mbit", "800"));
         assertThat(text).contains("| lz4 | loopback: (a) plain parallel download of the 4 block objects")
                 .contains("| gzip | loopback: **dr-s3 restore to a file, 2 workers**")
                 .contains("800 Mbit/s link: (a) plain parallel download").contains("largest live heap after a GC")
@@ -34,16 +24,9 @@ class RestoreBenchmarkSmokeTest {
 
     @Test
     void aDestinationDirectoryAddsItsRowsAndIsLeftEmpty(@TempDir Path dest) throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            RestoreBenchmark.main("--size-mib", "8", "--rounds", "1", "--concurrency", "2", "--codecs", "lz4",
-                    "--link-mbit", "0", "--dest-dir", dest.toString());
-        } finally {
-            System.setOut(old);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = Stdout.of(() -> RestoreBenchmark.main(
+                "--size-mib", "8", "--rounds", "1", "--concurrency", "2", "--codecs", "lz4",
+                "--link-mbit", "0", "--dest-dir", dest.toString()));
         assertThat(text).contains("| lz4 | loopback: **dr-s3 restore to a file in " + dest.toAbsolutePath() + ", 2 workers**")
                 .contains("| lz4 | loopback: reference: plain parallel download written per object to a file in "
                         + dest.toAbsolutePath())

@@ -7,9 +7,6 @@ import io.drkit.s3.BackupSelection;
 import io.drkit.s3.DirectoryObjectSource;
 import io.drkit.s3.ImageRestoreResult;
 import io.drkit.s3.VolumeImageRestorer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,15 +19,9 @@ class RestoreStoreTest {
 
     @Test
     void theStoreRestoresToTheImageWhoseChecksumItPrints(@TempDir Path dir) throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            RestoreStore.main("--dir", dir.resolve("store").toString(), "--size-mib", "64", "--codec", "gzip");
-        } finally {
-            System.setOut(old);
-        }
-        String[] line = out.toString(StandardCharsets.UTF_8).trim().split(" ");
+        String printed = Stdout.of(() -> RestoreStore.main(
+                "--dir", dir.resolve("store").toString(), "--size-mib", "64", "--codec", "gzip"));
+        String[] line = printed.trim().split(" ");
         assertThat(line).hasSize(3);
         assertThat(line[0]).isEqualTo("pvc-bench-ab");
         assertThat(line[1]).isEqualTo(RestoreStore.BACKUP);

@@ -2,9 +2,6 @@ package io.drkit.examples.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the scale benchmark runnable: a toy-sized growth series (its figures are not asserted). */
@@ -12,15 +9,8 @@ class ScaleBenchmarkSmokeTest {
 
     @Test
     void aTinyGrowthSeriesPrintsItsTables() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            ScaleBenchmark.main("--series", "4,8", "--backups", "3", "--concurrency", "4", "--baseline-up-to", "4");
-        } finally {
-            System.setOut(old);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = Stdout.of(() -> ScaleBenchmark.main(
+                "--series", "4,8", "--backups", "3", "--concurrency", "4", "--baseline-up-to", "4"));
         assertThat(text).contains("| 4 x 3 | newest complete backup of every volume |")
                 .contains("| 8 x 3 | full scan of 24 backups |")
                 .contains("| 8 x 3 | `dr plan --all --offline`")
@@ -32,15 +22,8 @@ class ScaleBenchmarkSmokeTest {
 
     @Test
     void helpListsTheOptions() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            ScaleBenchmark.main("--help");
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--series").contains("--backups")
+        String printed = Stdout.of(() -> ScaleBenchmark.main("--help"));
+        assertThat(printed).contains("--series").contains("--backups")
                 .contains("--concurrency").contains("--baseline-up-to").contains("--store");
     }
 }
