@@ -23,8 +23,11 @@ public final class Errors {
         return words(e.getClass().getSimpleName());
     }
 
-    /** {@code SocketTimeoutException} as {@code socket timeout exception}; an empty name as {@code unexpected error}. */
-    static String words(String simpleName) {
+    /**
+     * A class's simple name as lower-case words: {@code SocketTimeoutException} as {@code socket timeout exception},
+     * {@code UncheckedIOException} as {@code unchecked io exception}; an empty name as {@code unexpected error}.
+     */
+    public static String words(String simpleName) {
         if (simpleName.isEmpty()) {
             return "unexpected error";
         }

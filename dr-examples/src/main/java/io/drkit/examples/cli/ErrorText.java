@@ -8,11 +8,11 @@ import io.drkit.core.InvalidBackupDataException;
 import io.drkit.core.InvalidInputException;
 import io.drkit.core.NotFoundException;
 import io.drkit.core.UnavailableException;
+import io.drkit.core.util.Errors;
 import io.drkit.core.util.Redaction;
 import io.drkit.core.util.Terminal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -98,9 +98,8 @@ final class ErrorText {
         return words(e.getClass().getSimpleName());
     }
 
-    /** {@code SocketTimeoutException} as {@code socket timeout}. */
+    /** {@code SocketTimeoutException} as {@code socket timeout}: {@link Errors#words} without the suffix. */
     private static String words(String simpleName) {
-        String base = simpleName.replaceAll("(Exception|Error)$", "");
-        return base.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        return Errors.words(simpleName.replaceAll("(Exception|Error)$", ""));
     }
 }
