@@ -119,9 +119,6 @@ final class DefaultRestorePlanner implements RestorePlanner {
         private CatalogCompleteness completeness = CatalogCompleteness.complete();
         /** Whether an unsynced volume could not be mapped to a claim (it may belong to any claim). */
         private boolean unmappedUnsynced;
-        /** Each claim volume's backups, read before the claims are resolved (see {@link #listAll}). */
-        private Map<String, Listing> listed = Map.of();
-
         /** A volume's backups as the planner read them, or the failure that makes the claim skip the volume. */
         private record Listing(List<Backup> backups, RuntimeException failure) {
         }
@@ -164,14 +161,13 @@ final class DefaultRestorePlanner implements RestorePlanner {
                 }
             }
             List<Claim> claims = new ArrayList<>();
-            listed = listAll(candidates);
+            Map<String, Listing> listed = listAll(candidates);
             for (Map.Entry<PvcRef, List<BackupVolume>> e : candidates.entrySet()) {
-                Claim c = resolve(e.getKey(), e.getValue());
+                Claim c = resolve(e.getKey(), e.getValue(), listed);
                 if (c != null) {
                     claims.add(c);
                 }
             }
-            listed = Map.of();
             guardChangeRates(claims);
             List<SetWork> sets = assignPicks(candidates, claims);
             for (Claim c : claims) {
@@ -340,10 +336,10 @@ final class DefaultRestorePlanner implements RestorePlanner {
         }
 
         /**
-         * Reads a claim's backups and applies asOf and the data-loss guard; null (with a skip) when it cannot be
-         * restored at all.
+         * Takes a claim's backups ({@code listed} by {@link #listAll}, else read now) and applies asOf and the
+         * data-loss guard; null (with a skip) when it cannot be restored at all.
          */
-        private Claim resolve(PvcRef pvc, List<BackupVolume> sources) {
+        private Claim resolve(PvcRef pvc, List<BackupVolume> sources, Map<String, Listing> listed) {
             if (!completeness.listsEveryVolume()) {
                 skips.add(new PlanSkip(Optional.of(pvc), pvc.toString(), SkipReason.CATALOG_INCOMPLETE,
                         "its backups may be incomplete: " + whatIsNotSynced()));
