@@ -9,6 +9,7 @@ import io.drkit.core.catalog.BackupCatalog;
 import io.drkit.core.catalog.ChangeRate;
 import io.drkit.core.catalog.ChangeRateRule;
 import io.drkit.core.catalog.ChangeRateSource;
+import io.drkit.core.catalog.ChangeRates;
 import io.drkit.core.catalog.ChangeRateVerdict;
 import io.drkit.core.cluster.ClusterState;
 import io.drkit.core.cluster.LabelSelector;
@@ -155,21 +156,21 @@ public final class FreshnessAudit {
 
     /** Judges the newest backup of every judged claim by the change-rate rule, when the catalog can tell. */
     private List<AuditEntry> judgeChangeRates(BackupCatalog catalog, List<AuditEntry> entries) {
-        if (!checkChangeRates || !(catalog instanceof ChangeRateSource source)) {
+        if (!checkChangeRates || !(catalog instanceof ChangeRateSource)) {
             return entries;
         }
+        ChangeRates rates = ChangeRates.of(catalog).rule(changeRateRule);
         List<AuditEntry> judged = entries.stream().filter(e -> e.pvc().isPresent() && e.newest().isPresent()
                 && (e.status() == AuditEntry.Status.OK || e.status() == AuditEntry.Status.STALE)).toList();
         List<ChangeRateVerdict> verdicts = RATE_READERS.map("reading change rates", judged, Cancellation.none(),
                 (e, cancel) -> {
                     Backup b = e.newest().orElseThrow();
-                    List<ChangeRate> r;
                     try {
-                        r = source.changeRates(b.volumeName(), b.name(), changeRateRule.history() + 1, cancel);
+                        return rates.judge(b, cancel);
                     } catch (NotFoundException x) {
-                        r = List.of(ChangeRate.unknown(b.volumeName(), b.name(), null, x.getMessage()));
+                        return changeRateRule.judge(ChangeRate.unknown(b.volumeName(), b.name(), null, x.getMessage()),
+                                List.of());
                     }
-                    return changeRateRule.judge(r.get(0), r.subList(1, r.size()));
                 });
         Map<AuditEntry, ChangeRateVerdict> byEntry = new java.util.IdentityHashMap<>();
         for (int i = 0; i < judged.size(); i++) {

@@ -58,7 +58,16 @@ public final class ChangeRates {
         if (catalog instanceof ChangeRateSource s) {
             return s.changeRates(volumeName, newestBackup, count, cancellation);
         }
-        List<Backup> chain = ChangeRateSource.chain(volumeName, catalog.listBackups(volumeName), newestBackup, count);
+        return rates(volumeName, catalog.listBackups(volumeName), newestBackup, count, cancellation);
+    }
+
+    /** {@link #rates(String, String, int, Cancellation)} from {@code backups}, the volume's as already listed. */
+    private List<ChangeRate> rates(String volumeName, List<Backup> backups, String newestBackup, int count,
+                                   Cancellation cancellation) {
+        if (catalog instanceof ChangeRateSource s) {
+            return s.changeRates(volumeName, backups, newestBackup, count, cancellation);
+        }
+        List<Backup> chain = ChangeRateSource.chain(volumeName, backups, newestBackup, count);
         return ChangeRateSource.pairwise(volumeName, chain, count, (b, p) -> ChangeRate.unknown(volumeName, b.name(),
                 p.name(), catalog.describe() + " cannot tell change rates"));
     }
@@ -71,11 +80,12 @@ public final class ChangeRates {
      * @throws NotFoundException when the volume does not exist
      */
     public VolumeChangeRates rates(String volumeName, int count) {
-        Optional<Backup> newest = NewestBackupRule.newestComplete(catalog.listBackups(volumeName));
+        List<Backup> backups = catalog.listBackups(volumeName);
+        Optional<Backup> newest = NewestBackupRule.newestComplete(backups);
         if (newest.isEmpty()) {
             return new VolumeChangeRates(volumeName, List.of(), List.of());
         }
-        List<ChangeRate> r = rates(volumeName, newest.get().name(), count, Cancellation.none());
+        List<ChangeRate> r = rates(volumeName, backups, newest.get().name(), count, Cancellation.none());
         return new VolumeChangeRates(volumeName, r, rule.judgeAll(r));
     }
 
@@ -90,12 +100,18 @@ public final class ChangeRates {
      * @throws NotFoundException when the volume does not exist
      */
     public Optional<ChangeRateVerdict> judgeNewest(String volumeName) {
-        return NewestBackupRule.newestComplete(catalog.listBackups(volumeName)).map(b -> judge(b, Cancellation.none()));
+        List<Backup> backups = catalog.listBackups(volumeName);
+        return NewestBackupRule.newestComplete(backups).map(b -> judge(
+                rates(volumeName, backups, b.name(), rule.history() + 1, Cancellation.none())));
     }
 
     /** The verdict on one complete backup (reads its rate and {@link ChangeRateRule#history()} rates before it). */
     public ChangeRateVerdict judge(Backup backup, Cancellation cancellation) {
-        List<ChangeRate> r = rates(backup.volumeName(), backup.name(), rule.history() + 1, cancellation);
+        return judge(rates(backup.volumeName(), backup.name(), rule.history() + 1, cancellation));
+    }
+
+    /** The verdict on the first of {@code r} (a backup's rate, then the rates before it). */
+    private ChangeRateVerdict judge(List<ChangeRate> r) {
         return rule.judge(r.get(0), r.subList(1, r.size()));
     }
 
