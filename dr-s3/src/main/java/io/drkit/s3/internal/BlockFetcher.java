@@ -396,7 +396,6 @@ public final class BlockFetcher {
         private byte[] stored = new byte[0];
         private byte[] data = new byte[0];
         private byte[] result;
-        private boolean external;
         private Supplier<byte[]> buffers;
         private byte[] taken;
         private final byte[] scratch = new byte[1];
@@ -422,9 +421,6 @@ public final class BlockFetcher {
         void ensure(int blockSize) {
             int stores = maxStoredBytes(blockSize);
             boolean dataTooSmall = data.length < blockSize + 1 && buffers == null;
-            if (dataTooSmall && external) {
-                throw new IllegalStateException("decode buffer of " + data.length + " bytes for blocks of " + blockSize);
-            }
             if (dataTooSmall || stored.length < stores) {
                 int dataLength = Math.max(data.length, blockSize + 1);
                 int storedLength = Math.max(stored.length, stores);
@@ -441,30 +437,14 @@ public final class BlockFetcher {
         }
 
         /**
-         * Decodes the next blocks into the caller's {@code buffer} (at least the block size plus one byte; a
-         * {@link BlockPool} buffer that then goes to the writer as it is) instead of a buffer of its own; null goes
-         * back to an own buffer, allocated for the next block. After an {@link Status#OK} outcome {@link #data()} is
-         * this buffer, except for a block stored uncompressed or recovered by the slow path: then it is another array
-         * whose content the caller copies.
-         */
-        public void decodeInto(byte[] buffer) {
-            external = buffer != null;
-            data = buffer != null ? buffer : new byte[0];
-            result = null;
-            buffers = null;
-            taken = null;
-        }
-
-        /**
          * Decodes the next blocks into buffers asked of {@code buffers} (a {@link BlockPool}'s), one per block, asked
          * for only once the block's stored bytes are downloaded: so a worker holds no buffer while it waits for the
          * store, and a worker waiting for a free buffer has its next block downloaded already. The buffer a block
          * was decoded into is handed over by {@link #takeBuffer()}; {@link #data()} after an {@link Status#OK}
-         * outcome is that buffer, except for a block stored uncompressed or recovered by the slow path (then the
-         * caller copies, as with {@link #decodeInto(byte[])}). {@link #decodeInto(byte[])} with null ends this mode.
+         * outcome is that buffer, except for a block stored uncompressed or recovered by the slow path: then it is
+         * another array whose content the caller copies into the buffer.
          */
         public void decodeInto(Supplier<byte[]> buffers) {
-            external = true;
             data = new byte[0];
             result = null;
             taken = null;

@@ -150,7 +150,7 @@ public final class BlockListDiff {
             } finally {
                 if (ch != null) {
                     closeQuietly(ch);
-                    deleteQuietly(file);
+                    BlockListSpool.deleteQuietly(file);
                 }
             }
         }
@@ -181,7 +181,7 @@ public final class BlockListDiff {
         @Override
         public void close() {
             closeQuietly(channel);
-            deleteQuietly(file);
+            BlockListSpool.deleteQuietly(file);
         }
 
         private static void closeQuietly(FileChannel c) {
@@ -189,14 +189,6 @@ public final class BlockListDiff {
                 c.close();
             } catch (IOException e) {
                 // deleting anyway
-            }
-        }
-
-        private static void deleteQuietly(Path p) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // a temporary file; nothing else to do
             }
         }
     }

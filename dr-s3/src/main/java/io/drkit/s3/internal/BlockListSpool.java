@@ -154,18 +154,12 @@ public final class BlockListSpool implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException e) {
-                // deleting anyway
-            }
-            in = null;
-        }
+        closeReader();
         deleteQuietly(file);
     }
 
-    private static void deleteQuietly(Path p) {
+    /** Deletes a temporary file, ignoring a failure (nothing else can be done about it). */
+    static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {

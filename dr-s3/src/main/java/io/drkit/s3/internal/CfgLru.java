@@ -80,11 +80,6 @@ final class CfgLru<V> {
         return evictions;
     }
 
-    /** The budget. */
-    long budgetBytes() {
-        return budgetBytes;
-    }
-
     /** Rough sizes of heap objects (64-bit JVM, compressed references), for weighing cache entries. */
     static final class MemoryEstimate {
         /** A map entry in the LRU plus its holder record. */

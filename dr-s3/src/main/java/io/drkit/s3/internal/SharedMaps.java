@@ -34,9 +34,4 @@ final class SharedMaps {
         seen = maps.putIfAbsent(frozen, frozen);
         return seen != null ? seen : frozen;
     }
-
-    /** Maps remembered. */
-    int size() {
-        return maps.size();
-    }
 }
