@@ -12,7 +12,8 @@
 # Usage (from the repository root, after ./mvnw -B -q package -DskipTests):
 #   dr-examples/bench/restore-ab.sh [--runs 5] [--size-mib 1024] [--codecs lz4,gzip] [--dests /dev/shm,/var/tmp]
 #                                   [--base 9c820d5] [--old-jar FILE] [--new-jar dr-examples/target/dr.jar]
-#                                   [--store-dir /var/tmp] [--java-opts "-Xmx256m"] [--keep]
+#                                   [--examples-jar dr-examples/target/dr-examples.jar] [--store-dir /var/tmp]
+#                                   [--java-opts "-Xmx256m"] [--keep]
 # --old-jar skips building the baseline; --keep keeps the work directory (store and jars) and prints its path.
 # Needs git, java 17, GNU time (/usr/bin/time), sha256sum, awk.
 set -euo pipefail
@@ -137,9 +138,10 @@ for codec in "${cs[@]}"; do
             printf '| %s | %s | %s | %.2f | %.0f | %.0f | %.2f | %.2f | %.0f |\n' "$codec" "$dest" "$which" "$wall" "$mibs" \
                 "${own:-0}" "$cpu" "$busy" "$rss"
         done
-        wr=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $1 / $6}' | median)
-        wmin=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $1 / $6}' | sort -g | head -1)
-        wmax=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $1 / $6}' | sort -g | tail -1)
+        walls=$(paste "$work/new.txt" "$work/old.txt" | awk '{print $1 / $6}' | sort -g)
+        wr=$(echo "$walls" | median)
+        wmin=$(echo "$walls" | head -1)
+        wmax=$(echo "$walls" | tail -1)
         orr=$(paste "$work/new.txt" "$work/old.txt" | awk '$5 > 0 && $10 > 0 {print $10 / $5}' | median)
         cr=$(paste "$work/new.txt" "$work/old.txt" | awk '{print ($2 + $3) / ($7 + $8)}' | median)
         br=$(paste "$work/new.txt" "$work/old.txt" | awk '{print (($2 + $3) / $1) / (($7 + $8) / $6)}' | median)

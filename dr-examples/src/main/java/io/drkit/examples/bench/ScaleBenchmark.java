@@ -89,8 +89,8 @@ public final class ScaleBenchmark {
                            long gcMillis) {
     }
 
-    /** One store size's figures; {@code baseline} is null when the baseline did not run at this size. */
-    private record Row(int volumes, int backups, Figures newest, Figures scan, Figures plan, Figures baseline) {
+    /** One store size's figures, for the growth table. */
+    private record Row(int volumes, Figures newest, Figures scan, Figures plan) {
     }
 
     private static final String USAGE = """
@@ -164,8 +164,7 @@ public final class ScaleBenchmark {
 
     /** Runs one phase: its figures, with the live heap measured while its result is still held. */
     private static <T> Figures phase(Supplier<Measured<T>> work, Consumer<T> check) {
-        try (HeapWatch watch = new HeapWatch()) {
-            watch.reset();
+        try (HeapWatch watch = new HeapWatch()) { // measure() collects first: the watch sees that baseline
             long gc0 = gcMillis();
             Measured<T> m = CatalogBenchmark.measure(work);
             long gc = gcMillis() - gc0;
@@ -210,14 +209,14 @@ public final class ScaleBenchmark {
                     m.forEach((v, b) -> newestNames.put(v, b.name()));
                 }
             });
-            printRow(printRows, size, "newest complete backup of every volume", newest, volumes, null);
+            printRow(printRows, size, "newest complete backup of every volume", newest, volumes, false);
             Figures scan = phase(() -> {
                 try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
                     return new Measured<>(c.scanAll(), c.requestCounts(), 0, 0);
                 }
             }, sc -> checkScan(volumes, backups, sc));
             printRow(printRows, size, "full scan of " + String.format(Locale.ROOT, "%,d", (long) volumes * backups)
-                    + " backups", scan, volumes, null);
+                    + " backups", scan, volumes, false);
             Figures plan = phase(() -> {
                 try (BackupstoreCatalog c = BackupstoreCatalog.builder(s3, target).concurrency(concurrency).build()) {
                     RestorePlan p = RestorePlanner.withClock(Clock.fixed(T0.plusSeconds(86_400L * (backups + 1)),
@@ -230,7 +229,7 @@ public final class ScaleBenchmark {
                             p.steps().size(), p.skips().size());
                 }
             });
-            printRow(printRows, size, "`dr plan --all --offline` (planner over the catalog)", plan, volumes, null);
+            printRow(printRows, size, "`dr plan --all --offline` (planner over the catalog)", plan, volumes, false);
             Figures longhorn = !baseline ? null : phase(() -> {
                 CountingObjectSource counting = CountingObjectSource.wrap(s3);
                 LonghornStyleScanner.Result res = new LonghornStyleScanner(counting, BackupstoreLayout.of(target),
@@ -239,7 +238,7 @@ public final class ScaleBenchmark {
             }, res -> checkBaseline(newestNames, res));
             if (longhorn != null) {
                 printRow(printRows, size, "baseline: full scan as Longhorn's manager does it (sequential)", longhorn,
-                        volumes, longhorn);
+                        volumes, true);
                 double baseSecs = longhorn.nanos() / 1e9;
                 if (printRows) {
                     System.out.printf(Locale.ROOT, "| %s | same run, vs baseline | newest %.1fx, scan %.1fx, plan %.1fx "
@@ -247,7 +246,7 @@ public final class ScaleBenchmark {
                             baseSecs / (scan.nanos() / 1e9), baseSecs / (plan.nanos() / 1e9));
                 }
             }
-            return new Row(volumes, backups, newest, scan, plan, longhorn);
+            return new Row(volumes, newest, scan, plan);
         } finally {
             Trees.delete(base.resolve(bucket));
         }
@@ -379,7 +378,7 @@ public final class ScaleBenchmark {
     }
 
     /** Prints one measurement's row at once (and flushes), so a later phase that hangs loses nothing. */
-    private static void printRow(boolean print, String size, String what, Figures f, int volumes, Figures baseline) {
+    private static void printRow(boolean print, String size, String what, Figures f, int volumes, boolean baseline) {
         if (!print) {
             return;
         }
@@ -389,7 +388,7 @@ public final class ScaleBenchmark {
                         + "| %.0f MiB | %.0f MiB | %.1f s | %s |%n", size, what, (double) c.reads() / volumes, c.list(),
                 c.get(), c.head(), s, s * 1000 / volumes, f.peakHeap() / 1048576.0, f.peakLive() / 1048576.0,
                 f.liveHeap() / 1048576.0,
-                f.gcMillis() / 1000.0, baseline == f ? "1.0x (baseline)" : "");
+                f.gcMillis() / 1000.0, baseline ? "1.0x (baseline)" : "");
         System.out.flush();
     }
 

@@ -3,7 +3,6 @@ package io.drkit.examples.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.util.Iterator;
@@ -91,6 +90,6 @@ public final class FormatOptions {
 
     /** The mapper documents are built with (their nodes); {@link #print} renders them. */
     ObjectMapper mapper() {
-        return PLAIN.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        return PLAIN;
     }
 }
